@@ -1,0 +1,22 @@
+"""ORM tables: data and invariants only (no Qt, no I/O beyond SQLAlchemy)."""
+
+from app.models.base import Base, now
+from app.models.network import Agency, Consent, consent_agencies
+from app.models.people import CareRelation, Household, ParentLink, Person, User
+from app.models.records import AuditEntry, ChangeRecord, Setting
+
+__all__ = [
+    "Agency",
+    "AuditEntry",
+    "Base",
+    "CareRelation",
+    "ChangeRecord",
+    "Consent",
+    "Household",
+    "ParentLink",
+    "Person",
+    "Setting",
+    "User",
+    "consent_agencies",
+    "now",
+]

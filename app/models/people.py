@@ -1,0 +1,122 @@
+"""Users, households (世帯), persons (世帯員) and the relations between persons."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, now
+
+
+class User(Base):
+    """Someone who signs in. Their passphrase lives only in a key slot, never in the database."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)  # sign-in name, also the key slot's label
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(20), default="coordinator")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Household(Base):
+    """世帯: the centre of the app. ``code`` is the exchange-format id (e.g. H-0001)."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    district: Mapped[str] = mapped_column(String(100), default="", index=True)  # 自治会／地区
+    housing: Mapped[str] = mapped_column(String(20), default="unknown")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(20), default="concern", index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    closure_reason: Mapped[str | None] = mapped_column(String(20))  # vocab.CLOSURE_REASON when 終結
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+
+    members: Mapped[list[Person]] = relationship(
+        back_populates="household", cascade="all, delete-orphan", order_by="Person.sort_order"
+    )
+
+
+class Person(Base):
+    """世帯員. Everything of the exchange format plus contact, 本人の言葉・希望 and 強み."""
+
+    __tablename__ = "persons"
+    __table_args__ = (UniqueConstraint("household_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))  # member id, unique within the household
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200))  # exactly as typed (髙・﨑 intact)
+    kana: Mapped[str] = mapped_column(String(200), default="")
+    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)  # japanese.search_key(name)
+    kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)  # japanese.search_key(kana)
+    sex: Mapped[str] = mapped_column(String(10), default="unknown")
+    birth_date: Mapped[date] = mapped_column(Date, index=True)
+    relation: Mapped[str] = mapped_column(String(20), default="other")
+    marital: Mapped[str] = mapped_column(String(20), default="unknown")
+    work: Mapped[str] = mapped_column(String(20), default="unknown")
+    care_level: Mapped[str] = mapped_column(String(20), default="none")
+    disability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
+    medical_care: Mapped[bool] = mapped_column(Boolean, default=False)
+    hikikomori: Mapped[str] = mapped_column(String(20), default="no")
+    hikikomori_since: Mapped[date | None] = mapped_column(Date)
+    issues: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lives_here: Mapped[bool] = mapped_column(Boolean, default=True)
+    deceased: Mapped[bool] = mapped_column(Boolean, default=False)
+    # True when parents were given explicitly; then parent_links replace the derivation from 続柄.
+    parents_explicit: Mapped[bool] = mapped_column(Boolean, default=False)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    mobile: Mapped[str] = mapped_column(String(40), default="")
+    own_words: Mapped[str] = mapped_column(Text, default="")  # 本人の言葉・希望, verbatim
+    strengths: Mapped[str] = mapped_column(Text, default="")  # できること・強み・役割
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+
+    household: Mapped[Household] = relationship(back_populates="members")
+    parent_links: Mapped[list[ParentLink]] = relationship(
+        foreign_keys="ParentLink.child_id", cascade="all, delete-orphan", back_populates="child"
+    )
+    cares: Mapped[list[CareRelation]] = relationship(
+        foreign_keys="CareRelation.carer_id", cascade="all, delete-orphan", back_populates="carer"
+    )
+
+
+class ParentLink(Base):
+    """An explicit parent of a person (only when the 続柄 derivation is not right for this family)."""
+
+    __tablename__ = "parent_links"
+
+    child_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    parent_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+
+    child: Mapped[Person] = relationship(foreign_keys=[child_id], back_populates="parent_links")
+    parent: Mapped[Person] = relationship(foreign_keys=[parent_id])
+
+
+class CareRelation(Base):
+    """Who cares for whom (介護・看護・世話・見守り)."""
+
+    __tablename__ = "care_relations"
+    __table_args__ = (UniqueConstraint("carer_id", "cared_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    carer_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    cared_id: Mapped[int] = mapped_column(ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), default="")  # 介護 / 看護 / 世話 / 見守り, free when unsure
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    carer: Mapped[Person] = relationship(foreign_keys=[carer_id], back_populates="cares")
+    cared: Mapped[Person] = relationship(foreign_keys=[cared_id])

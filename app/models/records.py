@@ -1,0 +1,57 @@
+"""Settings, row history and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base, now
+
+
+class Setting(Base):
+    """Town settings (町名, thresholds, …) as JSON values under a dotted key."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON)
+
+
+class ChangeRecord(Base):
+    """One insert/update/delete of a domain row: who, when, old and new values. Written automatically by
+    app.services.history; append-only (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "change_history"
+    __tracked__ = False
+    __table_args__ = (Index("ix_change_history_row", "table_name", "row_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    actor: Mapped[str] = mapped_column(String(64))
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(10))  # insert / update / delete
+    old: Mapped[dict | None] = mapped_column(JSON)
+    new: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained log of sensitive acts (views, prints, exports, sign-ins, …).
+
+    ``hash`` covers ``prev_hash`` and every other column, so editing or removing any entry breaks the
+    chain from that entry on (app.services.audit.verify)."""
+
+    __tablename__ = "audit_log"
+    __tracked__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))  # ISO text, hashed exactly as stored
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON text
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,132 @@
+"""Japanese conventions every part of the app needs: 和暦 dates, ages, 年度 and the kana search key.
+
+Dates are stored as ISO ``date`` objects; 和暦 exists only at the edges (input and display).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import jaconv
+
+
+@dataclass(frozen=True)
+class Era:
+    name: str  # 令和
+    letter: str  # R
+    start: date  # first day of the era
+
+
+# Newest first. 明治 starts on the day of the 改元の詔 (明治元年九月八日 = 1868-10-23 in the Gregorian calendar);
+# dates before that are out of scope for people alive today.
+ERAS: tuple[Era, ...] = (
+    Era("令和", "R", date(2019, 5, 1)),
+    Era("平成", "H", date(1989, 1, 8)),
+    Era("昭和", "S", date(1926, 12, 25)),
+    Era("大正", "T", date(1912, 7, 30)),
+    Era("明治", "M", date(1868, 10, 23)),
+)
+_BY_KEY = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS}
+
+
+class DateInputError(ValueError):
+    """A date the user typed could not be understood; ``str(error)`` is a Japanese message."""
+
+
+def era_of(day: date) -> Era:
+    for era in ERAS:
+        if day >= era.start:
+            return era
+    raise ValueError(f"{day.isoformat()} は明治より前の日付です")
+
+
+def format_wareki(day: date, *, short: bool = False) -> str:
+    """令和7年4月1日, 令和元年5月1日; ``short`` gives R7.4.1."""
+    era = era_of(day)
+    year = day.year - era.start.year + 1
+    if short:
+        return f"{era.letter}{year}.{day.month}.{day.day}"
+    return f"{era.name}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+
+
+_ERA_KEYS = "|".join(sorted(_BY_KEY, key=len, reverse=True))
+_WAREKI = re.compile(rf"^({_ERA_KEYS})\s*(元|\d{{1,2}})\s*(?:年|[./-])\s*(\d{{1,2}})\s*(?:月|[./-])\s*(\d{{1,2}})\s*日?$")
+_SEIREKI = re.compile(r"^(\d{4})\s*(?:年|[./-])\s*(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})\s*日?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def parse_date(text: str) -> date:
+    """Accept 和暦 (S30.4.1, 昭和30年4月1日, R7/4/1, 令和元年5月1日) or 西暦 (2025-04-01, 2025/4/1, 20250401).
+
+    Full-width digits and letters are accepted. A 和暦 date outside its era (平成31年5月1日) is refused,
+    because it usually means a typing mistake that would silently move someone's birthday.
+    """
+    raw = text
+    text = unicodedata.normalize("NFKC", text).strip().upper()
+    if not text:
+        raise DateInputError("日付を入力してください")
+    if m := _WAREKI.match(text):
+        era = _BY_KEY[m.group(1)]
+        year = 1 if m.group(2) == "元" else int(m.group(2))
+        if year < 1:
+            raise DateInputError(f"「{raw}」: {era.name}0年はありません")
+        day = _make_date(era.start.year + year - 1, int(m.group(3)), int(m.group(4)), raw)
+        nxt = _next_era(era)
+        if day < era.start or (nxt is not None and day >= nxt.start):
+            first = format_wareki(era.start)
+            last = f"{format_wareki(date.fromordinal(nxt.start.toordinal() - 1))}" if nxt else "現在"
+            raise DateInputError(f"「{raw}」は{era.name}の期間（{first}〜{last}）にありません")
+        return day
+    for pattern in (_SEIREKI, _COMPACT):
+        if m := pattern.match(text):
+            return _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)), raw)
+    raise DateInputError(f"「{raw}」を日付として読めません（例: R7.4.1、昭和30年4月1日、2025-04-01）")
+
+
+def _next_era(era: Era) -> Era | None:
+    i = ERAS.index(era)
+    return ERAS[i - 1] if i > 0 else None
+
+
+def _make_date(y: int, m: int, d: int, raw: str) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        raise DateInputError(f"「{raw}」は存在しない日付です") from None
+
+
+def age_on(birth: date, on: date) -> int:
+    """Whole years on ``on``; it goes up on the birthday (29 Feb birthdays on 1 Mar in common years)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def fiscal_year(day: date) -> int:
+    """年度 (April–March) as the Gregorian year in which it starts."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fy: int) -> tuple[date, date]:
+    return date(fy, 4, 1), date(fy + 1, 3, 31)
+
+
+def format_fiscal_year(fy: int) -> str:
+    """令和7年度 (the era in force on 1 April of that year)."""
+    start = date(fy, 4, 1)
+    era = era_of(start)
+    year = fy - era.start.year + 1
+    return f"{era.name}{'元' if year == 1 else year}年度"
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def search_key(text: str) -> str:
+    """The key a name or kana is found by: NFKC (half-width kana, full-width letters), katakana, no spaces.
+
+    The name itself is stored exactly as typed (髙・﨑 stay intact); only this key is normalised.
+    """
+    text = unicodedata.normalize("NFKC", text or "")
+    return _SPACES.sub("", jaconv.hira2kata(text)).casefold()

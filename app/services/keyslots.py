@@ -1,0 +1,293 @@
+"""Key slots (LUKS-style): one random data key encrypts the database; a small key file holds it wrapped
+once per user passphrase and once by a recovery key.
+
+- Passphrase slot: Argon2id(passphrase) → mixed by HKDF with a per-PC secret from the OS keyring (so a
+  copied disk cannot be brute-forced from the passphrase alone) → AES-256-GCM wrap of the data key.
+  Where no OS keyring exists, the slot is passphrase-only and the caller is told so.
+- Recovery slot: a 160-bit random key printed once for the town's safe; HKDF → AES-GCM. It does not
+  depend on the PC, so a dead PC never loses data.
+
+Adding users or changing a passphrase rewrites only the key file; the database is never re-encrypted.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import unicodedata
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.services.errors import InvalidInput, KeyFileMissing, PcSecretMissing, StoreCorrupt, WrongSecret
+from app.services.fileio import atomic_write_bytes
+
+KEYFILE_FORMAT = "tsunagi-keys/1"
+KEYRING_SERVICE = "Tsunagi"
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost. STRONG takes about 0.4 s on the 2-core reference machine (128 MiB, 4 passes)."""
+
+    memory_kib: int = 131072
+    iterations: int = 4
+    lanes: int = 4
+
+    def derive(self, secret: bytes, salt: bytes) -> bytes:
+        return Argon2id(
+            salt=salt, length=32, iterations=self.iterations, lanes=self.lanes, memory_cost=self.memory_kib
+        ).derive(secret)
+
+
+STRONG = KdfParams()
+# Only for tests and throw-away demo stores: milliseconds instead of half a second per unlock.
+FAST = KdfParams(memory_kib=8192, iterations=1, lanes=1)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def _hkdf(material: bytes, salt: bytes, info: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(material)
+
+
+def normalize_passphrase(passphrase: str) -> bytes:
+    # NFKC so that a passphrase typed with the IME in full-width mode still matches.
+    return unicodedata.normalize("NFKC", passphrase).encode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Recovery key: Crockford base32 (no I, L, O, U), 32 characters of key + 4 of checksum, groups of four.
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONFUSABLE = str.maketrans({"I": "1", "L": "1", "O": "0"})
+RECOVERY_BYTES = 20
+
+
+def _b32(data: bytes, length: int) -> str:
+    n = int.from_bytes(data, "big")
+    return "".join(_CROCKFORD[(n >> (5 * i)) & 31] for i in reversed(range(length)))
+
+
+def _checksum(raw: bytes) -> str:
+    return _b32(hashlib.sha256(b"tsunagi-recovery" + raw).digest()[:3], 4)
+
+
+def new_recovery_key() -> tuple[str, bytes]:
+    raw = secrets.token_bytes(RECOVERY_BYTES)
+    text = _b32(raw, 32) + _checksum(raw)
+    return "-".join(text[i : i + 4] for i in range(0, len(text), 4)), raw
+
+
+def parse_recovery_key(text: str) -> bytes:
+    """Accept the key as typed: any case, spaces or hyphens, full-width, I/L for 1 and O for 0."""
+    clean = unicodedata.normalize("NFKC", text).upper().translate(_CONFUSABLE)
+    clean = "".join(ch for ch in clean if not ch.isspace() and ch != "-")
+    if len(clean) != 36 or any(ch not in _CROCKFORD for ch in clean):
+        raise InvalidInput("回復キーの形式が正しくありません（4文字ずつ9組、英数字36文字です）")
+    n = 0
+    for ch in clean[:32]:
+        n = (n << 5) | _CROCKFORD.index(ch)
+    raw = n.to_bytes(RECOVERY_BYTES, "big")
+    if _checksum(raw) != clean[32:]:
+        raise InvalidInput("回復キーに入力の誤りがあります。保管票と1文字ずつ照らし合わせてください")
+    return raw
+
+
+# ---------------------------------------------------------------------------------------------------
+# Per-PC secret in the OS keyring (Windows: Credential Manager).
+
+
+class PcSecrets:
+    """The per-PC secret mixed into passphrase slots. ``None`` means no usable OS keyring."""
+
+    def _name(self, store_id: str) -> str:
+        return f"store-{store_id}"
+
+    def get(self, store_id: str) -> bytes | None:
+        try:
+            import keyring
+
+            value = keyring.get_password(KEYRING_SERVICE, self._name(store_id))
+        except Exception:  # any backend failure means "not available here"
+            return None
+        try:
+            return bytes.fromhex(value) if value else None
+        except ValueError:
+            return None
+
+    def create(self, store_id: str) -> bytes | None:
+        """Make and store a new secret; read it back, because some backends accept and forget."""
+        value = secrets.token_bytes(32)
+        try:
+            import keyring
+
+            keyring.set_password(KEYRING_SERVICE, self._name(store_id), value.hex())
+        except Exception:
+            return None
+        return value if self.get(store_id) == value else None
+
+
+# ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Slot:
+    id: str
+    kind: str  # "passphrase" | "recovery"
+    user: str  # sign-in name for passphrase slots, "" for the recovery slot
+    salt: str
+    nonce: str
+    wrapped: str
+    pc_bound: bool = False
+    kdf: dict = field(default_factory=dict)
+
+    def aad(self, store_id: str) -> bytes:
+        # Binds the wrapped key to this store, slot and user so slots cannot be swapped between files.
+        return f"{KEYFILE_FORMAT}|{store_id}|{self.id}|{self.kind}|{self.user}".encode()
+
+
+@dataclass
+class Unlocked:
+    data_key: bytes
+    user: str | None  # None when opened with the recovery key
+
+
+class KeyFile:
+    def __init__(self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None):
+        self.store_id = store_id
+        self.slots = slots
+        self.pc_secrets = pc_secrets or PcSecrets()
+
+    # --- persistence ------------------------------------------------------------------------------
+
+    @classmethod
+    def new(cls, pc_secrets: PcSecrets | None = None) -> KeyFile:
+        return cls(uuid.uuid4().hex, [], pc_secrets)
+
+    @classmethod
+    def load(cls, path: Path, pc_secrets: PcSecrets | None = None) -> KeyFile:
+        if not path.exists():
+            raise KeyFileMissing(
+                f"鍵ファイル（{path.name}）が見つかりません。データベースだけでは開けません。"
+                "バックアップから復元するか、鍵ファイルを元の場所に戻してください"
+            )
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if doc.get("format") != KEYFILE_FORMAT:
+                raise ValueError(doc.get("format"))
+            slots = [Slot(**s) for s in doc["slots"]]
+            return cls(doc["store_id"], slots, pc_secrets)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise StoreCorrupt(f"鍵ファイル（{path.name}）が壊れています。バックアップから復元してください") from exc
+
+    def to_bytes(self) -> bytes:
+        doc = {"format": KEYFILE_FORMAT, "store_id": self.store_id, "slots": [asdict(s) for s in self.slots]}
+        return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
+
+    def save(self, path: Path) -> None:
+        atomic_write_bytes(path, self.to_bytes())
+
+    # --- slots ------------------------------------------------------------------------------------
+
+    @property
+    def users(self) -> list[str]:
+        return [s.user for s in self.slots if s.kind == "passphrase"]
+
+    def _wrap(self, slot: Slot, kek: bytes, data_key: bytes) -> None:
+        nonce = os.urandom(12)
+        slot.nonce = _b64(nonce)
+        slot.wrapped = _b64(AESGCM(kek).encrypt(nonce, data_key, slot.aad(self.store_id)))
+
+    def _unwrap(self, slot: Slot, kek: bytes) -> bytes | None:
+        try:
+            return AESGCM(kek).decrypt(_unb64(slot.nonce), _unb64(slot.wrapped), slot.aad(self.store_id))
+        except InvalidTag:
+            return None
+
+    def _passphrase_kek(self, slot: Slot, passphrase: str, pc_secret: bytes | None) -> bytes:
+        stretched = KdfParams(**slot.kdf).derive(normalize_passphrase(passphrase), _unb64(slot.salt))
+        if slot.pc_bound:
+            assert pc_secret is not None
+            return _hkdf(stretched, pc_secret, b"tsunagi passphrase slot with pc secret")
+        return stretched
+
+    def set_passphrase(self, user: str, passphrase: str, data_key: bytes, kdf: KdfParams = STRONG) -> bool:
+        """Add or replace ``user``'s slot. Returns whether it is bound to this PC's keyring secret."""
+        if not passphrase:
+            raise InvalidInput("パスフレーズを入力してください")
+        pc_secret = self.pc_secrets.get(self.store_id) or self.pc_secrets.create(self.store_id)
+        slot = Slot(
+            id=uuid.uuid4().hex[:12],
+            kind="passphrase",
+            user=user,
+            salt=_b64(os.urandom(16)),
+            nonce="",
+            wrapped="",
+            pc_bound=pc_secret is not None,
+            kdf=asdict(kdf),
+        )
+        self._wrap(slot, self._passphrase_kek(slot, passphrase, pc_secret), data_key)
+        self.slots = [s for s in self.slots if not (s.kind == "passphrase" and s.user == user)] + [slot]
+        return slot.pc_bound
+
+    def remove_user(self, user: str) -> None:
+        if user not in self.users:
+            raise InvalidInput(f"利用者「{user}」は登録されていません")
+        if len(self.users) == 1:
+            raise InvalidInput("最後の利用者は削除できません（サインインできる人がいなくなります）")
+        self.slots = [s for s in self.slots if not (s.kind == "passphrase" and s.user == user)]
+
+    def set_recovery(self, data_key: bytes) -> str:
+        """Create (or replace) the recovery slot; returns the recovery key to show once."""
+        text, raw = new_recovery_key()
+        slot = Slot(id=uuid.uuid4().hex[:12], kind="recovery", user="", salt=_b64(os.urandom(16)), nonce="", wrapped="")
+        self._wrap(slot, _hkdf(raw, _unb64(slot.salt), b"tsunagi recovery slot"), data_key)
+        self.slots = [s for s in self.slots if s.kind != "recovery"] + [slot]
+        return text
+
+    # --- unlocking --------------------------------------------------------------------------------
+
+    def unlock_with_passphrase(self, passphrase: str, user: str | None = None) -> Unlocked:
+        candidates = [s for s in self.slots if s.kind == "passphrase" and (user is None or s.user == user)]
+        if user is not None and not candidates:
+            raise WrongSecret(f"利用者「{user}」は登録されていません")
+        pc_secret = self.pc_secrets.get(self.store_id)
+        missing_pc = False
+        for slot in candidates:
+            if slot.pc_bound and pc_secret is None:
+                missing_pc = True
+                continue
+            data_key = self._unwrap(slot, self._passphrase_kek(slot, passphrase, pc_secret))
+            if data_key is not None:
+                return Unlocked(data_key, slot.user)
+        if missing_pc:
+            raise PcSecretMissing(
+                "このPCに保管されている鍵（資格情報）が見つからないため、パスフレーズでは開けません。"
+                "PCを交換した場合などに起こります。回復キーでサインインし、新しいパスフレーズを設定してください"
+            )
+        raise WrongSecret("パスフレーズが違います")
+
+    def unlock_with_recovery(self, recovery_key: str) -> Unlocked:
+        raw = parse_recovery_key(recovery_key)
+        for slot in self.slots:
+            if slot.kind == "recovery":
+                data_key = self._unwrap(slot, _hkdf(raw, _unb64(slot.salt), b"tsunagi recovery slot"))
+                if data_key is not None:
+                    return Unlocked(data_key, None)
+        raise WrongSecret("回復キーが違います（このデータの回復キーではありません）")

@@ -1,0 +1,246 @@
+"""Command line: ``python -m app`` starts the GUI; subcommands do headless work.
+
+Contract (other tools depend on it): data goes to stdout, messages for people to stderr in Japanese.
+Exit codes: 0 success, 2 invalid input or usage, 3 wrong passphrase or recovery key, 1 anything else.
+Secrets come only from TSUNAGI_PASSPHRASE, --passphrase-file or TSUNAGI_RECOVERY_KEY (or a prompt
+on a terminal), never from an argument, so they do not end up in shell history or process lists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from app import __version__
+from app.services.errors import InvalidInput, TsunagiError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own wording is English; frame it for a Japanese reader
+        self.print_usage(sys.stderr)
+        self.exit(2, f"コマンドの指定に誤りがあります: {message}\n（使い方: python -m app --help）\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    # Options that may stand before or after the subcommand: SUPPRESS keeps a subcommand's unset
+    # copy from overwriting a value given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="データフォルダ（既定: TSUNAGI_DATA_DIR）")
+    common.add_argument("--passphrase-file", type=Path, default=argparse.SUPPRESS, help="パスフレーズを1行目に書いたファイル")
+    common.add_argument("--user", default=argparse.SUPPRESS, help="利用者名")
+
+    p = _Parser(prog="tsunagi", description="つなぎ — 重層的支援体制整備事業の世帯支援記録", parents=[common])
+    p.add_argument("--version", action="version", version=f"つなぎ {__version__}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="<サブコマンド>")
+
+    s = sub.add_parser("init", parents=[common], help="データを新しく作成し、回復キーを表示する")
+    s.add_argument("--town", default="", help="町村名")
+
+    s = sub.add_parser("import", parents=[common], help="世帯 JSON（tsunagi-households/1）を取り込む")
+    s.add_argument("file", type=Path)
+
+    s = sub.add_parser("export", parents=[common], help="全世帯を JSON で書き出す")
+    s.add_argument("--output", type=Path, help="書き出し先ファイル（既定: 標準出力）")
+
+    s = sub.add_parser("flags", parents=[common], help="世帯 JSON の気づき（フラグ）を判定する（データ不要）")
+    s.add_argument("--input", type=Path, required=True)
+    s.add_argument("--as-of", help="判定日（既定: 今日）")
+
+    s = sub.add_parser("demo", parents=[common], help="架空の町のデモデータを作成する")
+    s.add_argument("--households", type=int, required=True)
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--town", default="")
+
+    s = sub.add_parser("audit", parents=[common], help="監査ログ")
+    s.add_argument("audit_command", choices=["verify"])
+    return p
+
+
+# --- secrets ---------------------------------------------------------------------------------------
+
+
+def _read_passphrase_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError:
+        raise InvalidInput(f"パスフレーズのファイル {path} を読めません") from None
+    return text.splitlines()[0] if text else ""
+
+
+def _secrets(args) -> dict:
+    """Open-time secret: recovery key, passphrase (env, file) or a terminal prompt."""
+    if os.environ.get("TSUNAGI_RECOVERY_KEY"):
+        return {"recovery_key": os.environ["TSUNAGI_RECOVERY_KEY"]}
+    if os.environ.get("TSUNAGI_PASSPHRASE"):
+        return {"passphrase": os.environ["TSUNAGI_PASSPHRASE"], "user": getattr(args, "user", None)}
+    if getattr(args, "passphrase_file", None):
+        return {"passphrase": _read_passphrase_file(args.passphrase_file), "user": getattr(args, "user", None)}
+    if sys.stdin.isatty():
+        import getpass
+
+        return {"passphrase": getpass.getpass("パスフレーズ: "), "user": getattr(args, "user", None)}
+    raise InvalidInput("パスフレーズを TSUNAGI_PASSPHRASE か --passphrase-file で指定してください")
+
+
+def _new_passphrase(args) -> str:
+    if os.environ.get("TSUNAGI_PASSPHRASE"):
+        return os.environ["TSUNAGI_PASSPHRASE"]
+    if getattr(args, "passphrase_file", None):
+        return _read_passphrase_file(args.passphrase_file)
+    if sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("新しいパスフレーズ: ")
+        if first != getpass.getpass("もう一度入力してください: "):
+            raise InvalidInput("2回の入力が一致しません")
+        return first
+    raise InvalidInput("新しいパスフレーズを TSUNAGI_PASSPHRASE か --passphrase-file で指定してください")
+
+
+def _data_dir(args) -> Path:
+    from app.services.store import default_data_dir
+
+    return getattr(args, "data_dir", None) or default_data_dir()
+
+
+def _open(args):
+    from app.services.store import Store
+
+    return Store.open(_data_dir(args), **_secrets(args))
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+
+def _create(args, *, town: str):
+    from app.services.store import Store
+
+    created = Store.create(
+        _data_dir(args), passphrase=_new_passphrase(args), user=getattr(args, "user", None) or "coordinator",
+        town=town,
+    )
+    if notice := created.keyring_notice():
+        _say(notice)
+    return created
+
+
+def cmd_init(args) -> int:
+    created = _create(args, town=args.town)
+    created.store.close()
+    _say(
+        f"{created.store.folder} にデータを作成しました。\n"
+        "次の回復キーは今回しか表示されません。紙に書き写すか印刷し、役場の金庫に保管してください:"
+    )
+    print(created.recovery_key)
+    return 0
+
+
+def cmd_import(args) -> int:
+    from app.services import household_format, households
+
+    records = household_format.load(args.file)  # validate fully before opening the store
+    store = _open(args)
+    try:
+        result = households.import_records(store, records, source=args.file.name)
+    finally:
+        store.close()
+    print(f"取り込み: 世帯 {result.households} 件、世帯員 {result.persons} 人")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from app.services import household_format, households
+    from app.services.fileio import atomic_write_bytes
+
+    store = _open(args)
+    try:
+        records = households.export_records(store, destination=str(args.output or "stdout"))
+    finally:
+        store.close()
+    text = json.dumps(household_format.to_document(records), ensure_ascii=False, indent=2) + "\n"
+    if args.output:
+        atomic_write_bytes(args.output, text.encode("utf-8"))
+        _say(f"{len(records)} 世帯を {args.output} に書き出しました")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_flags(args) -> int:
+    from app.services import flags, household_format
+    from app.services.japanese import DateInputError, parse_date
+
+    try:
+        as_of = parse_date(args.as_of) if args.as_of else date.today()
+    except DateInputError as exc:
+        raise InvalidInput(f"--as-of: {exc}") from None
+    records = household_format.load(args.input)
+    doc = flags.evaluate_document(records, as_of)
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from app.services import demo
+
+    if args.households < 1:
+        raise InvalidInput("--households には1以上の数を指定してください")
+    created = _create(args, town=args.town or demo.DEMO_TOWN)
+    store = created.store
+    try:
+        result = demo.populate(store, households=args.households, seed=args.seed)
+    finally:
+        store.close()
+    _say(f"デモデータを作成しました: 世帯 {result.households} 件、世帯員 {result.persons} 人（{store.folder}）")
+    print(created.recovery_key)
+    return 0
+
+
+def cmd_audit(args) -> int:
+    from app.services import audit
+
+    store = _open(args)
+    try:
+        with store.session() as s:
+            result = audit.verify(s)
+    finally:
+        store.close()
+    print(("OK: " if result.ok else "NG: ") + result.message())
+    return 0 if result.ok else 1
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "import": cmd_import,
+    "export": cmd_export,
+    "flags": cmd_flags,
+    "demo": cmd_demo,
+    "audit": cmd_audit,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        from app.ui.main import run  # the only place the CLI touches Qt
+
+        return run(data_dir=_data_dir(args))
+    try:
+        return COMMANDS[args.command](args)
+    except TsunagiError as exc:
+        _say(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("中断しました")
+        return 1
+    except Exception as exc:  # last resort: a Japanese line, never a bare traceback
+        _say(f"予期しないエラーが発生しました: {type(exc).__name__}: {exc}")
+        return 1

@@ -61,7 +61,7 @@ def record(
     )
     entry = AuditEntry(**fields, hash=_digest(**{("entry_id" if k == "id" else k): v for k, v in fields.items()}))
     session.add(entry)
-    session.flush([entry])
+    session.flush()
     return entry
 
 

@@ -113,9 +113,9 @@ def fiscal_year_bounds(fy: int) -> tuple[date, date]:
 
 
 def format_fiscal_year(fy: int) -> str:
-    """令和7年度 (the era in force on 1 April of that year)."""
-    start = date(fy, 4, 1)
-    era = era_of(start)
+    """令和7年度: the era in force on 1 April, except that 2019 is 令和元年度 as used in practice
+    (令和 began on 1 May 2019, a month into the year; 1989's change in January left 昭和63年度 alone)."""
+    era = era_of(date(fy, 5, 1))
     year = fy - era.start.year + 1
     return f"{era.name}{'元' if year == 1 else year}年度"
 

@@ -1,0 +1,94 @@
+"""Shared fixtures: a real SQLCipher store in a temporary folder and an in-memory OS keyring."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import keyring  # noqa: E402
+import pytest  # noqa: E402
+from keyring.backend import KeyringBackend  # noqa: E402
+
+from app.services.keyslots import FAST  # noqa: E402
+from app.services.store import Store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLE = SHARED / "spec" / "households-example.json"
+EXPECTED = SHARED / "spec" / "households-example.expected.json"
+PASSPHRASE = "山あいの町 2026 春"
+
+
+class MemoryKeyring(KeyringBackend):
+    """Stands in for Windows Credential Manager (Vorta's tests do the same)."""
+
+    priority = 1
+
+    def __init__(self):
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service, username):
+        return self.items.get((service, username))
+
+    def set_password(self, service, username, password):
+        self.items[(service, username)] = password
+
+    def delete_password(self, service, username):
+        self.items.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring():
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    keyring.set_keyring(FailKeyring())
+
+
+@pytest.fixture
+def store_dir(tmp_path) -> Path:
+    return tmp_path / "store"
+
+
+@pytest.fixture
+def created(store_dir):
+    created = Store.create(store_dir, passphrase=PASSPHRASE, user="tanaka", town="テスト町", kdf=FAST)
+    yield created
+    created.store.close()
+
+
+@pytest.fixture
+def store(created) -> Store:
+    return created.store
+
+
+def run_cli(*args: str, env: dict | None = None, data_dir: Path | None = None, input_text: str | None = None):
+    """Run ``python -m app`` in a fresh process, as a user or another tool would."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("TSUNAGI_")}
+    # No OS keyring in the child: the store runs passphrase-only, as on a machine without one.
+    full_env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    if data_dir is not None:
+        full_env["TSUNAGI_DATA_DIR"] = str(data_dir)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        input=input_text,
+        timeout=300,
+    )

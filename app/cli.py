@@ -29,8 +29,12 @@ def _parser() -> argparse.ArgumentParser:
     # Options that may stand before or after the subcommand: SUPPRESS keeps a subcommand's unset
     # copy from overwriting a value given before it.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, help="データフォルダ（既定: TSUNAGI_DATA_DIR）")
-    common.add_argument("--passphrase-file", type=Path, default=argparse.SUPPRESS, help="パスフレーズを1行目に書いたファイル")
+    common.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="データフォルダ（既定: TSUNAGI_DATA_DIR）"
+    )
+    common.add_argument(
+        "--passphrase-file", type=Path, default=argparse.SUPPRESS, help="パスフレーズを1行目に書いたファイル"
+    )
     common.add_argument("--user", default=argparse.SUPPRESS, help="利用者名")
 
     p = _Parser(prog="tsunagi", description="つなぎ — 重層的支援体制整備事業の世帯支援記録", parents=[common])
@@ -78,7 +82,10 @@ def _secrets(args) -> dict:
     if os.environ.get("TSUNAGI_PASSPHRASE"):
         return {"passphrase": os.environ["TSUNAGI_PASSPHRASE"], "user": getattr(args, "user", None)}
     if getattr(args, "passphrase_file", None):
-        return {"passphrase": _read_passphrase_file(args.passphrase_file), "user": getattr(args, "user", None)}
+        return {
+            "passphrase": _read_passphrase_file(args.passphrase_file),
+            "user": getattr(args, "user", None),
+        }
     if sys.stdin.isatty():
         import getpass
 
@@ -124,7 +131,9 @@ def _create(args, *, town: str):
     from app.services.store import Store
 
     created = Store.create(
-        _data_dir(args), passphrase=_new_passphrase(args), user=getattr(args, "user", None) or "coordinator",
+        _data_dir(args),
+        passphrase=_new_passphrase(args),
+        user=getattr(args, "user", None) or "coordinator",
         town=town,
     )
     if notice := created.keyring_notice():
@@ -199,7 +208,9 @@ def cmd_demo(args) -> int:
         result = demo.populate(store, households=args.households, seed=args.seed)
     finally:
         store.close()
-    _say(f"デモデータを作成しました: 世帯 {result.households} 件、世帯員 {result.persons} 人（{store.folder}）")
+    _say(
+        f"デモデータを作成しました: 世帯 {result.households} 件、世帯員 {result.persons} 人（{store.folder}）"
+    )
     print(created.recovery_key)
     return 0
 

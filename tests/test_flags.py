@@ -121,7 +121,10 @@ def test_double_care_needs_care_and_a_preschool_child():
     assert not any(k == "double_care" for k, _ in kinds(household(*base, m("q", "2020-04-01", "child"))))
     no_care = [m("p", "1988-11-20", "head", cares_for=["g"]), m("g", "1950-03-03", "parent")]
     assert not any(k == "double_care" for k, _ in kinds(household(*no_care, m("q", "2023-01-01", "child"))))
-    assistance = [m("p", "1988-11-20", "head", cares_for=["g"]), m("g", "1950-03-03", "parent", needs_assistance=True)]
+    assistance = [
+        m("p", "1988-11-20", "head", cares_for=["g"]),
+        m("g", "1950-03-03", "parent", needs_assistance=True),
+    ]
     assert any(k == "double_care" for k, _ in kinds(household(*assistance, m("q", "2023-01-01", "child"))))
 
 
@@ -152,18 +155,29 @@ def test_elderly_carer_alone_and_only():
 
 def test_hikikomori_and_multi_issue():
     h = household(
-        m("a", "1990-01-01", "head", hikikomori="suspected", hikikomori_since="2025-01-01", issues=["isolation"]),
+        m(
+            "a",
+            "1990-01-01",
+            "head",
+            hikikomori="suspected",
+            hikikomori_since="2025-01-01",
+            issues=["isolation"],
+        ),
     )
     (flag,) = flags.evaluate(h, AS_OF)
     assert flag.kind == "hikikomori" and "6か月以上" in flag.reason and "疑い" in flag.reason
     h = household(m("a", "1990-01-01", "head", issues=["poverty", "debt"]), m("b", "1992-01-01", "spouse"))
     assert kinds(h) == [("multi_issue", ("a",))]
-    h = household(m("a", "1990-01-01", "head", issues=["poverty"]), m("b", "1992-01-01", "spouse", issues=["poverty"]))
+    h = household(
+        m("a", "1990-01-01", "head", issues=["poverty"]), m("b", "1992-01-01", "spouse", issues=["poverty"])
+    )
     assert kinds(h) == [("multi_issue", ("a", "b"))]
 
 
 def test_thresholds_are_settings():
-    h = household(m("p", "1955-01-01", "head"), m("c", "1985-01-01", "child", marital="single", work="not_working"))
+    h = household(
+        m("p", "1955-01-01", "head"), m("c", "1985-01-01", "child", marital="single", work="not_working")
+    )
     assert not any(k == "8050" for k, _ in kinds(h))
     loose = FlagSettings(parent_min_age=70, child_min_age=40)
     assert ("8050", ("p", "c")) in kinds(h, settings=loose)
@@ -171,7 +185,9 @@ def test_thresholds_are_settings():
 
 
 def test_a_child_turning_40_creates_a_candidate():
-    h = household(m("p", "1940-01-01", "head"), m("c", "1986-06-15", "child", marital="single", work="not_working"))
+    h = household(
+        m("p", "1940-01-01", "head"), m("c", "1986-06-15", "child", marital="single", work="not_working")
+    )
     assert not any(k == "8050" for k, _ in kinds(h, as_of=date(2026, 6, 14)))
     assert any(k == "8050" for k, _ in kinds(h, as_of=date(2026, 6, 15)))
 
@@ -200,8 +216,13 @@ def test_invalid_input_names_household_member_and_field(member, fragments):
 def test_document_level_errors():
     with pytest.raises(InvalidInput, match="format"):
         household_format.parse({"format": "other", "households": []})
-    dup = {"format": household_format.FORMAT, "households": [
-        {"id": "H", "members": [m("a", "1950-01-01")]}, {"id": "H", "members": [m("a", "1950-01-01")]}]}
+    dup = {
+        "format": household_format.FORMAT,
+        "households": [
+            {"id": "H", "members": [m("a", "1950-01-01")]},
+            {"id": "H", "members": [m("a", "1950-01-01")]},
+        ],
+    }
     with pytest.raises(InvalidInput, match="世帯 H"):
         household_format.parse(dup)
 

@@ -41,7 +41,9 @@ def test_update_and_delete_are_recorded_with_actor_old_and_new(store):
     assert rows[1].new == {"address": "新住所", "status": "consulting"}
     assert rows[2].old["address"] == "新住所" and rows[2].new is None
     with store.session() as s:  # the member went with the household, and that is recorded too
-        person_actions = s.scalars(select(ChangeRecord.action).where(ChangeRecord.table_name == "persons")).all()
+        person_actions = s.scalars(
+            select(ChangeRecord.action).where(ChangeRecord.table_name == "persons")
+        ).all()
     assert person_actions == ["insert", "delete"]
 
 
@@ -50,15 +52,23 @@ def test_consent_agencies_changes_are_recorded(store):
     with store.session() as s:
         agency = Agency(name="地域包括支援センター")
         person = s.scalar(select(Person))
-        consent = Consent(person_id=person.id, purpose="referral", method="signed",
-                          consented_on=date(2026, 4, 1), recorded_by="tanaka")
+        consent = Consent(
+            person_id=person.id,
+            purpose="referral",
+            method="signed",
+            consented_on=date(2026, 4, 1),
+            recorded_by="tanaka",
+        )
         s.add_all([agency, consent])
         s.commit()
         consent.agencies.append(agency)
         s.commit()
-        row = s.scalars(select(ChangeRecord).where(ChangeRecord.table_name == "consents")
-                        .order_by(ChangeRecord.id.desc())).first()
-    assert row.action == "update" and row.old == {"agencies": []} and row.new == {"agencies": [str(agency.id)]}
+        row = s.scalars(
+            select(ChangeRecord).where(ChangeRecord.table_name == "consents").order_by(ChangeRecord.id.desc())
+        ).first()
+    assert (
+        row.action == "update" and row.old == {"agencies": []} and row.new == {"agencies": [str(agency.id)]}
+    )
     assert consent.valid_on(date(2026, 4, 1)) and not consent.valid_on(date(2026, 3, 31))
 
 

@@ -97,7 +97,9 @@ def test_fiscal_year():
     assert fiscal_year(date(2026, 3, 31)) == 2025
     assert fiscal_year(date(2026, 4, 1)) == 2026
     assert format_fiscal_year(2025) == "令和7年度"
-    assert format_fiscal_year(2019) == "令和元年度"  # 1 April 2019 was still 平成31年; the 年度 is named 令和元年度
+    assert (
+        format_fiscal_year(2019) == "令和元年度"
+    )  # 1 April 2019 was still 平成31年; the 年度 is named 令和元年度
     assert format_fiscal_year(1988) == "昭和63年度"
     assert format_fiscal_year(1989) == "平成元年度"
 
@@ -119,4 +121,8 @@ def test_search_key_keeps_kanji_and_folds_width():
 def test_hiragana_and_katakana_keys_agree(text):
     import jaconv
 
-    assert search_key(text) == search_key(jaconv.hira2kata(text)) == search_key(jaconv.z2h(jaconv.hira2kata(text)))
+    assert (
+        search_key(text)
+        == search_key(jaconv.hira2kata(text))
+        == search_key(jaconv.z2h(jaconv.hira2kata(text)))
+    )

@@ -14,9 +14,11 @@ from alembic.runtime.migration import MigrationContext
 from app.models import Base
 from app.services import household_format, households
 from app.services.store import SAFETY_DIR, Store, _alembic_config, head_revision
-from tests.conftest import EXAMPLE, PASSPHRASE
+from tests.conftest import PASSPHRASE
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "stores").iterdir())
+# What every fixture store was filled with (tests/fixtures/make_store_fixture.py).
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "spec" / "households-example.json"
 
 
 def test_models_and_migrations_agree(store):
@@ -57,7 +59,7 @@ def test_every_release_fixture_opens_at_head_with_its_data(fixture, tmp_path):
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
         assert (folder / SAFETY_DIR).exists() == (fixture.name != head_revision())
         exported = household_format.to_document(households.export_records(store))
-        expected = household_format.to_document(household_format.load(EXAMPLE))
+        expected = household_format.to_document(household_format.load(FIXTURE_CONTENT))
         assert json.loads(json.dumps(exported)) == json.loads(json.dumps(expected))
     finally:
         store.close()

@@ -42,13 +42,20 @@ def _digest(entry_id: int, at: str, actor: str, action: str, target: str, detail
 
 
 def record(
-    session: Session, action: str, target: str = "", detail: dict | None = None, *, actor: str | None = None,
+    session: Session,
+    action: str,
+    target: str = "",
+    detail: dict | None = None,
+    *,
+    actor: str | None = None,
     at: str | None = None,
 ) -> AuditEntry:
     """Append one entry in the session's transaction (it commits or rolls back with the act it records)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    last = session.execute(select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = session.execute(
+        select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+    ).first()
     entry_id, prev = (last.id + 1, last.hash) if last else (1, GENESIS)
     fields = dict(
         id=entry_id,
@@ -59,7 +66,9 @@ def record(
         detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
         prev_hash=prev,
     )
-    entry = AuditEntry(**fields, hash=_digest(**{("entry_id" if k == "id" else k): v for k, v in fields.items()}))
+    entry = AuditEntry(
+        **fields, hash=_digest(**{("entry_id" if k == "id" else k): v for k, v in fields.items()})
+    )
     session.add(entry)
     session.flush()
     return entry

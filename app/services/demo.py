@@ -65,7 +65,14 @@ OWN_WORDS = [
     "できれば今の家で暮らし続けたい", "息子のこれからが心配", "誰にも迷惑をかけたくない", "仕事を探したいが自信がない",
     "子どもの世話と親の介護で休む時間がない", "近所の人と話す機会がほしい", "お金のことが不安", "",
 ]  # fmt: skip
-STRENGTHS = ["畑仕事が得意", "近所づきあいがある", "料理ができる", "パソコンが使える", "犬の散歩を欠かさない", ""]
+STRENGTHS = [
+    "畑仕事が得意",
+    "近所づきあいがある",
+    "料理ができる",
+    "パソコンが使える",
+    "犬の散歩を欠かさない",
+    "",
+]
 
 # Household shapes and their weights.
 SHAPES = [
@@ -88,7 +95,9 @@ class _Town:
         age = self.rng.randint(age_lo, age_hi)
         return REFERENCE_DAY - timedelta(days=age * 365 + self.rng.randint(0, 364))
 
-    def person(self, hh: list[Member], surname, sex: str, age_lo: int, age_hi: int, relation: str, **kw) -> Member:
+    def person(
+        self, hh: list[Member], surname, sex: str, age_lo: int, age_hi: int, relation: str, **kw
+    ) -> Member:
         born = self.birth(age_lo, age_hi)
         era = 0 if born.year < 1955 else (1 if born.year < 1990 else 2)
         given, given_kana = self.rng.choice(GIVEN[(sex, era)])
@@ -123,8 +132,16 @@ class _Town:
         hh: list[Member] = []
         P = self.person
         if shape == "elderly_alone":
-            P(hh, sn, self.sex(), 65, 97, "head", marital=r.choice(["widowed", "widowed", "single", "divorced"]),
-              work="not_working")
+            P(
+                hh,
+                sn,
+                self.sex(),
+                65,
+                97,
+                "head",
+                marital=r.choice(["widowed", "widowed", "single", "divorced"]),
+                work="not_working",
+            )
         elif shape == "elderly_couple":
             P(hh, sn, "male", 67, 95, "head", marital="married", work="not_working")
             P(hh, sn, "female", 65, 92, "spouse", marital="married", work="not_working")
@@ -149,24 +166,64 @@ class _Town:
         elif shape == "eight_fifty":
             parent = P(hh, sn, self.sex(), 76, 93, "head", marital="widowed", work="not_working")
             hk = r.choice(["yes", "suspected", "no"])
-            P(hh, sn, self.sex(), 45, 60, "child", marital="single", work="not_working", hikikomori=hk,
-              hikikomori_since=REFERENCE_DAY - timedelta(days=r.randint(200, 7000)) if hk != "no" else None,
-              issues=["employment", "isolation"], cares_for=[parent.id] if r.random() < 0.5 else [])
+            P(
+                hh,
+                sn,
+                self.sex(),
+                45,
+                60,
+                "child",
+                marital="single",
+                work="not_working",
+                hikikomori=hk,
+                hikikomori_since=REFERENCE_DAY - timedelta(days=r.randint(200, 7000)) if hk != "no" else None,
+                issues=["employment", "isolation"],
+                cares_for=[parent.id] if r.random() < 0.5 else [],
+            )
             parent.issues = list(dict.fromkeys([*parent.issues, "poverty"]))
         elif shape == "parent_and_child":
             P(hh, sn, self.sex(), 70, 90, "head", marital="widowed", work="not_working")
             P(hh, sn, self.sex(), 38, 62, "child", marital=r.choice(["single", "divorced"]))
         elif shape == "double_care":
             P(hh, sn, "male", 32, 45, "head", marital="married")
-            grandma = P(hh, sn, "female", 70, 88, "parent", marital="widowed", work="not_working",
-                        care_level=r.choice(["care1", "care2", "care3"]), issues=["elderly_care"])
-            P(hh, sn, "female", 30, 42, "spouse", marital="married", cares_for=[grandma.id],
-              issues=["child_rearing"])
+            grandma = P(
+                hh,
+                sn,
+                "female",
+                70,
+                88,
+                "parent",
+                marital="widowed",
+                work="not_working",
+                care_level=r.choice(["care1", "care2", "care3"]),
+                issues=["elderly_care"],
+            )
+            P(
+                hh,
+                sn,
+                "female",
+                30,
+                42,
+                "spouse",
+                marital="married",
+                cares_for=[grandma.id],
+                issues=["child_rearing"],
+            )
             P(hh, sn, self.sex(), 0, 5, "child")
         elif shape == "young_carer":
-            mother = P(hh, sn, "female", 36, 50, "head", marital="divorced", work="not_working",
-                       disability=[r.choice(["mental", "physical", "intractable"])], needs_assistance=True,
-                       issues=["disability", "poverty"])
+            mother = P(
+                hh,
+                sn,
+                "female",
+                36,
+                50,
+                "head",
+                marital="divorced",
+                work="not_working",
+                disability=[r.choice(["mental", "physical", "intractable"])],
+                needs_assistance=True,
+                issues=["disability", "poverty"],
+            )
             P(hh, sn, self.sex(), 12, 17, "child", cares_for=[mother.id], issues=["education"])
             if r.random() < 0.5:
                 P(hh, sn, self.sex(), 6, 11, "child")
@@ -185,7 +242,9 @@ class _Town:
             "phone": f"0858-{r.randint(20, 79):02d}-{r.randint(0, 9999):04d}",
             "status": status,
             "status_reason": "",
-            "closure_reason": r.choice(["improved", "connected", "watch_in_place"]) if status == "closed" else None,
+            "closure_reason": r.choice(["improved", "connected", "watch_in_place"])
+            if status == "closed"
+            else None,
             "note": "",
         }
         return HouseholdRecord(

@@ -187,11 +187,7 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
 
     # ダブルケア: caring for someone who needs care while raising a preschool child
     for carer in here:
-        kids = [
-            h.member(c)
-            for c, ps in parents.items()
-            if carer.id in ps and age[c] < s.preschool_under
-        ]
+        kids = [h.member(c) for c, ps in parents.items() if carer.id in ps and age[c] < s.preschool_under]
         for cared in cared_by(carer):
             if not cared.needs_care:
                 continue

@@ -232,7 +232,10 @@ def _household(obj: Any, index: int) -> HouseholdRecord:
                     raise m_where.fail(key, "自分自身は指定できません")
                 if ref not in seen:
                     raise m_where.fail(key, f"「{ref}」はこの世帯の世帯員にいません")
-    extras = {k: _string(obj, k, where, default=v) if v is not None else obj.get(k) for k, v in HOUSEHOLD_EXTRAS.items()}
+    extras = {
+        k: _string(obj, k, where, default=v) if v is not None else obj.get(k)
+        for k, v in HOUSEHOLD_EXTRAS.items()
+    }
     extras["housing"] = _choice(obj, "housing", vocab.HOUSING, "unknown", where)
     extras["status"] = _choice(obj, "status", vocab.HOUSEHOLD_STATUS, "concern", where)
     if obj.get("closure_reason") is not None:
@@ -244,7 +247,9 @@ def parse(doc: Any) -> list[HouseholdRecord]:
     if not isinstance(doc, dict):
         raise InvalidInput("JSON の最上位はオブジェクトにしてください")
     if doc.get("format") != FORMAT:
-        raise InvalidInput(f"format が「{FORMAT}」ではありません（{json.dumps(doc.get('format'), ensure_ascii=False)}）")
+        raise InvalidInput(
+            f"format が「{FORMAT}」ではありません（{json.dumps(doc.get('format'), ensure_ascii=False)}）"
+        )
     raw = doc.get("households")
     if not isinstance(raw, list):
         raise InvalidInput("households を世帯のリストで指定してください")
@@ -270,7 +275,9 @@ def load(path: Path) -> list[HouseholdRecord]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"ファイル {path} の {exc.lineno} 行 {exc.colno} 文字目: JSON として読めません") from None
+        raise InvalidInput(
+            f"ファイル {path} の {exc.lineno} 行 {exc.colno} 文字目: JSON として読めません"
+        ) from None
     return parse(doc)
 
 

@@ -18,8 +18,22 @@ from app.services.japanese import search_key
 from app.services.store import Store
 
 _MEMBER_FIELDS = (
-    "name", "kana", "sex", "birth_date", "relation", "marital", "work", "care_level", "disability",
-    "needs_assistance", "medical_care", "hikikomori", "hikikomori_since", "issues", "lives_here", "deceased",
+    "name",
+    "kana",
+    "sex",
+    "birth_date",
+    "relation",
+    "marital",
+    "work",
+    "care_level",
+    "disability",
+    "needs_assistance",
+    "medical_care",
+    "hikikomori",
+    "hikikomori_since",
+    "issues",
+    "lives_here",
+    "deceased",
 )
 
 
@@ -58,7 +72,16 @@ def to_record(h: Household) -> HouseholdRecord:
         members.append(m)
     extras = {
         k: getattr(h, k)
-        for k in ("postal_code", "district", "housing", "phone", "status", "status_reason", "closure_reason", "note")
+        for k in (
+            "postal_code",
+            "district",
+            "housing",
+            "phone",
+            "status",
+            "status_reason",
+            "closure_reason",
+            "note",
+        )
     }
     return HouseholdRecord(id=h.code, address=h.address, members=members, extras=extras)
 
@@ -91,7 +114,9 @@ def import_records(store: Store, records: list[HouseholdRecord], source: str = "
         for r in records:
             s.add(to_model(r))
         result = ImportResult(len(records), sum(len(r.members) for r in records))
-        audit.record(s, "import", target=source, detail={"households": result.households, "persons": result.persons})
+        audit.record(
+            s, "import", target=source, detail={"households": result.households, "persons": result.persons}
+        )
         s.commit()
     return result
 
@@ -106,4 +131,6 @@ def export_records(store: Store, destination: str = "") -> list[HouseholdRecord]
 
 
 def all_records(session: Session) -> list[HouseholdRecord]:
-    return [to_record(h) for h in session.scalars(select(Household).options(*_loaded()).order_by(Household.id))]
+    return [
+        to_record(h) for h in session.scalars(select(Household).options(*_loaded()).order_by(Household.id))
+    ]

@@ -53,7 +53,9 @@ def format_wareki(day: date, *, short: bool = False) -> str:
 
 
 _ERA_KEYS = "|".join(sorted(_BY_KEY, key=len, reverse=True))
-_WAREKI = re.compile(rf"^({_ERA_KEYS})\s*(元|\d{{1,2}})\s*(?:年|[./-])\s*(\d{{1,2}})\s*(?:月|[./-])\s*(\d{{1,2}})\s*日?$")
+_WAREKI = re.compile(
+    rf"^({_ERA_KEYS})\s*(元|\d{{1,2}})\s*(?:年|[./-])\s*(\d{{1,2}})\s*(?:月|[./-])\s*(\d{{1,2}})\s*日?$"
+)
 _SEIREKI = re.compile(r"^(\d{4})\s*(?:年|[./-])\s*(\d{1,2})\s*(?:月|[./-])\s*(\d{1,2})\s*日?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 

@@ -194,7 +194,9 @@ class KeyFile:
             slots = [Slot(**s) for s in doc["slots"]]
             return cls(doc["store_id"], slots, pc_secrets)
         except (ValueError, KeyError, TypeError) as exc:
-            raise StoreCorrupt(f"鍵ファイル（{path.name}）が壊れています。バックアップから復元してください") from exc
+            raise StoreCorrupt(
+                f"鍵ファイル（{path.name}）が壊れています。バックアップから復元してください"
+            ) from exc
 
     def to_bytes(self) -> bytes:
         doc = {"format": KEYFILE_FORMAT, "store_id": self.store_id, "slots": [asdict(s) for s in self.slots]}
@@ -256,7 +258,14 @@ class KeyFile:
     def set_recovery(self, data_key: bytes) -> str:
         """Create (or replace) the recovery slot; returns the recovery key to show once."""
         text, raw = new_recovery_key()
-        slot = Slot(id=uuid.uuid4().hex[:12], kind="recovery", user="", salt=_b64(os.urandom(16)), nonce="", wrapped="")
+        slot = Slot(
+            id=uuid.uuid4().hex[:12],
+            kind="recovery",
+            user="",
+            salt=_b64(os.urandom(16)),
+            nonce="",
+            wrapped="",
+        )
         self._wrap(slot, _hkdf(raw, _unb64(slot.salt), b"tsunagi recovery slot"), data_key)
         self.slots = [s for s in self.slots if s.kind != "recovery"] + [slot]
         return text

@@ -358,7 +358,11 @@ def _drain_failed_unlocks(folder: Path, session: Session) -> Path | None:
         with contextlib.suppress(ValueError, KeyError):
             item = json.loads(line)
             audit.record(
-                session, "unlock_failed", target=item["user"], detail={"method": item["method"]},
-                actor=item["user"] or "不明", at=item["at"],
+                session,
+                "unlock_failed",
+                target=item["user"],
+                detail={"method": item["method"]},
+                actor=item["user"] or "不明",
+                at=item["at"],
             )
     return path

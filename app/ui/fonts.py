@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
 
-FONT_DIR = Path(__file__).resolve().parents[2] / "resources" / "fonts"
+UI_FAMILY = "IPAexGothic"
 
 
 def load_bundled_fonts() -> list[str]:
-    """Register every bundled TTF; returns the family names Qt now knows from them."""
+    """Register the bundled TTFs with Qt; returns the family names Qt now knows from them."""
     from PySide6.QtGui import QFontDatabase
 
     families: list[str] = []
-    for path in sorted(FONT_DIR.glob("*.ttf")):
-        font_id = QFontDatabase.addApplicationFont(str(path))
+    for name in (GOTHIC_TTF, MINCHO_TTF):
+        font_id = QFontDatabase.addApplicationFont(str(font_path(name)))
         if font_id >= 0:
             families += QFontDatabase.applicationFontFamilies(font_id)
     return families

@@ -6,7 +6,11 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$ROOT/.venv"
+# Qt's runtime needs these Debian packages; the first line is enough offscreen (tests), the second adds
+# what a real desktop window (the xcb platform plugin) needs.
 QT_PACKAGES="libgl1 libegl1 libxkbcommon0 libglib2.0-0 libfreetype6 libfontconfig1 libdbus-1-3"
+QT_DESKTOP_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1"
+TSUNAGI_GUI="${TSUNAGI_GUI:-0}"
 
 find_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -20,20 +24,28 @@ find_python() {
   return 1
 }
 
+missing_qt_libraries() {
+  # Ask the dynamic linker what Qt's own libraries cannot find: exact, and nothing to keep in sync.
+  local qt="$VENV/lib/python3*/site-packages/PySide6/Qt"
+  local targets=($qt/lib/libQt6Widgets.so.6 $qt/plugins/platforms/libqoffscreen.so)
+  [ "$TSUNAGI_GUI" = 1 ] && targets+=($qt/plugins/platforms/libqxcb.so $qt/lib/libQt6XcbQpa.so.6)
+  ldd "${targets[@]}" 2>/dev/null | awk '/not found/ {print $1}' | sort -u | tr '\n' ' '
+}
+
 ensure_qt_libraries() {
-  local missing=()
-  for lib in libGL.so.1 libEGL.so.1 libxkbcommon.so.0 libglib-2.0.so.0 libfreetype.so.6 libfontconfig.so.1 libdbus-1.so.3; do
-    ldconfig -p 2>/dev/null | grep -q "$lib" || missing+=("$lib")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
+  local missing packages
+  missing="$(missing_qt_libraries)"
+  [ -z "$missing" ] && return 0
+  packages="$QT_PACKAGES"
+  [ "$TSUNAGI_GUI" = 1 ] && packages="$packages $QT_DESKTOP_PACKAGES"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Qt の実行に必要なライブラリを入れます: ${missing[*]}" >&2
+    echo "Qt の実行に必要なライブラリを入れます（不足: $missing）" >&2
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
     # shellcheck disable=SC2086
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $QT_PACKAGES >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $packages >&2
   else
-    echo "Qt の実行に必要なライブラリが足りません（${missing[*]}）。管理者が次を実行してください:" >&2
-    echo "  sudo apt-get install -y $QT_PACKAGES" >&2
+    echo "Qt の実行に必要なライブラリが足りません（$missing）。管理者が次を実行してください:" >&2
+    echo "  sudo apt-get install -y $packages" >&2
   fi
 }
 
@@ -50,5 +62,5 @@ ensure_venv() {
   fi
 }
 
-ensure_qt_libraries
 ensure_venv
+ensure_qt_libraries

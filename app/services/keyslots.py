@@ -300,3 +300,39 @@ class KeyFile:
                 if data_key is not None:
                     return Unlocked(data_key, None)
         raise WrongSecret("回復キーが違います（このデータの回復キーではありません）")
+
+
+# ---------------------------------------------------------------------------------------------------
+
+MIN_PASSPHRASE = 8
+
+
+def passphrase_strength(passphrase: str) -> tuple[int, str]:
+    """A 0–4 score and a Japanese hint. Length matters most; mixing kinds of characters helps.
+
+    Deliberately simple and explainable to a non-IT user; Argon2id and the PC secret do the rest.
+    """
+    text = unicodedata.normalize("NFKC", passphrase)
+    if len(text) < MIN_PASSPHRASE:
+        return 0, f"短すぎます（{MIN_PASSPHRASE}文字以上にしてください）"
+    kinds = sum(
+        [
+            any(c.isascii() and c.isalpha() for c in text),
+            any(c.isdigit() for c in text),
+            any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text),
+            any(not c.isalnum() and not c.isspace() for c in text),
+            any(c.isspace() for c in text),
+        ]
+    )
+    if len(set(text)) <= 3:
+        return 1, "同じ文字の繰り返しは推測されやすいです"
+    # A kana or kanji carries more choice than a Latin letter: count it twice.
+    length = sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+    score = 1 + (length >= 12) + (length >= 20) + (kinds >= 2)
+    hints = {
+        1: "弱い: もう少し長くしてください",
+        2: "ふつう: 文のように長くするとより安全です",
+        3: "強い",
+        4: "とても強い",
+    }
+    return min(score, 4), hints[min(score, 4)]

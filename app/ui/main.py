@@ -1,24 +1,92 @@
-"""GUI entry point. The application shell (sign-in, navigation, lock) builds on this."""
+"""GUI entry point: fonts and style, then the first-run wizard or the sign-in screen."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from app.services.store import DB_NAME
+
+T = {
+    "demo_progress": "デモデータを作成しています…",
+    "app": "つなぎ",
+}
+
+
+def open_demo(ctx) -> object:
+    """Open (or first create) the demo store beside the real one; it never shares files with it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    from app.services import demo
+    from app.services.store import Store
+    from app.ui.context import DEMO_HOUSEHOLDS, DEMO_PASSPHRASE, DEMO_USER
+
+    folder = ctx.demo_dir
+    ctx.data_dir, ctx.is_demo = folder, True
+    if (folder / DB_NAME).exists():
+        return Store.open(folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER)
+    progress = QProgressDialog(T["demo_progress"], "", 0, 0)
+    progress.setWindowTitle(T["app"])
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
+    progress.show()
+    QApplication.processEvents()
+    try:
+        created = Store.create(
+            folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER, town=demo.DEMO_TOWN, kdf=ctx.kdf
+        )
+        demo.populate(created.store, households=DEMO_HOUSEHOLDS, seed=1)
+    finally:
+        progress.close()
+    return created.store
+
+
+def build_application(argv: list[str] | None = None):
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.resources import resources_dir
+    from app.ui.fonts import UI_FAMILY, load_bundled_fonts
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationName("Tsunagi")
+    app.setApplicationDisplayName(T["app"])
+    load_bundled_fonts()
+    app.setFont(QFont(UI_FAMILY, 11))
+    style = resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    return app
+
+
+def start(ctx):
+    """Show the right first window for this data folder; returns the Shell (or None if the user quit)."""
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui.first_run import FirstRunWizard
+    from app.ui.shell import Shell
+
+    if (ctx.data_dir / DB_NAME).exists():
+        shell = Shell(ctx)
+        shell.show_sign_in()
+        shell.show()
+        return shell
+    wizard = FirstRunWizard(ctx)
+    if wizard.exec() != QDialog.DialogCode.Accepted:
+        return None
+    store = open_demo(ctx) if wizard.demo_requested else wizard.created.store
+    shell = Shell(ctx)
+    shell.enter(store)
+    shell.show()
+    return shell
+
 
 def run(data_dir: Path) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+    from app.ui.context import AppContext
 
-    from app.ui.fonts import load_bundled_fonts
-
-    app = QApplication.instance() or QApplication(sys.argv)
-    load_bundled_fonts()
-    window = QMainWindow()
-    window.setWindowTitle("つなぎ")
-    state = "データがあります" if (data_dir / "tsunagi.db").exists() else "データはまだありません"
-    label = QLabel(f"つなぎ — 重層的支援体制整備事業の世帯支援記録\n\nデータフォルダ: {data_dir}\n{state}")
-    label.setMargin(24)
-    window.setCentralWidget(label)
-    window.resize(720, 400)
-    window.show()
+    app = build_application()
+    shell = start(AppContext(data_dir=data_dir))
+    if shell is None:
+        return 0
     return app.exec()

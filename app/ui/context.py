@@ -1,0 +1,34 @@
+"""What every window and page shares: where the data is, the open store, and test-time knobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.services.keyslots import STRONG, KdfParams
+from app.services.store import Store
+
+DEMO_PASSPHRASE = "demo-tsunagi"
+DEMO_USER = "デモ担当"
+DEMO_HOUSEHOLDS = 300
+
+
+@dataclass
+class AppContext:
+    data_dir: Path
+    store: Store | None = None
+    kdf: KdfParams = STRONG  # tests pass FAST
+    idle_ms: int | None = None  # tests override the auto-lock delay; None: the town setting
+    delay_base_s: float = 1.0  # sign-in delay after 5 failures: base × 2^(n-5)
+    is_demo: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def demo_dir(self) -> Path:
+        # A sibling folder, so real and demo data never share a database or a backup.
+        return self.data_dir.with_name(self.data_dir.name + "-demo")
+
+    def require_store(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("store is locked")
+        return self.store

@@ -1,0 +1,229 @@
+"""The main window: navigation column, pages, sign-in, lock (idle and Ctrl+L) and sign-out.
+
+Locking drops the keys (``Store.lock``) and shows the lock screen instead of the pages; the pages
+themselves stay as they were, so unlocking returns to the same place with nothing typed lost.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import settings as town_settings
+from app.services.store import Store
+from app.ui.context import AppContext
+from app.ui.fonts import UI_FAMILY
+from app.ui.pages import Page
+from app.ui.pages.home import HomePage
+from app.ui.pages.settings import SettingsPage
+from app.ui.sign_in import SignInPage
+
+T = {
+    "title": "つなぎ",
+    "demo_title": "つなぎ【デモデータ】",
+    "demo_banner": "デモデータを表示しています（架空の町）。実在の方の記録は入力しないでください。",
+    "lock": "ロック(&L)",
+    "sign_out": "サインアウト(&O)",
+    "user": "{user} さん",
+}
+
+# The navigation column of the design, in order. A page appears only once it works (issue by issue).
+NAVIGATION = [
+    "ホーム",
+    "世帯",
+    "つなぐシート",
+    "訪問・経過",
+    "会議",
+    "実施計画",
+    "統計",
+    "関係機関",
+    "バックアップ",
+    "設定",
+]
+PAGES: dict[str, type[Page]] = {"ホーム": HomePage, "設定": SettingsPage}
+
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.InputMethod,
+}
+
+
+class IdleWatcher(QObject):
+    """Restarts a timer on every keyboard or mouse input anywhere in the application."""
+
+    def __init__(self, on_idle, parent: QObject | None = None):
+        super().__init__(parent)
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(on_idle)
+        QApplication.instance().installEventFilter(self)
+
+    def start(self, ms: int) -> None:
+        self.timer.start(ms)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if self.timer.isActive() and event.type() in _INPUT_EVENTS:
+            self.timer.start()
+        return False
+
+
+class Content(QWidget):
+    """Everything shown while signed in: header, navigation column and the pages."""
+
+    def __init__(self, shell: Shell):
+        super().__init__()
+        self.ctx = shell.ctx
+        self.banner = QLabel(T["demo_banner"], objectName="banner")
+        self.banner.setVisible(self.ctx.is_demo)
+        self.user_label = QLabel(objectName="user_label")
+        lock = QPushButton(T["lock"], objectName="lock_button")
+        lock.clicked.connect(shell.lock)
+        sign_out = QPushButton(T["sign_out"], objectName="sign_out_button")
+        sign_out.clicked.connect(shell.sign_out)
+        header = QHBoxLayout()
+        header.addStretch()
+        header.addWidget(self.user_label)
+        header.addWidget(lock)
+        header.addWidget(sign_out)
+
+        self.nav = QListWidget(objectName="nav")
+        self.nav.setFixedWidth(170)
+        self.pages = QStackedWidget()
+        self.by_name: dict[str, Page] = {}
+        for name in NAVIGATION:
+            page_class = PAGES.get(name)
+            if page_class is None:
+                continue
+            page = page_class(self.ctx)
+            self.by_name[name] = page
+            self.pages.addWidget(page)
+            QListWidgetItem(name, self.nav)
+        self.nav.currentRowChanged.connect(self._show)
+
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        for i in range(min(9, self.nav.count())):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda row=i: self.nav.setCurrentRow(row))
+        self.nav.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        if self.ctx.store is not None:
+            self.pages.currentWidget().refresh()
+
+    def page(self, name: str) -> Page:
+        return self.by_name[name]
+
+    def on_store(self) -> None:
+        self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
+        self.pages.currentWidget().refresh()
+
+
+class Shell(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.stack = QStackedWidget()
+        self.sign_in = SignInPage(ctx)
+        self.sign_in.signed_in.connect(self.enter)
+        self.stack.addWidget(self.sign_in)
+        self.content: Content | None = None
+        self._focus_before_lock: QWidget | None = None
+        self._last_user: str | None = None
+        self.setCentralWidget(self.stack)
+        self.idle = IdleWatcher(self._idle_lock, self)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        self.setWindowTitle(T["demo_title"] if ctx.is_demo else T["title"])
+        self.resize(1366, 768)
+
+    # --- states -----------------------------------------------------------------------------------
+
+    def show_sign_in(self) -> None:
+        self.sign_in.set_mode(locked=False)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.passphrase.setFocus()
+
+    def enter(self, store: Store) -> None:
+        self.ctx.store = store
+        self._last_user = store.actor
+        self.apply_settings()
+        if self.content is None:
+            self.content = Content(self)
+            self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())
+            self.stack.addWidget(self.content)
+        self.stack.setCurrentWidget(self.content)
+        self.content.on_store()
+        if self._focus_before_lock is not None:
+            self._focus_before_lock.setFocus()
+            self._focus_before_lock = None
+        else:
+            self.content.nav.setFocus()
+
+    def apply_settings(self) -> None:
+        values = town_settings.load(self.ctx.require_store())
+        QApplication.instance().setFont(QFont(UI_FAMILY, values["ui.font_pt"]))
+        minutes = values["security.auto_lock_minutes"]
+        self.idle.start(self.ctx.idle_ms if self.ctx.idle_ms is not None else minutes * 60_000)
+
+    @property
+    def locked(self) -> bool:
+        return self.ctx.store is None
+
+    def lock(self) -> None:
+        """Drop the keys and hide every page; the pages keep their state for the unlock."""
+        if self.ctx.store is None:
+            return
+        self.idle.stop()
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = (
+            focus if self.content is not None and self.content.isAncestorOf(focus) else None
+        )
+        self.ctx.store.lock()
+        self.ctx.store = None
+        self.sign_in.set_mode(locked=True, user=self._last_user)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.passphrase.setFocus()
+
+    def _idle_lock(self) -> None:
+        if self.ctx.store is not None:
+            self.lock()
+
+    def sign_out(self) -> None:
+        """Unlike a lock, signing out leaves nothing behind: the pages are rebuilt at the next sign-in."""
+        self.lock()
+        self._focus_before_lock = None
+        if self.content is not None:
+            self.stack.removeWidget(self.content)
+            self.content.deleteLater()
+            self.content = None
+        self.show_sign_in()
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if self.ctx.store is not None:
+            self.ctx.store.close()
+            self.ctx.store = None
+        super().closeEvent(event)

@@ -6,7 +6,7 @@ themselves stay as they were, so unlocking returns to the same place with nothin
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -138,9 +138,10 @@ class Content(QWidget):
     def page(self, name: str) -> Page:
         return self.by_name[name]
 
-    def on_store(self) -> None:
+    def on_store(self, *, unlocked: bool) -> None:
         self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
-        self.pages.currentWidget().refresh()
+        if not unlocked:  # after an unlock the pages stay exactly as they were, half-typed text included
+            self.pages.currentWidget().refresh()
 
 
 class Shell(QMainWindow):
@@ -168,6 +169,9 @@ class Shell(QMainWindow):
         self.sign_in.passphrase.setFocus()
 
     def enter(self, store: Store) -> None:
+        unlocking = self.content is not None and store.actor == self._last_user
+        if self.content is not None and not unlocking:
+            self._discard_content()  # someone else unlocked: they must not see the other user's screen
         self.ctx.store = store
         self._last_user = store.actor
         self.apply_settings()
@@ -176,7 +180,7 @@ class Shell(QMainWindow):
             self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())
             self.stack.addWidget(self.content)
         self.stack.setCurrentWidget(self.content)
-        self.content.on_store()
+        self.content.on_store(unlocked=unlocking)
         if self._focus_before_lock is not None:
             self._focus_before_lock.setFocus()
             self._focus_before_lock = None
@@ -185,7 +189,9 @@ class Shell(QMainWindow):
 
     def apply_settings(self) -> None:
         values = town_settings.load(self.ctx.require_store())
-        QApplication.instance().setFont(QFont(UI_FAMILY, values["ui.font_pt"]))
+        font = QFont(UI_FAMILY, values["ui.font_pt"])
+        QApplication.instance().setFont(font)  # dialogs opened from now on
+        self.setFont(font)  # and every widget already on screen (propagates to children)
         minutes = values["security.auto_lock_minutes"]
         self.idle.start(self.ctx.idle_ms if self.ctx.idle_ms is not None else minutes * 60_000)
 
@@ -215,12 +221,15 @@ class Shell(QMainWindow):
     def sign_out(self) -> None:
         """Unlike a lock, signing out leaves nothing behind: the pages are rebuilt at the next sign-in."""
         self.lock()
+        self._discard_content()
+        self.show_sign_in()
+
+    def _discard_content(self) -> None:
         self._focus_before_lock = None
         if self.content is not None:
             self.stack.removeWidget(self.content)
             self.content.deleteLater()
             self.content = None
-        self.show_sign_in()
 
     def closeEvent(self, event) -> None:  # noqa: N802
         if self.ctx.store is not None:

@@ -7,7 +7,7 @@ from datetime import date
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
 
 from app.services import settings as town_settings
-from app.services.japanese import format_fiscal_year, format_wareki, fiscal_year
+from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
 from app.ui.widgets import heading
 

@@ -153,12 +153,12 @@ def cmd_init(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from app.services import household_format, households
+    from app.services import exchange, household_format
 
     records = household_format.load(args.file)  # validate fully before opening the store
     store = _open(args)
     try:
-        result = households.import_records(store, records, source=args.file.name)
+        result = exchange.import_records(store, records, source=args.file.name)
     finally:
         store.close()
     print(f"取り込み: 世帯 {result.households} 件、世帯員 {result.persons} 人")
@@ -166,12 +166,12 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from app.services import household_format, households
+    from app.services import exchange, household_format
     from app.services.fileio import atomic_write_bytes
 
     store = _open(args)
     try:
-        records = households.export_records(store, destination=str(args.output or "stdout"))
+        records = exchange.export_records(store, destination=str(args.output or "stdout"))
     finally:
         store.close()
     text = json.dumps(household_format.to_document(records), ensure_ascii=False, indent=2) + "\n"

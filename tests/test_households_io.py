@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import ChangeRecord, Household, Person
-from app.services import demo, flags, household_format, households
+from app.services import demo, exchange, flags, household_format
 from app.services.errors import InvalidInput
 from tests.conftest import EXAMPLE
 
@@ -19,9 +19,9 @@ def _normalised(records):
 
 def test_example_round_trips_exactly(store):
     records = household_format.load(EXAMPLE)
-    result = households.import_records(store, records)
+    result = exchange.import_records(store, records)
     assert (result.households, result.persons) == (3, 7)
-    exported = households.export_records(store)
+    exported = exchange.export_records(store)
     assert _normalised(exported) == _normalised(records)
     # And the exported document parses back to the same thing (export → import loses nothing).
     assert _normalised(household_format.parse(household_format.to_document(exported))) == _normalised(records)
@@ -29,15 +29,15 @@ def test_example_round_trips_exactly(store):
 
 def test_import_is_all_or_nothing(store):
     records = household_format.load(EXAMPLE)
-    households.import_records(store, records[:1])
+    exchange.import_records(store, records[:1])
     with pytest.raises(InvalidInput, match="EX-1"):
-        households.import_records(store, records)
+        exchange.import_records(store, records)
     with store.session() as s:
         assert s.scalar(select(func.count()).select_from(Household)) == 1
 
 
 def test_search_keys_are_stored(store):
-    households.import_records(store, household_format.load(EXAMPLE))
+    exchange.import_records(store, household_format.load(EXAMPLE))
     with store.session() as s:
         keys = {p.name: p.kana_key for p in s.scalars(select(Person))}
     assert keys["試験 次郎"] == "シケンジロウ"  # from half-width ｼｹﾝ ｼﾞﾛｳ
@@ -45,7 +45,7 @@ def test_search_keys_are_stored(store):
 
 
 def test_import_records_history_for_every_row(store):
-    households.import_records(store, household_format.load(EXAMPLE))
+    exchange.import_records(store, household_format.load(EXAMPLE))
     with store.session() as s:
         tables = dict(
             s.execute(select(ChangeRecord.table_name, func.count()).group_by(ChangeRecord.table_name)).all()

@@ -12,7 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from app.models import Base
-from app.services import household_format, households
+from app.services import exchange, household_format
 from app.services.store import SAFETY_DIR, Store, _alembic_config, head_revision
 from tests.conftest import PASSPHRASE
 
@@ -58,7 +58,7 @@ def test_every_release_fixture_opens_at_head_with_its_data(fixture, tmp_path):
         with store.engine.connect() as conn:
             assert MigrationContext.configure(conn).get_current_revision() == head_revision()
         assert (folder / SAFETY_DIR).exists() == (fixture.name != head_revision())
-        exported = household_format.to_document(households.export_records(store))
+        exported = household_format.to_document(exchange.export_records(store))
         expected = household_format.to_document(household_format.load(FIXTURE_CONTENT))
         assert json.loads(json.dumps(exported)) == json.loads(json.dumps(expected))
     finally:

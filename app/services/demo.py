@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from app.services.exchange import ImportResult, import_records
 from app.services.household_format import HouseholdRecord, Member
-from app.services.households import ImportResult, import_records
 from app.services.store import Store
 
 DEMO_TOWN = "例示県つなぎ町（デモ）"

@@ -1,6 +1,7 @@
 """ORM tables: data and invariants only (no Qt, no I/O beyond SQLAlchemy)."""
 
 from app.models.base import Base, now
+from app.models.casework import Intake
 from app.models.network import Agency, Consent, consent_agencies
 from app.models.people import CareRelation, Household, ParentLink, Person, User
 from app.models.records import AuditEntry, ChangeRecord, Setting
@@ -13,6 +14,7 @@ __all__ = [
     "ChangeRecord",
     "Consent",
     "Household",
+    "Intake",
     "ParentLink",
     "Person",
     "Setting",

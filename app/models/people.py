@@ -30,6 +30,10 @@ class Household(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
+    # How the coordinator refers to a household before its members are known (気になる世帯の呼び名,
+    # e.g. 「3丁目の角の山田さん宅」); searchable through label_key.
+    label: Mapped[str] = mapped_column(String(200), default="")
+    label_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     address: Mapped[str] = mapped_column(Text, default="")
     postal_code: Mapped[str] = mapped_column(String(10), default="")
     district: Mapped[str] = mapped_column(String(100), default="", index=True)  # 自治会／地区
@@ -59,8 +63,12 @@ class Person(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))  # exactly as typed (髙・﨑 intact)
     kana: Mapped[str] = mapped_column(String(200), default="")
-    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)  # japanese.search_key(name)
-    kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)  # japanese.search_key(kana)
+    # Search keys (app.services.search keeps them in step): whole name and kana, and the given-name
+    # part after the first space, so 「花子」 and 「はなこ」 find 山田 花子 by an indexed prefix.
+    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    given_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    given_kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     sex: Mapped[str] = mapped_column(String(10), default="unknown")
     birth_date: Mapped[date] = mapped_column(Date, index=True)
     relation: Mapped[str] = mapped_column(String(20), default="other")

@@ -94,3 +94,42 @@ CONSENT_SCOPE = {"general": "関係機関全般", "named": "指定した機関"}
 CONSENT_METHOD = {"signed": "署名", "verbal": "口頭"}
 
 USER_ROLE = {"coordinator": "担当者", "staff": "職員"}
+
+# 相談受付 — 経路 (domain.md §3: detection routes seen in the seeds).
+ROUTE = {
+    "self": "本人",
+    "family": "家族",
+    "neighbour": "近隣住民",
+    "minsei": "民生委員・児童委員",
+    "jichikai": "自治会長",
+    "houkatsu": "地域包括支援センター（ケアマネ）",
+    "hospital": "病院のソーシャルワーカー",
+    "school": "学校（担任・SSW）",
+    "town_hall": "庁内窓口（税・国保・年金・水道・町民課）",
+    "outreach": "アウトリーチ・世帯訪問調査",
+    "agency": "関係機関",
+    "other": "その他",
+}
+
+# 相談内容: the 16 items of the national 相談受付・申込票 (domain.md §11), in its order.
+CONSULT_CATEGORY = {
+    "health": "病気や健康・障害",
+    "housing": "住まい",
+    "income": "収入・生活費",
+    "rent_loan": "家賃やローンの支払い",
+    "tax_utilities": "税金や公共料金等の支払い",
+    "debt": "債務",
+    "job_search": "仕事探し・就職",
+    "work_trouble": "仕事上の不安やトラブル",
+    "community": "地域との関係",
+    "family": "家族との関係",
+    "child_rearing": "子育て",
+    "care": "介護",
+    "hikikomori": "ひきこもり・不登校",
+    "abuse": "DV・虐待",
+    "food": "食べるものがない",
+    "other": "その他",
+}
+
+INTAKE_RESPONSE = {"self": "自ら対応", "referral": "つなぐ", "info": "情報提供のみ"}
+URGENCY = {"normal": "通常", "soon": "至急", "emergency": "緊急"}

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.models import CareRelation, Household, ParentLink, Person
 from app.services import audit
 from app.services.errors import InvalidInput
-from app.services.household_format import HouseholdRecord, Member
-from app.services.japanese import search_key
+from app.services.household_format import MEMBER_EXTRAS, HouseholdRecord, Member
 from app.services.store import Store
 
 _MEMBER_FIELDS = (
@@ -40,7 +39,6 @@ _MEMBER_FIELDS = (
 def new_person(m: Member, order: int) -> Person:
     p = Person(code=m.id, sort_order=order, **{f: getattr(m, f) for f in _MEMBER_FIELDS}, **m.extras)
     p.disability, p.issues = list(m.disability), list(m.issues)
-    p.name_key, p.kana_key = search_key(m.name), search_key(m.kana)
     p.parents_explicit = m.parents is not None
     return p
 
@@ -68,7 +66,7 @@ def to_record(h: Household) -> HouseholdRecord:
             cares_for=[c.cared.code for c in sorted(p.cares, key=lambda c: c.sort_order)],
         )
         m.disability, m.issues = list(p.disability or []), list(p.issues or [])
-        m.extras = {k: getattr(p, k) for k in ("phone", "mobile", "own_words", "strengths", "note")}
+        m.extras = {k: getattr(p, k) for k in MEMBER_EXTRAS}
         members.append(m)
     extras = {
         k: getattr(h, k)

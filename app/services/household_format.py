@@ -43,6 +43,7 @@ FIELD_LABELS = {
 
 # Fields of our own, beyond the spec: written on export and read back so export → import loses nothing.
 HOUSEHOLD_EXTRAS = {
+    "label": "",
     "postal_code": "",
     "district": "",
     "housing": "unknown",
@@ -214,8 +215,9 @@ def _household(obj: Any, index: int) -> HouseholdRecord:
     hid = _string(obj, "id", _Where(f"#{index + 1}"), required=True)
     where = _Where(hid)
     raw_members = obj.get("members")
-    if not isinstance(raw_members, list) or not raw_members:
-        raise where.fail("members", "世帯員を1人以上、リストで指定してください")
+    # An empty list is allowed: a 気になる世帯 may be known only by its address or a label.
+    if not isinstance(raw_members, list):
+        raise where.fail("members", "世帯員をリストで指定してください")
     members, seen = [], set()
     for i, raw in enumerate(raw_members):
         mid = _string(raw, "id", _Where(hid, f"#{i + 1}"), required=True) if isinstance(raw, dict) else None

@@ -44,7 +44,9 @@ def era_of(day: date) -> Era:
 
 
 def format_wareki(day: date, *, short: bool = False) -> str:
-    """令和7年4月1日, 令和元年5月1日; ``short`` gives R7.4.1."""
+    """令和7年4月1日, 令和元年5月1日; ``short`` gives R7.4.1. Before 明治: 西暦 (1850年1月1日)."""
+    if day < ERAS[-1].start:
+        return day.isoformat() if short else f"{day.year}年{day.month}月{day.day}日"
     era = era_of(day)
     year = day.year - era.start.year + 1
     if short:

@@ -25,13 +25,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.models import Household, Person, Setting, User, now
-from app.services import audit, history
+from app.services import audit, history, search
 from app.services.errors import InvalidInput, StoreCorrupt, StoreExists, StoreMissing, TsunagiError
 from app.services.keyslots import STRONG, KdfParams, KeyFile, PcSecrets, Unlocked
 
@@ -64,6 +64,19 @@ def connect(db_path: Path, data_key: bytes) -> sqlcipher3.dbapi2.Connection:
     conn.execute("PRAGMA journal_mode = WAL")  # the first read: fails here on a wrong key or damaged file
     conn.execute("PRAGMA synchronous = FULL")  # a power cut may not lose a committed record
     return conn
+
+
+def _transactional(engine: Engine) -> None:
+    """Real transactions, DDL included (SQLAlchemy's recipe for pysqlite-style drivers): the driver's
+    own implicit BEGIN only covers DML, so a failed migration could otherwise leave half a schema."""
+
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
 
 
 def _alembic_config(connection=None) -> Config:
@@ -104,8 +117,10 @@ class Store:
         self.engine: Engine = create_engine(
             "sqlite+pysqlite://", creator=lambda: connect(self.db_path, self._key()), module=sqlcipher3.dbapi2
         )
+        _transactional(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         history.install(self._sessions)
+        search.install(self._sessions)
 
     # --- paths ------------------------------------------------------------------------------------
 
@@ -224,8 +239,18 @@ class Store:
         if current == head:
             return
         self.safety_copy(f"before-{current or 'base'}")
-        with self.engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
+        with self.engine.connect() as conn:
+            # SQLite rebuilds tables in batch migrations; with foreign keys on, dropping the old table
+            # would cascade-delete child rows. The pragma only works outside a transaction.
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA foreign_keys = OFF")
+            try:
+                with conn.begin():
+                    command.upgrade(_alembic_config(conn), "head")
+                    if conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                        raise StoreCorrupt("データ形式の更新で参照の整合性が崩れるため、更新を中止しました")
+            finally:
+                raw.execute("PRAGMA foreign_keys = ON")
         self.migrated_from = current or "base"
         with self.session() as s:
             audit.record(s, "migrate", detail={"from": self.migrated_from, "to": head})

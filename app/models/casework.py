@@ -1,0 +1,40 @@
+"""Casework records: 相談受付 (intake), after the national 相談受付・申込票 (domain.md §11)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, now
+from app.models.people import Household, Person
+
+
+class Intake(Base):
+    """相談受付: one consultation received for a household, many over time."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))  # 本人
+    received_on: Mapped[date] = mapped_column(Date, index=True)  # 受付日
+    received_by: Mapped[str] = mapped_column(String(100), default="")  # 受付者
+    route: Mapped[str] = mapped_column(String(30), default="self")  # vocab.ROUTE (経路)
+    visitor_name: Mapped[str] = mapped_column(String(200), default="")  # 来談者 when not the person
+    visitor_relation: Mapped[str] = mapped_column(String(100), default="")
+    visitor_phone: Mapped[str] = mapped_column(String(40), default="")
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)  # vocab.CONSULT_CATEGORY, ○
+    main_category: Mapped[str | None] = mapped_column(String(30))  # ◎ the most pressing
+    category_note: Mapped[str] = mapped_column(Text, default="")  # その他の内容
+    main_complaint: Mapped[str] = mapped_column(Text, default="")  # 主訴, in the person's own words
+    background: Mapped[str] = mapped_column(Text, default="")  # 背景・気づいたこと (staff's view)
+    response: Mapped[str] = mapped_column(String(20), default="self")  # vocab.INTAKE_RESPONSE
+    referred_to: Mapped[str] = mapped_column(String(200), default="")  # つないだ先 when response is つなぐ
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")  # vocab.URGENCY
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    household: Mapped[Household] = relationship()
+    person: Mapped[Person | None] = relationship()

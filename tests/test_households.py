@@ -1,0 +1,195 @@
+"""Household editing, intakes, history and search through a real encrypted store."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.models import AuditEntry
+from app.services import demo, exchange, households, search
+from app.services.households import FieldErrors
+
+
+def member(name, kana, born, relation="other", **kw):
+    return {"name": name, "kana": kana, "birth_date": born, "relation": relation, **kw}
+
+
+@pytest.fixture
+def family(store):
+    hid = households.create_household(
+        store, address="例示県つなぎ町大字本町1-2", district="本町一区", phone="0858-12-3456"
+    )
+    father = households.add_member(
+        store, hid, member("山田 太郎", "やまだ たろう", date(1944, 5, 1), "head", sex="male")
+    )
+    son = households.add_member(
+        store,
+        hid,
+        member(
+            "山田 健",
+            "ヤマダ ケン",
+            date(1973, 2, 3),
+            "child",
+            sex="male",
+            work="not_working",
+            marital="single",
+        ),
+    )
+    daughter = households.add_member(
+        store, hid, member("髙橋 﨑子", "タカハシ サキコ", date(1976, 8, 9), "child", sex="female")
+    )
+    households.set_cares(store, son, [father])
+    return hid, father, son, daughter
+
+
+def test_quick_capture_needs_only_an_address_or_a_label(store):
+    with pytest.raises(FieldErrors) as exc:
+        households.create_household(store)
+    assert "label" in exc.value.errors
+    hid = households.create_household(store, label="3丁目の角の鈴木さん宅")
+    h = households.open_household(store, hid)
+    assert h.status == "concern" and h.code.startswith("H-") and h.members == []
+
+
+def test_members_and_care_relations(store, family):
+    hid, father, son, daughter = family
+    h = households.open_household(store, hid)
+    assert [m.name for m in h.members] == ["山田 太郎", "山田 健", "髙橋 﨑子"]
+    (rel,) = next(m for m in h.members if m.id == son).cares
+    assert rel.cared_id == father
+    households.set_parents(store, daughter, [father])
+    h = households.open_household(store, hid)
+    child = next(m for m in h.members if m.id == daughter)
+    assert child.parents_explicit and [link.parent_id for link in child.parent_links] == [father]
+    with pytest.raises(FieldErrors):
+        households.set_cares(store, son, [son + 999])
+
+
+def test_member_input_is_checked_at_each_field(store, family):
+    hid = family[0]
+    with pytest.raises(FieldErrors) as exc:
+        households.add_member(store, hid, {"name": "", "birth_date": date(2999, 1, 1), "sex": "x"})
+    assert set(exc.value.errors) == {"name", "birth_date", "sex"}
+    assert "未来" in exc.value.errors["birth_date"]
+    with pytest.raises(FieldErrors) as exc:
+        households.add_member(store, hid, {"name": "古い人", "birth_date": date(1850, 1, 1)})
+    assert "古すぎます" in exc.value.errors["birth_date"]
+
+
+def test_status_closure_needs_a_reason_and_reopen_keeps_history(store, family):
+    hid = family[0]
+    with pytest.raises(FieldErrors) as exc:
+        households.change_status(store, hid, "closed")
+    assert "closure_reason" in exc.value.errors
+    households.change_status(store, hid, "closed", "専門機関につながったため", "connected")
+    households.change_status(store, hid, "watching", "再び見守りが必要になった")
+    h = households.open_household(store, hid)
+    assert h.status == "watching" and h.closure_reason is None
+    lines = [line for line in households.history(store, hid) if line.what == "世帯" and line.action == "変更"]
+    closure = [dict((k, (o, n)) for k, o, n in line.changes) for line in lines]
+    assert any(c.get("closure_reason") == (None, "connected") for c in closure)
+    assert any(c.get("closure_reason") == ("connected", None) for c in closure)
+    assert all(line.actor == "tanaka" for line in lines)
+
+
+def test_intake_with_main_category_moves_household_to_consulting(store, family):
+    hid, father, *_ = family
+    iid = households.add_intake(
+        store,
+        hid,
+        {
+            "person_id": father,
+            "received_on": date(2026, 4, 10),
+            "received_by": "田中",
+            "route": "minsei",
+            "categories": ["care", "income"],
+            "main_category": "hikikomori",
+            "main_complaint": "息子が家から出られず、先のことが心配です",
+            "background": "民生委員から、父の入院をきっかけに相談",
+            "response": "self",
+        },
+    )
+    (intake,) = households.intakes(store, hid)
+    assert intake.id == iid and intake.categories == ["hikikomori", "care", "income"]
+    assert households.open_household(store, hid).status == "consulting"
+    with pytest.raises(FieldErrors) as exc:
+        households.add_intake(store, hid, {"received_on": date(2026, 4, 10), "response": "referral"})
+    assert "referred_to" in exc.value.errors
+
+
+def test_likely_duplicates_are_found_and_can_be_merged(store, family):
+    hid, _, son, _ = family
+    other = households.create_household(store, address="別の住所 5-5")
+    dupes = households.possible_duplicates(store, "ﾔﾏﾀﾞ ｹﾝ", "", date(1973, 2, 3))
+    assert [d.person_id for d in dupes] == [son]
+    households.move_member(store, son, other, {"phone": "090-0000-1111"})
+    moved = households.open_household(store, other).members
+    assert [m.name for m in moved] == ["山田 健"] and moved[0].phone == "090-0000-1111"
+    assert moved[0].cares == []  # relations stay behind with the old household
+
+
+def test_history_names_who_changed_what(store, family):
+    hid, father, *_ = family
+    households.update_member(store, father, {"phone": "0858-99-0000"})
+    households.remove_member(store, family[3])
+    lines = households.history(store, hid)
+    assert lines[0].what == "世帯員 髙橋 﨑子" and lines[0].action == "削除"
+    change = next(line for line in lines if line.action == "変更" and line.what == "世帯員 山田 太郎")
+    assert ("phone", "", "0858-99-0000") in change.changes
+
+
+def test_viewing_is_audited(store, family):
+    households.open_household(store, family[0])
+    with store.session() as s:
+        assert s.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "view_household"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "山田",
+        "山",
+        "やま",
+        "ﾔﾏﾀﾞ",
+        "ヤマダ　タロウ",
+        "やまだたろう",
+        "太郎",
+        "たろう",
+        "髙橋",
+        "さきこ",
+        "本町1-2",
+        "3456",
+        "S19.5.1",
+        "昭和19年5月1日",
+        "1944-05-01",
+    ],
+)
+def test_search_finds_by_name_kana_address_phone_and_birth_date(store, family, query):
+    households.create_household(store, label="無関係な世帯", address="遠い村 9-9")
+    with store.session() as s:
+        rows = search.page(s, query)
+        assert [r.id for r in rows] == [family[0]], query
+        assert search.count(s, query) == 1
+    assert rows[0].head_name == "山田 太郎" and rows[0].members == 3
+
+
+def test_search_filters_and_paging(store):
+    exchange.import_records(store, demo.generate(120, seed=4))
+    with store.session() as s:
+        total = search.count(s, "")
+        assert total == 120
+        first, second = search.page(s, "", limit=50), search.page(s, "", offset=50, limit=50)
+        assert len(first) == 50 and not {r.id for r in first} & {r.id for r in second}
+        closed = search.count(s, "", search.Filters(status="closed"))
+        assert 0 < closed < total
+        district = search.districts(s)[0]
+        assert all(r.district == district for r in search.page(s, "", search.Filters(district=district)))
+
+
+def test_interpretation_of_queries():
+    assert search.interpret("R7.4.1") == ("date", date(2025, 4, 1))
+    assert search.interpret("090-1234") == ("phone", "0901234")
+    assert search.interpret("山田")[0] == "text"
+    assert search.interpret("  ") == ("all", None)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, now
@@ -34,11 +45,13 @@ class Household(Base):
     # e.g. 「3丁目の角の山田さん宅」); searchable through label_key.
     label: Mapped[str] = mapped_column(String(200), default="")
     label_key: Mapped[str] = mapped_column(String(200), default="", index=True)
-    address: Mapped[str] = mapped_column(Text, default="")
+    # Indexed so a "contains" search scans the small index instead of the whole table.
+    address: Mapped[str] = mapped_column(Text, default="", index=True)
     postal_code: Mapped[str] = mapped_column(String(10), default="")
     district: Mapped[str] = mapped_column(String(100), default="", index=True)  # 自治会／地区
     housing: Mapped[str] = mapped_column(String(20), default="unknown")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    phone_key: Mapped[str] = mapped_column(String(40), default="", index=True)  # digits only, for search
     status: Mapped[str] = mapped_column(String(20), default="concern", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     closure_reason: Mapped[str | None] = mapped_column(String(20))  # vocab.CLOSURE_REASON when 終結
@@ -55,7 +68,11 @@ class Person(Base):
     """世帯員. Everything of the exchange format plus contact, 本人の言葉・希望 and 強み."""
 
     __tablename__ = "persons"
-    __table_args__ = (UniqueConstraint("household_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("household_id", "code"),
+        # Covering: a phone "contains" search reads only this small index, never the table.
+        Index("ix_persons_phone_key", "phone_key", "household_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
@@ -87,6 +104,9 @@ class Person(Base):
     parents_explicit: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(40), default="")
     mobile: Mapped[str] = mapped_column(String(40), default="")
+    phone_key: Mapped[str] = mapped_column(
+        String(90), default=""
+    )  # digits of both, for search (indexed below)
     own_words: Mapped[str] = mapped_column(Text, default="")  # 本人の言葉・希望, verbatim
     strengths: Mapped[str] = mapped_column(Text, default="")  # できること・強み・役割
     note: Mapped[str] = mapped_column(Text, default="")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reportlab.graphics.shapes import STATE_DEFAULTS
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -23,7 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.services.japanese import format_wareki
 from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
@@ -45,6 +46,8 @@ def _register_fonts() -> None:
     if GOTHIC not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(GOTHIC, str(font_path(GOTHIC_TTF))))
         pdfmetrics.registerFont(TTFont(MINCHO, str(font_path(MINCHO_TTF))))
+        # Drawings (the genogram) start from this state; its default would add a non-embedded Helvetica.
+        STATE_DEFAULTS["fontName"] = GOTHIC
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,20 @@ class _NumberedCanvas(rl_canvas.Canvas):
         super().save()
 
 
+def _keep_headings_with_next(story: list[Flowable]) -> list[Flowable]:
+    out: list[Flowable] = []
+    i = 0
+    while i < len(story):
+        item = story[i]
+        if getattr(item, "is_heading", False) and i + 1 < len(story):
+            out.append(KeepTogether([item, story[i + 1]]))
+            i += 2
+        else:
+            out.append(item)
+            i += 1
+    return out
+
+
 class Form:
     """One printed form. Add content with the helpers, then ``render()`` to PDF bytes."""
 
@@ -116,7 +133,9 @@ class Form:
     # --- content helpers --------------------------------------------------------------------------
 
     def heading(self, text: str) -> None:
-        self.story.append(Paragraph(f"■ {_escape(text)}", self.s["heading"]))
+        heading = Paragraph(f"■ {_escape(text)}", self.s["heading"])
+        heading.is_heading = True  # kept on the same page as what follows it (see render)
+        self.story.append(heading)
 
     def paragraph(self, text: str, style: str = "body") -> None:
         self.story.append(Paragraph(_escape(text), self.s[style]))
@@ -265,7 +284,7 @@ class Form:
             creator="つなぎ",
             initialFontName=GOTHIC,  # otherwise every page references a non-embedded Helvetica
         )
-        story = list(self.story)
+        story = _keep_headings_with_next(self.story)
         if (boxes := self._approval_boxes()) is not None:
             story = [boxes, Spacer(1, 3 * mm), *story]
         decorate = self._decorate

@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import Select, and_, event, func, or_, select
+from sqlalchemy import Select, and_, event, func, select, union
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Household, Person
@@ -29,12 +28,20 @@ def given_part(text: str) -> str:
     return search_key(parts[1]) if len(parts) == 2 else ""
 
 
+def phone_digits(*phones: str) -> str:
+    return " ".join(
+        d for d in (re.sub(r"\D", "", unicodedata.normalize("NFKC", p or "")) for p in phones) if d
+    )
+
+
 def refresh_keys(obj) -> None:
     if isinstance(obj, Person):
         obj.name_key, obj.kana_key = search_key(obj.name), search_key(obj.kana)
         obj.given_key, obj.given_kana_key = given_part(obj.name), given_part(obj.kana)
+        obj.phone_key = phone_digits(obj.phone, obj.mobile)
     elif isinstance(obj, Household):
         obj.label_key = search_key(obj.label)
+        obj.phone_key = phone_digits(obj.phone)
 
 
 def _before_flush(session: Session, _context, _instances) -> None:
@@ -75,41 +82,29 @@ def interpret(query: str) -> tuple[str, object]:
 
 
 def matching_ids(query: str, filters: Filters | None = None) -> Select:
-    """SELECT of matching household ids, newest registration last (stable for paging)."""
+    """SELECT of matching household ids in registration order (stable for paging).
+
+    Each way of matching is its own indexed lookup and the ids are combined with UNION, so no query
+    scans the wide households or persons tables (a single OR across them made SQLite do that)."""
     filters = filters or Filters()
     kind, value = interpret(query)
-    stmt = select(Household.id)
+    ways: list[Select] = []
     if kind == "date":
-        assert isinstance(value, date)
-        stmt = stmt.where(Household.id.in_(select(Person.household_id).where(Person.birth_date == value)))
+        ways.append(select(Person.household_id).where(Person.birth_date == value))
     elif kind == "phone":
         pattern = f"%{value}%"
-
-        def digits(col):
-            return func.replace(func.replace(col, "-", ""), " ", "")
-
-        people = select(Person.household_id).where(
-            or_(digits(Person.phone).like(pattern), digits(Person.mobile).like(pattern))
-        )
-        stmt = stmt.where(or_(digits(Household.phone).like(pattern), Household.id.in_(people)))
+        ways.append(select(Household.id).where(Household.phone_key.like(pattern)))
+        ways.append(select(Person.household_id).where(Person.phone_key.like(pattern)))
     elif kind == "text":
         key = search_key(value)
-        people = select(Person.household_id).where(
-            or_(
-                _starts_with(Person.name_key, key),
-                _starts_with(Person.kana_key, key),
-                _starts_with(Person.given_key, key),
-                _starts_with(Person.given_kana_key, key),
-            )
-        )
-        stmt = stmt.where(
-            or_(
-                Household.id.in_(people),
-                _starts_with(Household.label_key, key),
-                Household.address.contains(value, autoescape=True),
-                Household.code == value,
-            )
-        )
+        for column in (Person.name_key, Person.kana_key, Person.given_key, Person.given_kana_key):
+            ways.append(select(Person.household_id).where(_starts_with(column, key)))
+        ways.append(select(Household.id).where(_starts_with(Household.label_key, key)))
+        ways.append(select(Household.id).where(Household.address.contains(value, autoescape=True)))
+        ways.append(select(Household.id).where(Household.code == value))
+    stmt = select(Household.id)
+    if ways:
+        stmt = stmt.where(Household.id.in_(union(*ways)))
     if filters.status:
         stmt = stmt.where(Household.status == filters.status)
     if filters.district:

@@ -1,0 +1,57 @@
+"""Demo stores for benchmarks, built once and cached in bench/cache/ (git-ignored)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+
+from app.services import demo  # noqa: E402
+from app.services.store import DB_NAME, Store, connect  # noqa: E402
+
+CACHE = ROOT / "bench" / "cache"
+PASSPHRASE = "bench-passphrase"
+SEED = 1
+
+
+def demo_store(households: int) -> Path:
+    """The folder of a cached demo store with this many households (built on first use)."""
+    folder = CACHE / f"demo-{households}"
+    if (folder / DB_NAME).exists():
+        return folder
+    tmp = CACHE / f".building-{households}"
+    if tmp.exists():
+        import shutil
+
+        shutil.rmtree(tmp)
+    t = time.perf_counter()
+    created = Store.create(tmp, passphrase=PASSPHRASE, town=demo.DEMO_TOWN)
+    demo.populate(created.store, households=households, seed=SEED)
+    created.store.close()
+    tmp.rename(folder)
+    print(
+        f"  built demo store of {households:,} households in {time.perf_counter() - t:.1f} s", file=sys.stderr
+    )
+    return folder
+
+
+def open_store(folder: Path) -> Store:
+    return Store.open(folder, passphrase=PASSPHRASE)
+
+
+def plain_copy(store: Store) -> Path:
+    """An unencrypted SQLite copy of the store's database (sqlcipher_export), for baselines."""
+    target = store.folder / "plain.sqlite"
+    if target.exists():
+        return target
+    with contextlib.closing(connect(store.db_path, store._key())) as conn:
+        conn.execute(f"ATTACH DATABASE '{target}' AS plaintext KEY ''")
+        conn.execute("SELECT sqlcipher_export('plaintext')")
+        conn.execute("DETACH DATABASE plaintext")
+    return target

@@ -265,7 +265,45 @@ def parse(doc: Any) -> list[HouseholdRecord]:
     return households
 
 
-def load(path: Path) -> list[HouseholdRecord]:
+@dataclass
+class Row:
+    """One household of a file being previewed: parsed, or the reason it cannot be."""
+
+    index: int
+    id: str
+    record: HouseholdRecord | None
+    error: str = ""
+
+
+def parse_rows(doc: Any) -> list[Row]:
+    """Like ``parse`` but household by household, so a preview can list every problem at once.
+    Document-level problems (format, no list) still raise."""
+    if not isinstance(doc, dict):
+        raise InvalidInput("JSON の最上位はオブジェクトにしてください")
+    if doc.get("format") != FORMAT:
+        raise InvalidInput(
+            f"format が「{FORMAT}」ではありません（{json.dumps(doc.get('format'), ensure_ascii=False)}）"
+        )
+    raw = doc.get("households")
+    if not isinstance(raw, list):
+        raise InvalidInput("households を世帯のリストで指定してください")
+    rows, seen = [], set()
+    for i, obj in enumerate(raw):
+        hid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else f"#{i + 1}"
+        try:
+            record = _household(obj, i)
+        except InvalidInput as exc:
+            rows.append(Row(i, hid, None, str(exc)))
+            continue
+        if record.id in seen:
+            rows.append(Row(i, hid, None, f"世帯 {hid}: 世帯 ID が重複しています"))
+            continue
+        seen.add(record.id)
+        rows.append(Row(i, hid, record))
+    return rows
+
+
+def read_document(path: Path) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -275,12 +313,15 @@ def load(path: Path) -> list[HouseholdRecord]:
     except OSError as exc:
         raise InvalidInput(f"ファイル {path} を読めません: {exc.strerror}") from None
     try:
-        doc = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"ファイル {path} の {exc.lineno} 行 {exc.colno} 文字目: JSON として読めません"
         ) from None
-    return parse(doc)
+
+
+def load(path: Path) -> list[HouseholdRecord]:
+    return parse(read_document(path))
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -102,6 +102,11 @@ def matching_ids(query: str, filters: Filters | None = None) -> Select:
         ways.append(select(Household.id).where(_starts_with(Household.label_key, key)))
         ways.append(select(Household.id).where(Household.address.contains(value, autoescape=True)))
         ways.append(select(Household.id).where(Household.code == value))
+    has_filters = filters.status or filters.district or filters.household_ids is not None
+    if ways and not has_filters:
+        # UNION already yields distinct ids; counting and paging them needs no household row at all.
+        found = union(*ways).subquery()
+        return select(found.c[0].label("id")).order_by(found.c[0])
     stmt = select(Household.id)
     if ways:
         stmt = stmt.where(Household.id.in_(union(*ways)))
@@ -140,35 +145,46 @@ def _head(column):
     )
 
 
-def count(session: Session, query: str, filters: Filters | None = None) -> int:
-    return session.scalar(select(func.count()).select_from(matching_ids(query, filters).subquery())) or 0
+def find(session: Session, query: str, filters: Filters | None = None) -> list[int]:
+    """Every matching household id, in order. One pass: the count is its length and pages are slices
+    (50,000 ints is small; running the search twice, for a count and a page, was not)."""
+    # Core execution and a plain fetch: the ORM's per-row work would dominate for 50,000 ids.
+    result = session.connection().execute(matching_ids(query, filters))
+    return [row[0] for row in result.cursor.fetchall()] if result.cursor is not None else []
 
 
-def page(
-    session: Session, query: str, filters: Filters | None = None, *, offset: int = 0, limit: int = 200
-) -> list[HouseholdRow]:
-    ids = matching_ids(query, filters).offset(offset).limit(limit).subquery()
+def rows(session: Session, ids: list[int]) -> list[HouseholdRow]:
+    """The list lines for these households, in the given order."""
+    if not ids:
+        return []
     members = (
         select(func.count())
         .where(Person.household_id == Household.id, Person.lives_here, ~Person.deceased)
         .scalar_subquery()
     )
-    stmt = (
-        select(
-            Household.id,
-            Household.code,
-            _head(Person.name),
-            _head(Person.kana),
-            Household.label,
-            Household.address,
-            Household.district,
-            Household.status,
-            members,
-        )
-        .join(ids, ids.c.id == Household.id)
-        .order_by(Household.id)
-    )
-    return [HouseholdRow(*row) for row in session.execute(stmt)]
+    stmt = select(
+        Household.id,
+        Household.code,
+        _head(Person.name),
+        _head(Person.kana),
+        Household.label,
+        Household.address,
+        Household.district,
+        Household.status,
+        members,
+    ).where(Household.id.in_(ids))
+    found = {row[0]: HouseholdRow(*row) for row in session.execute(stmt)}
+    return [found[i] for i in ids if i in found]
+
+
+def count(session: Session, query: str, filters: Filters | None = None) -> int:
+    return len(find(session, query, filters))
+
+
+def page(
+    session: Session, query: str, filters: Filters | None = None, *, offset: int = 0, limit: int = 200
+) -> list[HouseholdRow]:
+    return rows(session, find(session, query, filters)[offset : offset + limit])
 
 
 def districts(session: Session) -> list[str]:

@@ -27,6 +27,7 @@ from app.ui.context import AppContext
 from app.ui.fonts import UI_FAMILY
 from app.ui.pages import Page
 from app.ui.pages.home import HomePage
+from app.ui.pages.households import HouseholdsPage
 from app.ui.pages.settings import SettingsPage
 from app.ui.sign_in import SignInPage
 
@@ -52,7 +53,7 @@ NAVIGATION = [
     "バックアップ",
     "設定",
 ]
-PAGES: dict[str, type[Page]] = {"ホーム": HomePage, "設定": SettingsPage}
+PAGES: dict[str, type[Page]] = {"ホーム": HomePage, "世帯": HouseholdsPage, "設定": SettingsPage}
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,

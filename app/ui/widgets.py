@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QProgressBar,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -104,3 +105,78 @@ def heading(text: str) -> QLabel:
     label.setObjectName("heading")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+class DateField(QWidget):
+    """A date typed the way people write it (R7.4.1, 昭和30年4月1日, 2025-04-01), shown back in 和暦."""
+
+    def __init__(self, parent: QWidget | None = None, *, required: bool = True):
+        super().__init__(parent)
+        from PySide6.QtWidgets import QHBoxLayout
+
+        self.required = required
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("例: S30.4.1、昭和30年4月1日")
+        self.preview = QLabel(objectName="hint")
+        self.error = ErrorLabel()
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.preview)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(row)
+        outer.addWidget(self.error)
+        self.edit.textChanged.connect(self._changed)
+        self.setFocusProxy(self.edit)
+
+    def _changed(self, text: str) -> None:
+        from app.services.japanese import DateInputError, format_wareki, parse_date
+
+        self.error.show_error("")
+        try:
+            self.preview.setText(format_wareki(parse_date(text)) if text.strip() else "")
+        except DateInputError:
+            self.preview.setText("")
+
+    def set_date(self, value) -> None:
+        from app.services.japanese import format_wareki
+
+        self.edit.setText(format_wareki(value) if value else "")
+
+    def value(self):
+        """The date, None when empty and optional; shows the reason and raises ValueError otherwise."""
+        from app.services.japanese import DateInputError, parse_date
+
+        text = self.edit.text()
+        if not text.strip():
+            if self.required:
+                self.error.show_error("日付を入力してください")
+                raise ValueError("required")
+            return None
+        try:
+            return parse_date(text)
+        except DateInputError as exc:
+            self.error.show_error(str(exc))
+            raise ValueError(str(exc)) from None
+
+
+def choice_combo(options: dict[str, str], current: str | None = None, *, empty: str | None = None):
+    """A combo box of Japanese labels whose data is the stored code."""
+    from PySide6.QtWidgets import QComboBox
+
+    box = QComboBox()
+    if empty is not None:
+        box.addItem(empty, None)
+    for code, label in options.items():
+        box.addItem(label, code)
+    if current is not None:
+        box.setCurrentIndex(max(0, box.findData(current)))
+    return box
+
+
+def pdf_action(parent: QWidget, store, pdf: bytes, form: str, target: str = "") -> None:
+    """Open a printed form in the PC's viewer (audited as a print)."""
+    from app.services import printing
+
+    open_pdf(printing.deliver(store, pdf, form, target))

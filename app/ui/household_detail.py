@@ -1,0 +1,350 @@
+"""One household: header, members, genogram, intakes, flags and change history, with its prints."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models import vocab
+from app.services import exchange, flags, genogram, household_forms, households
+from app.services import settings as town_settings
+from app.services.family import RelationWords
+from app.services.japanese import age_on, format_wareki
+from app.ui.genogram_view import GenogramView
+from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
+from app.ui.widgets import confirm, heading, pdf_action
+
+T = {
+    "back": "← 一覧に戻る",
+    "edit": "世帯の情報(&E)…",
+    "status": "状態の変更(&S)…",
+    "add_member": "世帯員を追加(&A)…",
+    "intake": "相談受付を記録(&R)…",
+    "face": "世帯票を印刷(&P)",
+    "members": "世帯員",
+    "genogram": "ジェノグラム",
+    "intakes": "相談受付",
+    "flags": "気づき",
+    "history": "変更履歴",
+    "edit_member": "編集(&D)…",
+    "remove_member": "削除…",
+    "remove_confirm": "{name} さんを世帯員から削除しますか？\n（転出などで別に暮らす場合は、削除せず「同居している」を外してください。削除の記録は変更履歴に残ります）",
+    "open_intake": "開く(&O)…",
+    "print_intake": "相談受付票を印刷(&T)",
+    "member_cols": [
+        "氏名",
+        "ふりがな",
+        "続柄",
+        "性別",
+        "生年月日",
+        "年齢",
+        "要介護など",
+        "居住",
+        "介護・世話の相手",
+    ],
+    "intake_cols": ["受付日", "経路", "◎ 最も困っていること", "主訴", "対応", "受付者"],
+    "flag_cols": ["気づき", "理由"],
+    "history_cols": ["日時", "変更した人", "対象", "内容"],
+    "flag_note": "自動で判定した候補です。確認・該当なしの記録は「気づき」の機能で行います。",
+    "no_flags": "今日の時点で、自動で判定される気づきはありません。",
+    "address": "住所",
+    "district": "自治会・地区",
+    "phone": "電話",
+    "housing": "住居",
+    "reason": "状態の理由",
+    "here": "同居",
+    "away": "別居",
+    "dead": "死亡",
+}
+
+
+def _table(columns: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(columns))
+    table.setHorizontalHeaderLabels(columns)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]], ids: list | None = None) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem(str(value))
+            if ids is not None:
+                item.setData(Qt.ItemDataRole.UserRole, ids[r])
+            table.setItem(r, c, item)
+
+
+def _selected_id(table: QTableWidget):
+    row = table.currentRow()
+    item = table.item(row, 0) if row >= 0 else None
+    return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+class HouseholdDetail(QWidget):
+    back = Signal()
+
+    def __init__(self, ctx):
+        super().__init__()
+        self.ctx = ctx
+        self.household = None
+        self.household_id: int | None = None
+        self.back_button = QPushButton(T["back"])
+        self.back_button.clicked.connect(self.back)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.back.emit)
+        self.title = heading("")
+        self.status_label = QLabel(objectName="status_chip")
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        self.actions = {}
+        for key, slot in (
+            ("edit", self.edit_household),
+            ("status", self.change_status),
+            ("add_member", self.add_member),
+            ("intake", self.add_intake),
+            ("face", self.print_face_sheet),
+        ):
+            button = QPushButton(T[key], objectName=f"{key}_button")
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+            self.actions[key] = button
+        buttons.addStretch()
+
+        self.tabs = QTabWidget()
+        self.members = _table(T["member_cols"])
+        self.members.doubleClicked.connect(lambda _i: self.edit_member())
+        member_tab = QWidget()
+        mbuttons = QHBoxLayout()
+        for key, slot in (("edit_member", self.edit_member), ("remove_member", self.remove_member)):
+            b = QPushButton(T[key])
+            b.clicked.connect(slot)
+            mbuttons.addWidget(b)
+        mbuttons.addStretch()
+        mlay = QVBoxLayout(member_tab)
+        mlay.addWidget(self.members)
+        mlay.addLayout(mbuttons)
+        self.genogram = GenogramView()
+        self.intakes = _table(T["intake_cols"])
+        self.intakes.doubleClicked.connect(lambda _i: self.open_intake())
+        intake_tab = QWidget()
+        ibuttons = QHBoxLayout()
+        for key, slot in (("open_intake", self.open_intake), ("print_intake", self.print_intake)):
+            b = QPushButton(T[key], objectName=f"{key}_button")
+            b.clicked.connect(slot)
+            ibuttons.addWidget(b)
+        ibuttons.addStretch()
+        ilay = QVBoxLayout(intake_tab)
+        ilay.addWidget(self.intakes)
+        ilay.addLayout(ibuttons)
+        self.flags = _table(T["flag_cols"])
+        flag_tab = QWidget()
+        flay = QVBoxLayout(flag_tab)
+        self.flag_note = QLabel(T["flag_note"], objectName="hint")
+        flay.addWidget(self.flags)
+        flay.addWidget(self.flag_note)
+        self.history = _table(T["history_cols"])
+        for widget, key in (
+            (member_tab, "members"),
+            (self.genogram, "genogram"),
+            (intake_tab, "intakes"),
+            (flag_tab, "flags"),
+            (self.history, "history"),
+        ):
+            self.tabs.addTab(widget, T[key])
+
+        top = QHBoxLayout()
+        top.addWidget(self.back_button)
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.info)
+        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
+
+    # --- loading ----------------------------------------------------------------------------------
+
+    def load(self, household_id: int) -> None:
+        self.household_id = household_id
+        self.reload()
+        self.tabs.setCurrentIndex(0)
+
+    def reload(self) -> None:
+        store = self.ctx.require_store()
+        h = self.household = households.open_household(store, self.household_id)
+        today = date.today()
+        record = exchange.to_record(h)
+        words = RelationWords(record)
+        head = next((m for m in h.members if m.relation == "head"), None)
+        name = head.name if head else (h.label or h.address)
+        self.title.setText(f"{name} 世帯（{h.code}）")
+        status = vocab.HOUSEHOLD_STATUS[h.status]
+        if h.status == "closed" and h.closure_reason:
+            status += "：" + vocab.CLOSURE_REASON[h.closure_reason]
+        self.status_label.setText(status)
+        parts = [
+            f"{T['address']}: {h.address or '—'}",
+            f"{T['district']}: {h.district or '—'}",
+            f"{T['phone']}: {h.phone or '—'}",
+            f"{T['housing']}: {vocab.HOUSING.get(h.housing, '')}",
+        ]
+        if h.label and head:
+            parts.insert(0, f"呼び名: {h.label}")
+        if h.status_reason:
+            parts.append(f"{T['reason']}: {h.status_reason}")
+        self.info.setText("　".join(parts))
+
+        names = {m.id: m.name for m in h.members}
+        rows = []
+        for p, m in zip(h.members, record.members, strict=True):
+            notes = [vocab.CARE_LEVEL[p.care_level]] if p.care_level != "none" else []
+            notes += [vocab.DISABILITY[d] for d in p.disability]
+            if p.hikikomori != "no":
+                notes.append("ひきこもり" + ("疑い" if p.hikikomori == "suspected" else ""))
+            place = T["dead"] if p.deceased else (T["here"] if p.lives_here else T["away"])
+            rows.append(
+                [p.name, p.kana, words(m), vocab.SEX[p.sex], format_wareki(p.birth_date),
+                 "" if p.deceased else f"{age_on(p.birth_date, today)}歳", "・".join(notes), place,
+                 "、".join(names.get(c.cared_id, "") for c in p.cares)]
+            )  # fmt: skip
+        _fill(self.members, rows, [p.id for p in h.members])
+
+        latest = households.intakes(store, h.id)
+        _fill(
+            self.intakes,
+            [
+                [
+                    format_wareki(i.received_on),
+                    vocab.ROUTE.get(i.route, ""),
+                    vocab.CONSULT_CATEGORY.get(i.main_category, "") if i.main_category else "",
+                    i.main_complaint.replace("\n", " ")[:60],
+                    vocab.INTAKE_RESPONSE.get(i.response, ""),
+                    i.received_by,
+                ]
+                for i in latest
+            ],  # fmt: skip
+            [i.id for i in latest],
+        )
+        client = latest[0].person.code if latest and latest[0].person else None
+        self.genogram.show_genogram(genogram.layout(record, today, client))
+        found = flags.evaluate(record, today)
+        _fill(self.flags, [[flags.KINDS[f.kind], f.reason] for f in found])
+        self.flag_note.setText(T["flag_note"] if found else T["no_flags"])
+        _fill(
+            self.history,
+            [
+                [
+                    line.at.strftime("%Y-%m-%d %H:%M"),
+                    line.actor,
+                    line.what,
+                    line.action
+                    + (
+                        "：" + "、".join(f"{k} {o!s}→{n!s}" for k, o, n in line.changes)
+                        if line.changes
+                        else ""
+                    ),
+                ]
+                for line in households.history(store, h.id)
+            ],  # fmt: skip
+        )
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def _after(self, dialog: QDialog) -> None:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
+    def edit_household(self) -> None:
+        self._after(HouseholdDialog(self.ctx, self, household=self.household))
+
+    def change_status(self) -> None:
+        self._after(StatusDialog(self.ctx, self.household, self))
+
+    def add_member(self) -> None:
+        self._after(MemberDialog(self.ctx, self.household, self))
+
+    def _person(self):
+        pid = _selected_id(self.members)
+        return next((m for m in self.household.members if m.id == pid), None)
+
+    def edit_member(self) -> None:
+        person = self._person()
+        if person is not None:
+            self._after(MemberDialog(self.ctx, self.household, self, person=person))
+
+    def remove_member(self) -> None:
+        person = self._person()
+        if person is not None and confirm(
+            self, T["remove_member"], T["remove_confirm"].format(name=person.name)
+        ):
+            households.remove_member(self.ctx.require_store(), person.id)
+            self.reload()
+
+    def _user_name(self) -> str:
+        return town_settings.form_context(self.ctx.require_store()).printed_by
+
+    def add_intake(self) -> None:
+        self._after(IntakeDialog(self.ctx, self.household, self, received_by=self._user_name()))
+        self.tabs.setCurrentWidget(self.intakes.parentWidget())
+
+    def _intake(self):
+        iid = _selected_id(self.intakes)
+        if iid is None and self.intakes.rowCount():
+            iid = self.intakes.item(0, 0).data(Qt.ItemDataRole.UserRole)
+        return next(
+            (i for i in households.intakes(self.ctx.require_store(), self.household.id) if i.id == iid), None
+        )
+
+    def open_intake(self) -> None:
+        intake = self._intake()
+        if intake is not None:
+            self._after(IntakeDialog(self.ctx, self.household, self, intake=intake))
+
+    def intake_pdf(self) -> bytes | None:
+        intake = self._intake()
+        if intake is None:
+            return None
+        store = self.ctx.require_store()
+        return household_forms.intake_sheet(town_settings.form_context(store), self.household, intake)
+
+    def face_pdf(self) -> bytes:
+        store = self.ctx.require_store()
+        return household_forms.face_sheet(
+            town_settings.form_context(store),
+            self.household,
+            latest=households.latest_intake(store, self.household.id),
+            consents=households.consents_for(store, self.household.id),
+        )
+
+    def print_intake(self) -> None:
+        pdf = self.intake_pdf()
+        if pdf is not None:
+            pdf_action(self, self.ctx.require_store(), pdf, household_forms.INTAKE_TITLE, self.household.code)
+
+    def print_face_sheet(self) -> None:
+        pdf_action(
+            self, self.ctx.require_store(), self.face_pdf(), household_forms.FACE_TITLE, self.household.code
+        )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,55 @@ def main() -> None:
     shell.sign_in.passphrase.setText("まちがい")
     shell.sign_in.submit()
     snap(shell, "09-sign-in-wrong")
+    shell.sign_in.passphrase.setText(PASS)
+    shell.sign_in.submit()
+    households_screens(shell)
     QTimer.singleShot(0, app.quit)
+
+
+def households_screens(shell: Shell) -> None:
+    """A demo town's list, then one family's detail with its genogram, and the two household prints."""
+    from app.services import demo, exchange, households
+
+    store = shell.ctx.require_store()
+    exchange.import_records(store, demo.generate(300, seed=1))
+    hid = households.create_household(
+        store, address="例示県つなぎ町大字本町1-2", district="本町一区", phone="0858-12-3456"
+    )
+    gm = households.add_member(store, hid, {"name": "山田 ハル", "kana": "やまだ はる", "birth_date": date(1931, 3, 3),
+                                            "relation": "parent", "sex": "female", "deceased": True})  # fmt: skip
+    father = households.add_member(store, hid, {"name": "山田 太郎", "kana": "やまだ たろう", "birth_date": date(1944, 5, 1),
+                                                "relation": "head", "sex": "male", "care_level": "care2", "marital": "widowed"})  # fmt: skip
+    son = households.add_member(store, hid, {"name": "山田 健", "kana": "やまだ けん", "birth_date": date(1973, 2, 3),
+                                             "relation": "child", "sex": "male", "work": "not_working", "marital": "single",
+                                             "hikikomori": "yes", "own_words": "父の介護は自分がしたい"})  # fmt: skip
+    daughter = households.add_member(store, hid, {"name": "髙橋 﨑子", "kana": "たかはし さきこ", "birth_date": date(1976, 8, 9),
+                                                  "relation": "child", "sex": "female", "lives_here": False})  # fmt: skip
+    households.set_cares(store, son, [father])
+    households.set_cares(store, daughter, [father])
+    households.add_intake(store, hid, {"person_id": son, "received_on": date(2026, 11, 20), "received_by": "田中 一郎",
+                                       "route": "minsei", "categories": ["care", "income"], "main_category": "hikikomori",
+                                       "main_complaint": "父の介護で外に出られない。お金のことも心配。",
+                                       "background": "民生委員から。父の入院をきっかけに相談。", "response": "self"})  # fmt: skip
+    del gm
+    content = shell.content
+    content.nav.setCurrentRow(1)
+    page = content.page("世帯")
+    page.show_list()
+    snap(shell, "10-households-list")
+    page.list.search.setText("ﾔﾏﾀﾞ")
+    page.list.apply()
+    snap(shell, "11-households-search-halfwidth")
+    page.open(hid)
+    snap(shell, "12-household-members")
+    page.detail.tabs.setCurrentIndex(1)
+    snap(shell, "13-household-genogram")
+    page.detail.tabs.setCurrentIndex(2)
+    snap(shell, "14-household-intakes")
+    (OUT / "household-face-sheet.pdf").write_bytes(page.detail.face_pdf())
+    page.detail.tabs.setCurrentIndex(2)
+    page.detail.intakes.selectRow(0)
+    (OUT / "household-intake-sheet.pdf").write_bytes(page.detail.intake_pdf())
 
 
 if __name__ == "__main__":

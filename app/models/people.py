@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -51,7 +52,7 @@ class Household(Base):
     district: Mapped[str] = mapped_column(String(100), default="", index=True)  # 自治会／地区
     housing: Mapped[str] = mapped_column(String(20), default="unknown")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    phone_key: Mapped[str] = mapped_column(String(40), default="", index=True)  # digits only, for search
+    phone_key: Mapped[str] = mapped_column(String(40), default="")  # digits only, for search
     status: Mapped[str] = mapped_column(String(20), default="concern", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     closure_reason: Mapped[str | None] = mapped_column(String(20))  # vocab.CLOSURE_REASON when 終結
@@ -63,6 +64,9 @@ class Household(Base):
         back_populates="household", cascade="all, delete-orphan", order_by="Person.sort_order"
     )
 
+    # Partial: only households with a phone are in it, so a "contains" scan reads little.
+    __table_args__ = (Index("ix_households_phone_key", "phone_key", sqlite_where=text("phone_key != ''")),)
+
 
 class Person(Base):
     """世帯員. Everything of the exchange format plus contact, 本人の言葉・希望 and 強み."""
@@ -71,7 +75,7 @@ class Person(Base):
     __table_args__ = (
         UniqueConstraint("household_id", "code"),
         # Covering: a phone "contains" search reads only this small index, never the table.
-        Index("ix_persons_phone_key", "phone_key", "household_id"),
+        Index("ix_persons_phone_key", "phone_key", "household_id", sqlite_where=text("phone_key != ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -93,8 +93,9 @@ def matching_ids(query: str, filters: Filters | None = None) -> Select:
         ways.append(select(Person.household_id).where(Person.birth_date == value))
     elif kind == "phone":
         pattern = f"%{value}%"
-        ways.append(select(Household.id).where(Household.phone_key.like(pattern)))
-        ways.append(select(Person.household_id).where(Person.phone_key.like(pattern)))
+        # "!= ''" lets SQLite use the partial indexes, which hold only rows that have a phone.
+        ways.append(select(Household.id).where(Household.phone_key != "", Household.phone_key.like(pattern)))
+        ways.append(select(Person.household_id).where(Person.phone_key != "", Person.phone_key.like(pattern)))
     elif kind == "text":
         key = search_key(value)
         for column in (Person.name_key, Person.kana_key, Person.given_key, Person.given_kana_key):

@@ -54,7 +54,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('label_key', sa.String(length=200), nullable=False, server_default=''))
         batch_op.create_index(batch_op.f('ix_households_label_key'), ['label_key'], unique=False)
         batch_op.add_column(sa.Column('phone_key', sa.String(length=40), nullable=False, server_default=''))
-        batch_op.create_index(batch_op.f('ix_households_phone_key'), ['phone_key'], unique=False)
+        batch_op.create_index('ix_households_phone_key', ['phone_key'], unique=False, sqlite_where=sa.text("phone_key != ''"))
         batch_op.create_index(batch_op.f('ix_households_address'), ['address'], unique=False)
 
     with op.batch_alter_table('persons', schema=None) as batch_op:
@@ -63,7 +63,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_persons_given_kana_key'), ['given_kana_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_persons_given_key'), ['given_key'], unique=False)
         batch_op.add_column(sa.Column('phone_key', sa.String(length=90), nullable=False, server_default=''))
-        batch_op.create_index('ix_persons_phone_key', ['phone_key', 'household_id'], unique=False)
+        batch_op.create_index('ix_persons_phone_key', ['phone_key', 'household_id'], unique=False, sqlite_where=sa.text("phone_key != ''"))
 
     # ### end Alembic commands ###
     _backfill_keys()
@@ -112,7 +112,7 @@ def downgrade() -> None:
 
     with op.batch_alter_table('households', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_households_address'))
-        batch_op.drop_index(batch_op.f('ix_households_phone_key'))
+        batch_op.drop_index('ix_households_phone_key')
         batch_op.drop_column('phone_key')
         batch_op.drop_index(batch_op.f('ix_households_label_key'))
         batch_op.drop_column('label_key')

@@ -230,3 +230,72 @@ def test_document_level_errors():
 def test_unknown_keys_are_ignored():
     h = household(m("a", "1950-01-01", "head", favourite_colour="blue"))
     assert h.members[0].name == "氏名a"
+
+
+@pytest.mark.parametrize(
+    "carer_birth, kind",
+    [
+        ("2008-04-02", "young_carer"),  # 17 on the day before the 18th birthday
+        ("2008-04-01", "young_adult_carer"),  # 18 on the birthday
+        ("1996-04-02", "young_adult_carer"),  # 29 on the eve of 30
+        ("1996-04-01", None),  # 30
+    ],
+)
+def test_carer_age_bands_at_their_boundaries(carer_birth, kind):
+    h = household(m("p", "1970-01-01", "head"), m("c", carer_birth, "child", cares_for=["p"]))
+    found = [k for k, _ in kinds(h) if k.endswith("carer") and k != "elderly_carer"]
+    assert found == ([kind] if kind else [])
+
+
+@pytest.mark.parametrize("elder_birth, fires", [("1961-04-01", True), ("1961-04-02", False)])
+def test_elderly_carer_needs_both_at_65(elder_birth, fires):
+    h = household(m("a", elder_birth, "head", cares_for=["b"]), m("b", "1950-01-01", "spouse"))
+    assert any(k == "elderly_carer" for k, _ in kinds(h)) is fires
+
+
+def test_deceased_or_away_members_never_count():
+    base = [m("p", "1940-01-01", "head")]
+    for extra in ({"deceased": True}, {"lives_here": False}):
+        h = household(*base, m("c", "1970-01-01", "child", marital="single", work="not_working", **extra))
+        assert kinds(h) == [("elderly_alone", ("p",))]
+
+
+_ORDER_EXAMPLE = household_format.load(EXAMPLE) + [
+    household(
+        m("g", "1944-01-01", "head", sex="female", cares_for=["h"]),
+        m("h", "1945-01-01", "spouse", sex="male", care_level="care1", issues=["elderly_care"]),
+        m("c", "1975-01-01", "child", marital="single", hikikomori="suspected", issues=["isolation"]),
+        m("k", "2012-01-01", "grandchild", cares_for=["g", "h"]),
+        hid="PERM",
+    )
+]
+
+
+def _canonical(doc):
+    return {
+        h["id"]: sorted((f["kind"], tuple(sorted(f["members"]))) for f in h["flags"])
+        for h in doc["households"]
+    }
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_member_and_household_order_never_change_the_result(rnd):
+    import copy
+
+    shuffled = copy.deepcopy(_ORDER_EXAMPLE)
+    rnd.shuffle(shuffled)
+    for h in shuffled:
+        rnd.shuffle(h.members)
+    expected = _canonical(flags.evaluate_document(_ORDER_EXAMPLE, AS_OF))
+    got = flags.evaluate_document(shuffled, AS_OF)
+    assert [h["id"] for h in got["households"]] == [h.id for h in shuffled]  # output follows input order
+    assert _canonical(got) == expected
+    # Role-ordered member lists (parent before child; carer, cared-for, child) do not depend on order.
+    by_id = {h["id"]: h["flags"] for h in got["households"]}
+    assert [f["members"] for f in by_id["EX-1"] if f["kind"] == "8050"] == [["a", "b"]]
+    assert [f["members"] for f in by_id["EX-2"] if f["kind"] == "double_care"] == [["p", "g", "q"]]

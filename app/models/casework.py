@@ -38,3 +38,33 @@ class Intake(Base):
 
     household: Mapped[Household] = relationship()
     person: Mapped[Person | None] = relationship()
+
+
+class FlagRecord(Base):
+    """A 気づき (flag) on a household: found by a rule (``source`` auto) or set by hand (manual).
+
+    An automatic flag is identified by its kind and the people it is about (``person_ids``, in the
+    rule's order); a dismissed one therefore stays dismissed until different people qualify. Its
+    reason sentence is recomputed when shown (ages change); ``reason`` keeps the last one seen.
+    """
+
+    __tablename__ = "flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)  # flags.KINDS or vocab.MANUAL_FLAG
+    source: Mapped[str] = mapped_column(String(10), default="auto")  # auto / manual
+    person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(20), default="candidate")  # vocab.FLAG_STATE
+    previous_state: Mapped[str | None] = mapped_column(String(20))  # for 元に戻す
+    state_note: Mapped[str] = mapped_column(Text, default="")  # the reason given for 該当なし, or a note
+    decided_by: Mapped[str] = mapped_column(String(64), default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(default=True, index=True)  # does the rule still fire?
+    reason: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")  # manual flags: e.g. 孤独 in the person's words
+    first_seen: Mapped[date] = mapped_column(Date)
+    last_seen: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    household: Mapped[Household] = relationship()

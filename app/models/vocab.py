@@ -133,3 +133,44 @@ CONSULT_CATEGORY = {
 
 INTAKE_RESPONSE = {"self": "自ら対応", "referral": "つなぐ", "info": "情報提供のみ"}
 URGENCY = {"normal": "通常", "soon": "至急", "emergency": "緊急"}
+
+FLAG_STATE = {"candidate": "候補", "confirmed": "確認済", "dismissed": "該当なし", "ended": "解除"}
+
+# 制度の狭間: the nine needs of 000:4767-4783 and 000:4849-4853, verbatim (PDF line breaks removed).
+HAZAMA = {
+    "hazama_1": "8050世帯の50代のひきこもりの状態にある者であって、世帯は生活困窮状態にないが、社会との関係が断絶しているもの",
+    "hazama_2": "発達障害の疑いがある者等で障害サービスの作業所等の利用対象にはならないが、一般事業所になじめない者",
+    "hazama_3": "人間関係により精神的に不調を来たし、医師からは就労可能と診断されたが、社会に出ることへ不安を抱える者",
+    "hazama_4": "刑務所や少年院からの出所者で社会に出ることへ不安を抱えているため、就職につながらない者",
+    "hazama_5": "アルコール・薬物等の依存症でデイケアに通所していたが、治療への理解がある事業所を見つけられない者",
+    "hazama_6": "親や家族を頼れず、自立援助ホームを始めとした児童福祉法（昭和22年法律第164号）による支援の対象にもならない10代後半から20代の子どもや若者",
+    "hazama_7": "家族の介護や看護を担うことにより自己実現の機会等が奪われている子どもや若者",
+    "hazama_8": "中学校卒業後、又は高校中退や卒業後に、進学も就職もしない進路未決定の者",
+    "hazama_9": "相談支援等から緊急にシェルター等の一時的な住まいが必要となった者",
+}
+
+# 社会的孤立: six dimensions (003:113-118); 孤独 (subjective) is noted apart, in the person's words.
+ISOLATION = {
+    "isolation_family": "家族からの孤立",
+    "isolation_neighbourhood": "近隣社会からの孤立",
+    "isolation_group": "集団、組織からの孤立",
+    "isolation_information": "情報からの孤立",
+    "isolation_services": "制度・サービスからの孤立",
+    "isolation_role": "社会的役割からの孤立",
+}
+LONELINESS = {"loneliness": "孤独（本人の言葉）"}
+
+OTHER_MANUAL_FLAGS = {
+    "poverty": "生活困窮",
+    "self_neglect": "セルフネグレクト・ごみ屋敷・多頭飼育",
+    "abuse": "虐待・DV",
+    "suicide_risk": "自殺リスク",
+    "no_key_person": "キーパーソン不在",
+    "treatment_interrupted": "受診中断",
+    "mobility": "移動課題",
+    "school_refusal": "不登校",
+}
+
+MANUAL_FLAG = {**HAZAMA, **ISOLATION, **LONELINESS, **OTHER_MANUAL_FLAGS}
+# Flags that restrict what is printed about a household.
+PRINT_RESTRICTING_FLAGS = {"abuse"}

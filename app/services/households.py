@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import CareRelation, ChangeRecord, Consent, Household, Intake, ParentLink, Person, vocab
-from app.services import audit
+from app.services import audit, flag_review
 from app.services.errors import InvalidInput
 from app.services.japanese import age_on, format_wareki, search_key
 from app.services.store import Store
@@ -227,7 +227,8 @@ def add_member(store: Store, household_id: int, values: dict[str, Any]) -> int:
         person = Person(household_id=h.id, code=f"m{n}", sort_order=order, **clean)
         s.add(person)
         s.commit()
-        return person.id
+    flag_review.refresh_household(store, household_id)
+    return person.id
 
 
 def update_member(store: Store, person_id: int, values: dict[str, Any]) -> None:
@@ -239,6 +240,7 @@ def update_member(store: Store, person_id: int, values: dict[str, Any]) -> None:
             if getattr(person, key) != value:
                 setattr(person, key, value)
         s.commit()
+    flag_review.refresh_household(store, person.household_id)
 
 
 def move_member(
@@ -248,6 +250,7 @@ def move_member(
     with store.session() as s:
         person = _person(s, person_id)
         target = _get(s, household_id)
+        old_household = person.household_id
         if person.household_id != target.id:
             used = set(s.scalars(select(Person.code).where(Person.household_id == target.id)))
             if person.code in used:
@@ -273,13 +276,18 @@ def move_member(
             for key, value in clean.items():
                 setattr(person, key, value)
         s.commit()
+    for hid in {old_household, household_id}:
+        flag_review.refresh_household(store, hid)
 
 
 def remove_member(store: Store, person_id: int) -> None:
     """Delete a member entered by mistake (a member who moved out is kept with 同居 off instead)."""
     with store.session() as s:
-        s.delete(_person(s, person_id))
+        person = _person(s, person_id)
+        household_id = person.household_id
+        s.delete(person)
         s.commit()
+    flag_review.refresh_household(store, household_id)
 
 
 def _person(session: Session, person_id: int) -> Person:
@@ -305,6 +313,7 @@ def set_cares(store: Store, carer_id: int, cared_ids: list[int]) -> None:
             if cid not in have:
                 carer.cares.append(CareRelation(cared_id=cid, sort_order=i))
         s.commit()
+    flag_review.refresh_household(store, carer.household_id)
 
 
 def set_parents(store: Store, person_id: int, parent_ids: list[int] | None) -> None:
@@ -323,6 +332,7 @@ def set_parents(store: Store, person_id: int, parent_ids: list[int] | None) -> N
             if pid not in have:
                 person.parent_links.append(ParentLink(parent_id=pid))
         s.commit()
+    flag_review.refresh_household(store, person.household_id)
 
 
 # --- intakes (相談受付) -------------------------------------------------------------------------------

@@ -29,6 +29,15 @@ SPECS: dict[str, Spec] = {
     "forms.approvers_enabled": Spec("確認欄を印刷する", False),
     "forms.approvers": Spec("確認欄の項目", list(DEFAULT_APPROVERS)),
     "backup.reminder_days": Spec("バックアップを促すまでの日数", 7, 1, 90),
+    # 気づきの基準 (spec/households.md defaults; app.services.flags.FlagSettings)
+    "flags.parent_min_age": Spec("8050: 親の年齢（以上）", 75, 50, 110),
+    "flags.child_min_age": Spec("8050: 子の年齢（から）", 40, 18, 80),
+    "flags.child_max_age": Spec("8050: 子の年齢（まで）", 64, 18, 90),
+    "flags.preschool_under": Spec("ダブルケア: 子の年齢（未満）", 6, 1, 18),
+    "flags.young_carer_under": Spec("ヤングケアラー: 年齢（未満）", 18, 10, 25),
+    "flags.young_adult_carer_max": Spec("若者ケアラー: 年齢（まで）", 29, 18, 39),
+    "flags.elderly_age": Spec("高齢（老老介護・独居・高齢者のみ）: 年齢（以上）", 65, 50, 90),
+    "flags.hikikomori_long_months": Spec("長期のひきこもり: 月数（以上）", 6, 1, 60),
 }
 
 
@@ -74,6 +83,9 @@ def save(store: Store, changes: dict[str, Any]) -> dict[str, Any]:
     that differ. Returns what changed."""
     clean = {key: validate(key, value) for key, value in changes.items()}
     current = load(store)
+    lo, hi = (clean.get(k, current[k]) for k in ("flags.child_min_age", "flags.child_max_age"))
+    if lo > hi:
+        raise SettingError("flags.child_max_age", "8050 の子の年齢は「から」を「まで」以下にしてください")
     changed = {k: v for k, v in clean.items() if current.get(k) != v}
     for key, value in changed.items():
         store.set_setting(key, value)

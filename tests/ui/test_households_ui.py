@@ -30,8 +30,7 @@ def shell(qtbot, ctx):
     shell.enter(created.store)
     shell.show()
     yield shell
-    if ctx.store is not None:
-        ctx.store.close()
+    shell.lock()
 
 
 def _choose(combo, code) -> None:

@@ -197,6 +197,9 @@ class HouseholdList(QWidget):
         self.district.blockSignals(False)
 
     def apply(self) -> None:
+        if self.ctx.store is None:  # a debounced search that fires just after locking
+            self._debounce.stop()
+            return
         filters = search.Filters(status=self.status.currentData(), district=self.district.currentData())
         self.model.reload(self.search.text(), filters)
         self.count.setText(T["count"].format(n=f"{self.model.total:,}") if self.model.total else T["none"])

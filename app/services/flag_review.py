@@ -198,6 +198,7 @@ class FlagView:
     active: bool
     source: str
     can_undo: bool
+    first_seen: date | None = None
 
 
 def for_household(store: Store, household_id: int, as_of: date | None = None) -> list[FlagView]:
@@ -242,7 +243,7 @@ def open_candidates(store: Store, limit: int = 200) -> list[tuple[int, str, Flag
             select(FlagRecord, Household.code)
             .join(Household, Household.id == FlagRecord.household_id)
             .where(FlagRecord.state == "candidate", FlagRecord.active)
-            .order_by(FlagRecord.first_seen.desc(), FlagRecord.id.desc())
+            .order_by(FlagRecord.first_seen.desc(), FlagRecord.id)
             .limit(limit)
         ).all()
     return [

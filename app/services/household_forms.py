@@ -29,8 +29,14 @@ def _born(p: Person, on: date) -> str:
     return f"{format_wareki(p.birth_date)}（{age_on(p.birth_date, on)}歳）"
 
 
-def intake_sheet(context: FormContext, household: Household, intake: Intake) -> bytes:
-    """相談受付票, filled from the record: nothing re-typed."""
+HIDDEN = "（非表示：虐待・DV）"
+
+
+def intake_sheet(
+    context: FormContext, household: Household, intake: Intake, *, restricted: bool = False
+) -> bytes:
+    """相談受付票, filled from the record: nothing re-typed. ``restricted`` (虐待・DV) leaves out where
+    the family lives and how to reach them."""
     on = context.printed_at.date()
     form = Form(INTAKE_TITLE, INTAKE_NUMBER, context)
     form.key_values(
@@ -213,6 +219,7 @@ def face_sheet(
     latest: Intake | None = None,
     consents: list[Consent] | None = None,
     flag_lines: list[tuple[str, str, str]] | None = None,
+    restricted: bool = False,
 ) -> bytes:
     """世帯票: household, members with ages on the print date, genogram, flags, consent, last intake.
 
@@ -228,9 +235,9 @@ def face_sheet(
         [
             ("世帯番号", household.code),
             ("状態", status),
-            ("住所", household.address or household.label),
+            ("住所", HIDDEN if restricted else household.address or household.label),
             ("自治会・地区", household.district),
-            ("電話", household.phone),
+            ("電話", HIDDEN if restricted else household.phone),
             ("住居", vocab.HOUSING.get(household.housing, "")),
         ]
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, event, func, select, union
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.models import Household, Person
+from app.models import FlagRecord, Household, Person
 from app.services.japanese import DateInputError, parse_date, search_key
 
 _TOP = chr(0x10FFFF)  # sorts after every character: [key, key+_TOP) is "starts with key"
@@ -61,7 +61,8 @@ def _starts_with(column, key: str):
 class Filters:
     status: str | None = None
     district: str | None = None
-    household_ids: frozenset[int] | None = None  # e.g. households with a given flag (flags service)
+    household_ids: frozenset[int] | None = None
+    flag_kind: str | None = None  # households with this 気づき, candidate or confirmed
 
 
 def interpret(query: str) -> tuple[str, object]:
@@ -103,7 +104,7 @@ def matching_ids(query: str, filters: Filters | None = None) -> Select:
         ways.append(select(Household.id).where(_starts_with(Household.label_key, key)))
         ways.append(select(Household.id).where(Household.address.contains(value, autoescape=True)))
         ways.append(select(Household.id).where(Household.code == value))
-    has_filters = filters.status or filters.district or filters.household_ids is not None
+    has_filters = filters.status or filters.district or filters.household_ids is not None or filters.flag_kind
     if ways and not has_filters:
         # UNION already yields distinct ids; counting and paging them needs no household row at all.
         found = union(*ways).subquery()
@@ -117,7 +118,17 @@ def matching_ids(query: str, filters: Filters | None = None) -> Select:
         stmt = stmt.where(Household.district == filters.district)
     if filters.household_ids is not None:
         stmt = stmt.where(Household.id.in_(sorted(filters.household_ids)))
+    if filters.flag_kind:
+        stmt = stmt.where(
+            Household.id.in_(
+                select(FlagRecord.household_id).where(_showing, FlagRecord.kind == filters.flag_kind)
+            )
+        )
     return stmt.order_by(Household.id)
+
+
+# A flag worth showing: still firing (or set by hand) and not dismissed or ended.
+_showing = and_(FlagRecord.active, FlagRecord.state.in_(("candidate", "confirmed")))
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ class HouseholdRow:
     district: str
     status: str
     members: int
+    flag_kinds: tuple[str, ...] = ()
 
 
 def _head(column):
@@ -174,7 +186,17 @@ def rows(session: Session, ids: list[int]) -> list[HouseholdRow]:
         Household.status,
         members,
     ).where(Household.id.in_(ids))
-    found = {row[0]: HouseholdRow(*row) for row in session.execute(stmt)}
+    kinds: dict[int, list[str]] = {}
+    for hid, kind in session.execute(
+        select(FlagRecord.household_id, FlagRecord.kind)
+        .where(_showing, FlagRecord.household_id.in_(ids))
+        .order_by(FlagRecord.id)
+    ):
+        if kind not in kinds.setdefault(hid, []):
+            kinds[hid].append(kind)
+    found = {
+        row[0]: HouseholdRow(*row, flag_kinds=tuple(kinds.get(row[0], ()))) for row in session.execute(stmt)
+    }
     return [found[i] for i in ids if i in found]
 
 

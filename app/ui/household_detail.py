@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import exchange, flags, genogram, household_forms, households
+from app.services import exchange, flag_review, genogram, household_forms, households
 from app.services import settings as town_settings
 from app.services.family import RelationWords
 from app.services.japanese import age_on, format_wareki
+from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
 from app.ui.widgets import confirm, heading, pdf_action
@@ -58,10 +59,17 @@ T = {
         "介護・世話の相手",
     ],
     "intake_cols": ["受付日", "経路", "◎ 最も困っていること", "主訴", "対応", "受付者"],
-    "flag_cols": ["気づき", "理由"],
+    "flag_cols": ["気づき", "状態", "理由", "判断した人・日時", "判断の理由・メモ"],
+    "confirm_flag": "確認する(&K)",
+    "dismiss_flag": "該当なし(&N)…",
+    "undo_flag": "元に戻す(&U)",
+    "manual_flag": "手動で追加(&M)…",
+    "end_flag": "解除…",
+    "show_inactive": "以前の気づき（今は該当しないもの）",
+    "restricted": "虐待・DVの記録がある世帯です。印刷物には住所と電話を載せません。印刷した紙の取扱いに注意してください。続けますか？",
     "history_cols": ["日時", "変更した人", "対象", "内容"],
-    "flag_note": "自動で判定した候補です。確認・該当なしの記録は「気づき」の機能で行います。",
-    "no_flags": "今日の時点で、自動で判定される気づきはありません。",
+    "flag_note": "自動の気づきは候補です。確認するか、理由を付けて該当なしにしてください。",
+    "no_flags": "気づきはありません。",
     "address": "住所",
     "district": "自治会・地区",
     "phone": "電話",
@@ -159,11 +167,27 @@ class HouseholdDetail(QWidget):
         ilay.addWidget(self.intakes)
         ilay.addLayout(ibuttons)
         self.flags = _table(T["flag_cols"])
+        self.flags.itemSelectionChanged.connect(self._sync_flag_buttons)
         flag_tab = QWidget()
         flay = QVBoxLayout(flag_tab)
         self.flag_note = QLabel(T["flag_note"], objectName="hint")
+        fbuttons = QHBoxLayout()
+        self.flag_buttons = {}
+        for key, slot in (
+            ("confirm_flag", self.confirm_flag),
+            ("dismiss_flag", self.dismiss_flag),
+            ("undo_flag", self.undo_flag),
+            ("end_flag", self.end_flag),
+            ("manual_flag", self.add_manual_flag),
+        ):
+            b = QPushButton(T[key], objectName=key)
+            b.clicked.connect(slot)
+            fbuttons.addWidget(b)
+            self.flag_buttons[key] = b
+        fbuttons.addStretch()
         flay.addWidget(self.flags)
         flay.addWidget(self.flag_note)
+        flay.addLayout(fbuttons)
         self.history = _table(T["history_cols"])
         for widget, key in (
             (member_tab, "members"),
@@ -250,9 +274,31 @@ class HouseholdDetail(QWidget):
         )
         client = latest[0].person.code if latest and latest[0].person else None
         self.genogram.show_genogram(genogram.layout(record, today, client))
-        found = flags.evaluate(record, today)
-        _fill(self.flags, [[flags.KINDS[f.kind], f.reason] for f in found])
-        self.flag_note.setText(T["flag_note"] if found else T["no_flags"])
+        self.flag_views = [
+            f
+            for f in flag_review.for_household(store, h.id, today)
+            if f.active and f.state in ("candidate", "confirmed")
+        ] + [
+            f
+            for f in flag_review.for_household(store, h.id, today)
+            if not (f.active and f.state in ("candidate", "confirmed"))
+        ]
+        _fill(
+            self.flags,
+            [
+                [
+                    f.word if f.active else f"{f.word}（今は該当しない）",
+                    f.state_word,
+                    f.note or f.reason,
+                    f"{f.decided_by} {f.decided_at:%Y-%m-%d %H:%M}" if f.decided_at else "",
+                    f.state_note,
+                ]
+                for f in self.flag_views
+            ],  # fmt: skip
+            [f.id for f in self.flag_views],
+        )
+        self.flag_note.setText(T["flag_note"] if self.flag_views else T["no_flags"])
+        self._sync_flag_buttons()
         _fill(
             self.history,
             [
@@ -272,6 +318,56 @@ class HouseholdDetail(QWidget):
         )
 
     # --- actions ----------------------------------------------------------------------------------
+
+    # --- 気づき --------------------------------------------------------------------------------------
+
+    def _flag(self):
+        fid = _selected_id(self.flags)
+        return next((f for f in self.flag_views if f.id == fid), None)
+
+    def _sync_flag_buttons(self) -> None:
+        f = self._flag()
+        self.flag_buttons["confirm_flag"].setEnabled(f is not None and f.state == "candidate")
+        self.flag_buttons["dismiss_flag"].setEnabled(
+            f is not None and f.state in ("candidate", "confirmed") and f.source == "auto"
+        )
+        self.flag_buttons["end_flag"].setEnabled(
+            f is not None and f.state == "confirmed" and f.source == "manual"
+        )
+        self.flag_buttons["undo_flag"].setEnabled(f is not None and f.can_undo)
+
+    def _keep_flag_selected(self, flag_id: int) -> None:
+        for r in range(self.flags.rowCount()):
+            if self.flags.item(r, 0).data(Qt.ItemDataRole.UserRole) == flag_id:
+                self.flags.selectRow(r)
+
+    def confirm_flag(self) -> None:
+        f = self._flag()
+        if f is not None:
+            flag_review.confirm(self.ctx.require_store(), f.id)
+            self.reload()
+            self._keep_flag_selected(f.id)
+
+    def dismiss_flag(self) -> None:
+        f = self._flag()
+        if f is not None and ReasonDialog(self.ctx, f, self).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self._keep_flag_selected(f.id)
+
+    def end_flag(self) -> None:
+        f = self._flag()
+        if f is not None and ReasonDialog(self.ctx, f, self, end=True).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
+    def undo_flag(self) -> None:
+        f = self._flag()
+        if f is not None:
+            flag_review.undo(self.ctx.require_store(), f.id)
+            self.reload()
+            self._keep_flag_selected(f.id)
+
+    def add_manual_flag(self) -> None:
+        self._after(ManualFlagDialog(self.ctx, self.household, self))
 
     def _after(self, dialog: QDialog) -> None:
         if dialog.exec() == QDialog.DialogCode.Accepted:
@@ -328,23 +424,37 @@ class HouseholdDetail(QWidget):
         if intake is None:
             return None
         store = self.ctx.require_store()
-        return household_forms.intake_sheet(town_settings.form_context(store), self.household, intake)
+        return household_forms.intake_sheet(
+            town_settings.form_context(store), self.household, intake,
+            restricted=flag_review.printing_restricted(store, self.household.id),
+        )  # fmt: skip
 
     def face_pdf(self) -> bytes:
         store = self.ctx.require_store()
+        lines = [(f.word, f.state_word, f.note or f.reason) for f in self.flag_views
+                 if f.active and f.state in ("candidate", "confirmed")]  # fmt: skip
         return household_forms.face_sheet(
             town_settings.form_context(store),
             self.household,
             latest=households.latest_intake(store, self.household.id),
             consents=households.consents_for(store, self.household.id),
+            flag_lines=lines,
+            restricted=flag_review.printing_restricted(store, self.household.id),
         )
+
+    def _may_print(self) -> bool:
+        if not flag_review.printing_restricted(self.ctx.require_store(), self.household.id):
+            return True
+        return confirm(self, T["face"], T["restricted"])
 
     def print_intake(self) -> None:
         pdf = self.intake_pdf()
-        if pdf is not None:
+        if pdf is not None and self._may_print():
             pdf_action(self, self.ctx.require_store(), pdf, household_forms.INTAKE_TITLE, self.household.code)
 
     def print_face_sheet(self) -> None:
+        if not self._may_print():
+            return
         pdf_action(
             self, self.ctx.require_store(), self.face_pdf(), household_forms.FACE_TITLE, self.household.code
         )

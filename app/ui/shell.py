@@ -6,7 +6,7 @@ themselves stay as they were, so unlocking returns to the same place with nothin
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -117,6 +117,7 @@ class Content(QWidget):
             self.pages.addWidget(page)
             QListWidgetItem(name, self.nav)
         self.nav.currentRowChanged.connect(self._show)
+        self.by_name["ホーム"].open_household.connect(self.open_household)
 
         body = QHBoxLayout()
         body.addWidget(self.nav)
@@ -138,6 +139,10 @@ class Content(QWidget):
 
     def page(self, name: str) -> Page:
         return self.by_name[name]
+
+    def open_household(self, household_id: int) -> None:
+        self.nav.setCurrentRow(list(self.by_name).index("世帯"))
+        self.by_name["世帯"].open(household_id)
 
     def on_store(self, *, unlocked: bool) -> None:
         self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
@@ -176,6 +181,8 @@ class Shell(QMainWindow):
         self.ctx.store = store
         self._last_user = store.actor
         self.apply_settings()
+        if not unlocking:
+            self._daily_flags(store)
         if self.content is None:
             self.content = Content(self)
             self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())
@@ -187,6 +194,18 @@ class Shell(QMainWindow):
             self._focus_before_lock = None
         else:
             self.content.nav.setFocus()
+
+    def _daily_flags(self, store: Store) -> None:
+        """People age: re-evaluate every household once a day, at the first sign-in."""
+        from PySide6.QtGui import QGuiApplication
+
+        from app.services import flag_review
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            flag_review.refresh_if_due(store)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def apply_settings(self) -> None:
         values = town_settings.load(self.ctx.require_store())

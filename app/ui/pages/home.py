@@ -4,8 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
+from app.services import flag_review
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
@@ -24,11 +38,18 @@ T = {
         "世帯の登録・相談受付・つなぐシートなどの画面は、準備ができしだい左の一覧に加わります。"
     ),
     "shortcuts": "キーボード: Ctrl+L で画面をロック、Ctrl+1〜9 で左の一覧を切り替え",
+    "candidates": "確認を待っている気づき（{n} 件）",
+    "no_candidates": "確認を待っている気づきはありません。",
+    "cand_cols": ["世帯番号", "気づき", "理由", "見つけた日"],
+    "open": "世帯を開く(&O)",
+    "confirm": "確認する(&K)",
+    "dismiss": "該当なし(&N)…",
 }
 
 
 class HomePage(Page):
     nav_label = T["nav"]
+    open_household = Signal(int)
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -44,6 +65,22 @@ class HomePage(Page):
         grid.addWidget(self.persons, 1, 1)
         self.empty = QLabel(T["empty"])
         self.empty.setWordWrap(True)
+        self.candidates_title = QLabel(objectName="subheading")
+        self.candidates = QTableWidget(0, len(T["cand_cols"]), objectName="candidates")
+        self.candidates.setHorizontalHeaderLabels(T["cand_cols"])
+        self.candidates.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.candidates.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.candidates.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.candidates.verticalHeader().hide()
+        self.candidates.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.candidates.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.candidates.doubleClicked.connect(lambda _i: self._open())
+        buttons = QHBoxLayout()
+        for key, slot in (("open", self._open), ("confirm", self.confirm), ("dismiss", self.dismiss)):
+            b = QPushButton(T[key], objectName=f"home_{key}")
+            b.clicked.connect(slot)
+            buttons.addWidget(b)
+        buttons.addStretch()
         hint = QLabel(T["shortcuts"], objectName="hint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -51,7 +88,9 @@ class HomePage(Page):
         layout.addSpacing(12)
         layout.addWidget(self.counts)
         layout.addWidget(self.empty)
-        layout.addStretch()
+        layout.addWidget(self.candidates_title)
+        layout.addWidget(self.candidates, 1)
+        layout.addLayout(buttons)
         layout.addWidget(hint)
 
     def refresh(self) -> None:
@@ -66,3 +105,40 @@ class HomePage(Page):
         self.households.setText(T["unit_h"].format(n=f"{counts['households']:,}"))
         self.persons.setText(T["unit_p"].format(n=f"{counts['persons']:,}"))
         self.empty.setVisible(counts["households"] == 0)
+        self.open_flags = flag_review.open_candidates(store)
+        self.candidates_title.setText(
+            T["candidates"].format(n=len(self.open_flags)) if self.open_flags else T["no_candidates"]
+        )
+        self.candidates.setRowCount(len(self.open_flags))
+        for r, (_hid, code, f) in enumerate(self.open_flags):
+            found = format_wareki(f.first_seen) if f.first_seen else ""
+            for c, value in enumerate((code, f.word, f.reason, found)):
+                item = QTableWidgetItem(value)
+                item.setData(Qt.ItemDataRole.UserRole, r)
+                self.candidates.setItem(r, c, item)
+        self.candidates.setVisible(bool(self.open_flags))
+
+    def _selected(self):
+        row = self.candidates.currentRow()
+        return self.open_flags[row] if 0 <= row < len(self.open_flags) else None
+
+    def _open(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            self.open_household.emit(chosen[0])
+
+    def confirm(self) -> None:
+        chosen = self._selected()
+        if chosen is not None:
+            flag_review.confirm(self.ctx.require_store(), chosen[2].id)
+            self.refresh()
+
+    def dismiss(self) -> None:
+        from app.ui.flag_dialogs import ReasonDialog
+
+        chosen = self._selected()
+        if (
+            chosen is not None
+            and ReasonDialog(self.ctx, chosen[2], self).exec() == QDialog.DialogCode.Accepted
+        ):
+            self.refresh()

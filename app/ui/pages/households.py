@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import search
+from app.services import flag_review, flags, search
 from app.ui.household_detail import HouseholdDetail
 from app.ui.household_dialogs import HouseholdDialog
 from app.ui.pages import Page
@@ -34,12 +34,13 @@ T = {
     "search": "氏名・ふりがな・住所・電話・生年月日（R7.4.1 など）で検索",
     "all_status": "すべての状態",
     "all_districts": "すべての地区",
+    "all_flags": "すべての気づき",
     "new": "新しい世帯(&N)…",
     "quick": "気になる世帯をすぐ登録(&Q)…",
     "import": "JSONから取り込み(&I)…",
     "count": "{n} 世帯",
     "none": "該当する世帯はありません",
-    "columns": ["世帯番号", "世帯主（呼び名）", "ふりがな", "住所", "自治会・地区", "状態", "人数"],
+    "columns": ["世帯番号", "世帯主（呼び名）", "ふりがな", "住所", "自治会・地区", "状態", "人数", "気づき"],
 }
 PAGE_SIZE = 200
 ROOT = QModelIndex()
@@ -105,6 +106,7 @@ class HouseholdListModel(QAbstractTableModel):
             row.district,
             vocab.HOUSEHOLD_STATUS.get(row.status, ""),
             f"{row.members} 人",
+            "・".join(flag_review.kind_word(k) for k in row.flag_kinds),
         )[index.column()]
 
 
@@ -122,6 +124,10 @@ class HouseholdList(QWidget):
         for code, label in vocab.HOUSEHOLD_STATUS.items():
             self.status.addItem(label, code)
         self.district = QComboBox(objectName="district_filter")
+        self.flag = QComboBox(objectName="flag_filter")
+        self.flag.addItem(T["all_flags"], None)
+        for code, word in {**flags.KINDS, **vocab.OTHER_MANUAL_FLAGS}.items():
+            self.flag.addItem(word, code)
         self.new_button = QPushButton(T["new"])
         self.quick_button = QPushButton(T["quick"])
         self.import_button = QPushButton(T["import"])
@@ -136,7 +142,7 @@ class HouseholdList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for col, width in enumerate((110, 170, 170, 360, 120, 100, 60)):
+        for col, width in enumerate((110, 150, 160, 320, 110, 100, 60, 170)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(
@@ -154,11 +160,13 @@ class HouseholdList(QWidget):
         self.search.returnPressed.connect(self._search_now)
         self.status.currentIndexChanged.connect(self.apply)
         self.district.currentIndexChanged.connect(self.apply)
+        self.flag.currentIndexChanged.connect(self.apply)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.status)
         bar.addWidget(self.district)
+        bar.addWidget(self.flag)
         actions = QHBoxLayout()
         actions.addWidget(self.new_button)
         actions.addWidget(self.quick_button)
@@ -200,7 +208,11 @@ class HouseholdList(QWidget):
         if self.ctx.store is None:  # a debounced search that fires just after locking
             self._debounce.stop()
             return
-        filters = search.Filters(status=self.status.currentData(), district=self.district.currentData())
+        filters = search.Filters(
+            status=self.status.currentData(),
+            district=self.district.currentData(),
+            flag_kind=self.flag.currentData(),
+        )
         self.model.reload(self.search.text(), filters)
         self.count.setText(T["count"].format(n=f"{self.model.total:,}") if self.model.total else T["none"])
 

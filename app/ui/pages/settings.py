@@ -36,6 +36,9 @@ T = {
     "town_box": "町と帳票",
     "security_box": "安全と表示",
     "users_box": "利用者とパスフレーズ",
+    "flags_box": "気づき（フラグ）の基準",
+    "years": " 歳",
+    "months": " か月",
     "town.name": "町村名(&T)",
     "town.coordinator": "担当者(&C)",
     "forms.approvers_enabled": "帳票に確認欄を印刷する(&K)",
@@ -90,6 +93,14 @@ class SettingsPage(Page):
         self._add(security_form, "ui.font_pt", self._spin(9, 20, T["points"]))
         self._add(security_form, "backup.reminder_days", self._spin(1, 90, T["days"]))
 
+        flags_box = QGroupBox(T["flags_box"])
+        flags_form = QFormLayout(flags_box)
+        for key, spec in town_settings.SPECS.items():
+            if key.startswith("flags."):
+                suffix = T["months"] if key.endswith("months") else T["years"]
+                T.setdefault(key, spec.label)
+                self._add(flags_form, key, self._spin(spec.minimum, spec.maximum, suffix))
+
         self.save_button = QPushButton(T["save"], objectName="save")
         self.save_button.clicked.connect(self.save)
         self.status = QLabel(objectName="status")
@@ -120,6 +131,7 @@ class SettingsPage(Page):
         layout.addWidget(heading(T["title"]))
         layout.addWidget(town_box)
         layout.addWidget(security_box)
+        layout.addWidget(flags_box)
         layout.addLayout(save_row)
         layout.addWidget(users_box)
         layout.addStretch()
@@ -194,6 +206,10 @@ class SettingsPage(Page):
             self.fields[exc.key].setFocus()
             return
         self.status.setText(T["saved"] if changed else T["nothing"])
+        if any(key.startswith("flags.") for key in changed):
+            from app.services import flag_review
+
+            flag_review.refresh_all(self.ctx.require_store())  # the new thresholds apply at once
         if changed:
             self.changed.emit(changed)
 

@@ -1,0 +1,122 @@
+"""Dialogs for 気づき: a reason for 該当なし or 解除, and adding a manual flag."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+)
+
+from app.models import vocab
+from app.services import flag_review
+from app.services.errors import InvalidInput
+from app.ui.widgets import ErrorLabel
+
+T = {
+    "ok": "OK",
+    "cancel": "キャンセル",
+    "dismiss": "該当なしにする",
+    "dismiss_info": "「{word}」を該当なしにします。理由を記録してください（あとで見直すときの手がかりになります）。",
+    "end": "気づきを解除する",
+    "end_info": "「{word}」を解除します。理由を記録してください。",
+    "reason": "理由(&R)",
+    "manual": "気づきを手動で追加",
+    "kind": "種類(&K)",
+    "person": "対象の世帯員(&P)",
+    "whole": "（世帯全体）",
+    "note": "メモ・本人の言葉(&N)",
+    "groups": {
+        "制度の狭間": vocab.HAZAMA,
+        "社会的孤立": vocab.ISOLATION,
+        "孤独": vocab.LONELINESS,
+        "その他": vocab.OTHER_MANUAL_FLAGS,
+    },
+}
+
+
+def _buttons(dialog) -> QDialogButtonBox:
+    box = QDialogButtonBox()
+    ok = box.addButton(T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setDefault(True)
+    box.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.submit)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ReasonDialog(QDialog):
+    """該当なし (dismiss) or 解除 (end) with its required reason."""
+
+    def __init__(self, ctx, flag, parent=None, *, end: bool = False):
+        super().__init__(parent)
+        self.ctx, self.flag, self.end = ctx, flag, end
+        self.setWindowTitle(T["end" if end else "dismiss"])
+        info = QLabel(T["end_info" if end else "dismiss_info"].format(word=flag.word))
+        info.setWordWrap(True)
+        self.reason = QPlainTextEdit(objectName="reason")
+        self.reason.setMaximumHeight(90)
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow(T["reason"], self.reason)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+        self.resize(560, 240)
+
+    def submit(self) -> None:
+        act = flag_review.end if self.end else flag_review.dismiss
+        try:
+            act(self.ctx.require_store(), self.flag.id, self.reason.toPlainText())
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
+            self.reason.setFocus()
+            return
+        self.accept()
+
+
+class ManualFlagDialog(QDialog):
+    def __init__(self, ctx, household, parent=None):
+        super().__init__(parent)
+        self.ctx, self.household = ctx, household
+        self.setWindowTitle(T["manual"])
+        self.kind = QComboBox(objectName="kind")
+        for group, items in T["groups"].items():
+            for code, words in items.items():
+                self.kind.addItem(f"{group}: {words}", code)
+        self.person = QComboBox(objectName="person")
+        self.person.addItem(T["whole"], None)
+        for m in household.members:
+            self.person.addItem(m.name, m.id)
+        self.note = QPlainTextEdit(objectName="note")
+        self.note.setMaximumHeight(90)
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow(T["kind"], self.kind)
+        form.addRow(T["person"], self.person)
+        form.addRow(T["note"], self.note)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+        self.resize(820, 280)
+
+    def submit(self) -> None:
+        try:
+            flag_review.add_manual(
+                self.ctx.require_store(),
+                self.household.id,
+                self.kind.currentData(),
+                self.person.currentData(),
+                self.note.toPlainText(),
+            )
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
+            return
+        self.accept()

@@ -117,10 +117,15 @@ def households_screens(shell: Shell) -> None:
     snap(shell, "13-household-genogram")
     page.detail.tabs.setCurrentIndex(2)
     snap(shell, "14-household-intakes")
+    page.detail.tabs.setCurrentIndex(3)
+    page.detail.flags.selectRow(0)
+    snap(shell, "15-household-flags")
     (OUT / "household-face-sheet.pdf").write_bytes(page.detail.face_pdf())
     page.detail.tabs.setCurrentIndex(2)
     page.detail.intakes.selectRow(0)
     (OUT / "household-intake-sheet.pdf").write_bytes(page.detail.intake_pdf())
+    content.nav.setCurrentRow(0)
+    snap(shell, "16-home-candidates")
 
 
 if __name__ == "__main__":

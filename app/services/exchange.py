@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
@@ -110,12 +111,18 @@ def import_records(store: Store, records: list[HouseholdRecord], source: str = "
                 f"世帯 ID がすでに登録されています: {sample}{' ほか' if len(existing) > 5 else ''}"
                 "（何も取り込んでいません）"
             )
-        for r in records:
-            s.add(to_model(r))
+        models = [to_model(r) for r in records]
+        s.add_all(models)
         result = ImportResult(len(records), sum(len(r.members) for r in records))
         audit.record(
             s, "import", target=source, detail={"households": result.households, "persons": result.persons}
         )
+        s.flush()
+        # Flag candidates in the same transaction, so imported families show theirs at once. (Imported
+        # here, not at the top: flag_review reads households through this module.)
+        from app.services import flag_review
+
+        flag_review._refresh(s, [h.id for h in models], date.today())
         s.commit()
     return result
 
@@ -138,18 +145,27 @@ def all_records(session: Session) -> list[HouseholdRecord]:
 _JSON_FIELDS = ("disability", "issues")
 
 
-def _person_columns():
+# What the flag rules read; names, kana, disability and contact fields are left out when only
+# flags are wanted (about 40% less work per person on 120,000 people).
+FLAG_FIELDS = ("sex", "birth_date", "relation", "marital", "work", "care_level", "needs_assistance", "medical_care",
+               "hikikomori", "hikikomori_since", "issues", "lives_here", "deceased")  # fmt: skip
+
+
+def _person_columns(fields, extras):
     t = Person.__table__.c
     # JSON lists come back as text and are parsed only when not empty: most are "[]".
-    fields = [type_coerce(t[f], String) if f in _JSON_FIELDS else t[f] for f in _MEMBER_FIELDS]
-    return (t.id, t.household_id, t.code, *fields, *(t[f] for f in MEMBER_EXTRAS), t.parents_explicit)
+    cols = [type_coerce(t[f], String) if f in _JSON_FIELDS else t[f] for f in fields]
+    return (t.id, t.household_id, t.code, *cols, *(t[f] for f in extras), t.parents_explicit)
 
 
 def load_records(
-    session: Session, household_ids: list[int] | None = None
+    session: Session, household_ids: list[int] | None = None, *, for_flags: bool = False
 ) -> dict[int, tuple[HouseholdRecord, dict[str, int]]]:
     """Households as exchange records, with each member code's person id, read with plain Core
-    queries: the ORM's per-row work made evaluating 50,000 households take several seconds."""
+    queries: the ORM's per-row work made evaluating 50,000 households take several seconds.
+    ``for_flags`` reads only what the flag rules need (names come back empty)."""
+    fields = FLAG_FIELDS if for_flags else _MEMBER_FIELDS
+    extras_keys = () if for_flags else tuple(MEMBER_EXTRAS)
     conn = session.connection()
     h, p = Household.__table__.c, Person.__table__.c
 
@@ -168,16 +184,19 @@ def load_records(
     ids: dict[int, dict[str, int]] = {hid: {} for hid in households}
     explicit: dict[int, Member] = {}
     members: dict[int, Member] = {}
-    n_fields, n_extras = len(_MEMBER_FIELDS), len(MEMBER_EXTRAS)
-    json_at = [_MEMBER_FIELDS.index(f) for f in _JSON_FIELDS]
-    stmt = scoped(select(*_person_columns()), p.household_id).order_by(p.household_id, p.sort_order)
+    n_fields, n_extras = len(fields), len(extras_keys)
+    json_at = [fields.index(f) for f in _JSON_FIELDS if f in fields]
+    stmt = scoped(select(*_person_columns(fields, extras_keys)), p.household_id).order_by(
+        p.household_id, p.sort_order
+    )
+    defaults = {"name": ""} if for_flags else {}
     for row in conn.execute(stmt):
         pid, hid, code = row[0], row[1], row[2]
         values = list(row[3 : 3 + n_fields])
         for i in json_at:
             values[i] = json.loads(values[i]) if values[i] and values[i] != "[]" else []
-        extras = dict(zip(MEMBER_EXTRAS, row[3 + n_fields : 3 + n_fields + n_extras], strict=True))
-        m = Member(id=code, extras=extras, **dict(zip(_MEMBER_FIELDS, values, strict=True)))
+        extras = dict(zip(extras_keys, row[3 + n_fields : 3 + n_fields + n_extras], strict=True))
+        m = Member(id=code, extras=extras, **defaults, **dict(zip(fields, values, strict=True)))
         if row[-1]:
             m.parents = []
             explicit[pid] = m

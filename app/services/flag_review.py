@@ -8,11 +8,12 @@ goes through the ORM, so the row history records who decided what and when.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import String, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.models import FlagRecord, Setting, now, vocab
@@ -47,12 +48,18 @@ class RefreshResult:
 
 def _refresh(session: Session, household_ids: list[int] | None, as_of: date) -> RefreshResult:
     settings = flag_settings(session)
-    records = exchange.load_records(session, household_ids)
-    stmt = select(FlagRecord).where(FlagRecord.source == "auto")
+    records = exchange.load_records(session, household_ids, for_flags=True)
+    # Existing automatic flags as plain rows (tens of thousands of ORM objects cost seconds); only the
+    # few that change are loaded as objects, so their history is still recorded.
+    t = FlagRecord.__table__.c
+    stmt = select(t.id, t.household_id, t.kind, type_coerce(t.person_ids, String), t.active).where(
+        t.source == "auto"
+    )
     if household_ids is not None:
-        stmt = stmt.where(FlagRecord.household_id.in_(household_ids))
-    existing: dict[tuple, FlagRecord] = {
-        (f.household_id, f.kind, tuple(f.person_ids)): f for f in session.scalars(stmt)
+        stmt = stmt.where(t.household_id.in_(household_ids))
+    existing = {
+        (hid, kind, tuple(json.loads(pids))): (fid, active)
+        for fid, hid, kind, pids, active in session.connection().execute(stmt)
     }
     seen: set[tuple] = set()
     new = reactivated = 0
@@ -60,8 +67,7 @@ def _refresh(session: Session, household_ids: list[int] | None, as_of: date) -> 
         for found in flags.evaluate(record, as_of, settings):
             key = (hid, found.kind, tuple(ids[c] for c in found.members))
             seen.add(key)
-            flag = existing.get(key)
-            if flag is None:
+            if key not in existing:
                 session.add(
                     FlagRecord(
                         household_id=hid, kind=found.kind, source="auto", person_ids=list(key[2]),
@@ -69,12 +75,14 @@ def _refresh(session: Session, household_ids: list[int] | None, as_of: date) -> 
                     )
                 )  # fmt: skip
                 new += 1
-            elif not flag.active:
+            elif not existing[key][1]:
+                flag = session.get(FlagRecord, existing[key][0])
                 flag.active, flag.reason, flag.last_seen = True, found.reason, as_of
                 reactivated += 1
     deactivated = 0
-    for key, flag in existing.items():
-        if flag.active and key not in seen and (household_ids is None or flag.household_id in records):
+    for key, (fid, active) in existing.items():
+        if active and key not in seen and key[0] in records:
+            flag = session.get(FlagRecord, fid)
             flag.active, flag.last_seen = False, as_of
             deactivated += 1
     return RefreshResult(len(records), new, reactivated, deactivated)
@@ -207,68 +215,53 @@ def for_household(store: Store, household_id: int, as_of: date | None = None) ->
         rows = s.scalars(
             select(FlagRecord).where(FlagRecord.household_id == household_id).order_by(FlagRecord.id)
         ).all()
-        record, ids = exchange.load_records(s, [household_id]).get(household_id, (None, {}))
+        record, ids = exchange.load_records(s, [household_id], for_flags=True).get(household_id, (None, {}))
         settings = flag_settings(s)
     live = {}
     if record is not None:
         for found in flags.evaluate(record, as_of, settings):
             live[(found.kind, tuple(ids[c] for c in found.members))] = found.reason
-    return [
-        FlagView(
-            f.id,
-            f.household_id,
-            f.kind,
-            kind_word(f.kind),
-            f.state,
-            vocab.FLAG_STATE[f.state],
-            live.get((f.kind, tuple(f.person_ids)), f.reason),
-            f.note,
-            f.state_note,
-            f.decided_by,
-            f.decided_at,
-            f.active,
-            f.source,
-            f.previous_state is not None,
-        )  # fmt: skip
-        for f in rows
-    ]
+    return [_view(f, live.get((f.kind, tuple(f.person_ids)), f.reason)) for f in rows]
+
+
+def _view(f: FlagRecord, reason: str) -> FlagView:
+    return FlagView(
+        id=f.id, household_id=f.household_id, kind=f.kind, word=kind_word(f.kind), state=f.state,
+        state_word=vocab.FLAG_STATE[f.state], reason=reason, note=f.note, state_note=f.state_note,
+        decided_by=f.decided_by, decided_at=f.decided_at, active=f.active, source=f.source,
+        can_undo=f.previous_state is not None, first_seen=f.first_seen,
+    )  # fmt: skip
 
 
 def open_candidates(store: Store, limit: int = 200) -> list[tuple[int, str, FlagView]]:
-    """Unreviewed candidates for ホーム: (household id, household code, flag)."""
+    """Unreviewed candidates for ホーム: (household id, household code, flag), the situations that most
+    need a look first (8050, ダブルケア, young carers … before 独居高齢), newest first within a kind."""
     from app.models import Household
 
+    priority = case(
+        {kind: i for i, kind in enumerate(flags.KINDS)}, value=FlagRecord.kind, else_=len(flags.KINDS)
+    )
     with store.session() as s:
         rows = s.execute(
             select(FlagRecord, Household.code)
             .join(Household, Household.id == FlagRecord.household_id)
             .where(FlagRecord.state == "candidate", FlagRecord.active)
-            .order_by(FlagRecord.first_seen.desc(), FlagRecord.id)
+            .order_by(priority, FlagRecord.first_seen.desc(), FlagRecord.id)
             .limit(limit)
         ).all()
-    return [
-        (
-            f.household_id,
-            code,
-            FlagView(
-                f.id,
-                f.household_id,
-                f.kind,
-                kind_word(f.kind),
-                f.state,
-                vocab.FLAG_STATE[f.state],
-                f.reason,
-                f.note,
-                f.state_note,
-                f.decided_by,
-                f.decided_at,
-                f.active,
-                f.source,
-                f.previous_state is not None,
-            ),
-        )  # fmt: skip
-        for f, code in rows
-    ]
+    return [(f.household_id, code, _view(f, f.reason)) for f, code in rows]
+
+
+def count_open_candidates(store: Store) -> int:
+    with store.session() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(FlagRecord)
+                .where(FlagRecord.state == "candidate", FlagRecord.active)
+            )
+            or 0
+        )
 
 
 def counts_by_kind(store: Store) -> dict[str, Counter]:

@@ -106,9 +106,8 @@ class HomePage(Page):
         self.persons.setText(T["unit_p"].format(n=f"{counts['persons']:,}"))
         self.empty.setVisible(counts["households"] == 0)
         self.open_flags = flag_review.open_candidates(store)
-        self.candidates_title.setText(
-            T["candidates"].format(n=len(self.open_flags)) if self.open_flags else T["no_candidates"]
-        )
+        total = flag_review.count_open_candidates(store)
+        self.candidates_title.setText(T["candidates"].format(n=f"{total:,}") if total else T["no_candidates"])
         self.candidates.setRowCount(len(self.open_flags))
         for r, (_hid, code, f) in enumerate(self.open_flags):
             found = format_wareki(f.first_seen) if f.first_seen else ""

@@ -96,9 +96,11 @@ def main() -> None:
             f"{r['households']:>10,} {r['enc_p50']:>8.1f} {r['enc_p95']:>8.1f} {r['plain_p50']:>9.1f} "
             f"{r['plain_p95']:>9.1f} {ratio:>8.2f}×"
         )
-    print("median per query at the largest size (encrypted / plain), ms:")
-    for q, (enc, pl) in rows[-1]["by_query"].items():
-        print(f"  {q or '（空欄: 全世帯）'}: {enc:.1f} / {pl:.1f}")
+    print("median per query (encrypted / plain), ms:")
+    print(" " * 16 + "".join(f"{r['households']:>16,}" for r in rows))
+    for q in QUERIES:
+        cells = "".join(f"{r['by_query'][q][0]:>9.1f} /{r['by_query'][q][1]:>5.1f}" for r in rows)
+        print(f"  {q or '（空欄: 全世帯）':<14}{cells}")
 
 
 if __name__ == "__main__":

@@ -46,10 +46,10 @@ def open_store(folder: Path) -> Store:
 
 
 def plain_copy(store: Store) -> Path:
-    """An unencrypted SQLite copy of the store's database (sqlcipher_export), for baselines."""
+    """An unencrypted SQLite copy of the store's database (sqlcipher_export), for baselines. Made anew
+    each run, so it always has the same schema and data as the encrypted store beside it."""
     target = store.folder / "plain.sqlite"
-    if target.exists():
-        return target
+    target.unlink(missing_ok=True)
     with contextlib.closing(connect(store.db_path, store._key())) as conn:
         conn.execute(f"ATTACH DATABASE '{target}' AS plaintext KEY ''")
         conn.execute("SELECT sqlcipher_export('plaintext')")

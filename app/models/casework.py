@@ -68,3 +68,53 @@ class FlagRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
     household: Mapped[Household] = relationship()
+
+
+class Referral(Base):
+    """つなぐシート: a referral out to another agency, or one received from it, with its 返信票.
+
+    The household's details are not copied here: the sheet is printed from the household as it is, so
+    nothing is typed twice. What is stored is what the sheet adds — the request, the basis on which
+    personal information was shared, each step of its life, and the reply.
+    """
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)  # R8-0012: 年度 and serial
+    fiscal_year: Mapped[int] = mapped_column(index=True)
+    serial: Mapped[int] = mapped_column()
+    direction: Mapped[str] = mapped_column(String(4), default="out")  # out / in
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"))  # 本人
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"), index=True)
+    agency_department: Mapped[str] = mapped_column(String(200), default="")  # 窓口
+    agency_contact: Mapped[str] = mapped_column(String(100), default="")  # 担当者
+    our_staff: Mapped[str] = mapped_column(
+        String(100), default=""
+    )  # 紹介元の担当者 (out) / 受けた担当者 (in)
+    method: Mapped[str] = mapped_column(String(20), default="sheet")  # vocab.REFERRAL_METHOD
+    urgency: Mapped[str] = mapped_column(String(20), default="normal")  # vocab.URGENCY
+    created_on: Mapped[date] = mapped_column(Date)
+    sent_on: Mapped[date | None] = mapped_column(Date)  # 送付日 (out) / 受付日 (in)
+    reply_due: Mapped[date | None] = mapped_column(Date, index=True)  # 返信期限
+    summary: Mapped[str] = mapped_column(Text, default="")  # 相談の概要（主訴、本人の言葉）
+    background: Mapped[str] = mapped_column(Text, default="")  # 気づいたこと・背景
+    actions_so_far: Mapped[str] = mapped_column(Text, default="")  # これまでの対応
+    request: Mapped[str] = mapped_column(Text, default="")  # 依頼したいこと
+    basis: Mapped[str | None] = mapped_column(String(20))  # vocab.SHARING_BASIS, set before printing
+    basis_note: Mapped[str] = mapped_column(Text, default="")
+    consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="SET NULL"))
+    state: Mapped[str] = mapped_column(String(20), default="draft", index=True)  # vocab.REFERRAL_STATE
+    state_reason: Mapped[str] = mapped_column(Text, default="")  # 辞退・取消の理由
+    reply_received_on: Mapped[date | None] = mapped_column(Date)  # 返信を受け取った日 / 返信した日
+    reply_accepted_on: Mapped[date | None] = mapped_column(Date)  # 返信票の受付日
+    reply_staff: Mapped[str] = mapped_column(String(100), default="")  # 返信票の担当者
+    reply_status: Mapped[str | None] = mapped_column(String(20))  # vocab.REPLY_STATUS
+    reply_plan: Mapped[str] = mapped_column(Text, default="")  # 今後の予定
+    reply_message: Mapped[str] = mapped_column(Text, default="")  # 紹介元への連絡事項
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    household: Mapped[Household] = relationship()
+    person: Mapped[Person | None] = relationship()

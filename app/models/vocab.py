@@ -174,3 +174,39 @@ OTHER_MANUAL_FLAGS = {
 MANUAL_FLAG = {**HAZAMA, **ISOLATION, **LONELINESS, **OTHER_MANUAL_FLAGS}
 # Flags that restrict what is printed about a household.
 PRINT_RESTRICTING_FLAGS = {"abuse"}
+
+# つなぐシート (domain.md §6).
+REFERRAL_METHOD = {
+    "introduce": "① 次の窓口を紹介",
+    "sheet": "② つなぐシートでつなぐ",
+    "accompany": "③ 同行してつなぐ",
+}
+REFERRAL_STATE = {
+    "draft": "作成",
+    "sent": "送付済",
+    "accepted": "受理",
+    "declined": "辞退",
+    "replied": "返信受領",
+    "done": "完了",
+    "cancelled": "取消",
+}
+INCOMING_STATE = {
+    "draft": "受付",
+    "accepted": "対応中",
+    "replied": "返信済",
+    "done": "完了",
+    "cancelled": "取消",
+}
+REPLY_STATUS = {
+    "done": "対応済",
+    "in_progress": "対応中",
+    "difficult": "対応困難",
+    "unreachable": "連絡つかず",
+}
+# The basis on which personal information goes on a sheet (domain.md §7).
+SHARING_BASIS = {
+    "consent": "本人同意",
+    "support_meeting": "支援会議（社会福祉法第106条の6）",
+    "minimal": "最小限の情報のみ（個人を特定する情報を載せない）",
+    "other_law": "その他の法令",
+}

@@ -24,7 +24,16 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from app.services.japanese import format_wareki
 from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
@@ -69,10 +78,10 @@ def styles() -> dict[str, ParagraphStyle]:
         "heading": ParagraphStyle(
             "heading",
             parent=base,
-            fontSize=12,
-            leading=18,
-            spaceBefore=8,
-            spaceAfter=4,
+            fontSize=11.5,
+            leading=16,
+            spaceBefore=4,
+            spaceAfter=2,
             textColor=colors.black,
         ),
         "big": ParagraphStyle("big", parent=base, fontSize=18, leading=26, alignment=TA_CENTER),
@@ -84,7 +93,9 @@ def styles() -> dict[str, ParagraphStyle]:
 
 
 def _escape(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+    # Paragraphs collapse runs of spaces; blanks to write in (「　　年　　月　　日」) must keep their width.
+    return text.replace("\u3000", "\u00a0" * 3)
 
 
 class _NumberedCanvas(rl_canvas.Canvas):
@@ -140,6 +151,9 @@ class Form:
     def paragraph(self, text: str, style: str = "body") -> None:
         self.story.append(Paragraph(_escape(text), self.s[style]))
 
+    def page_break(self) -> None:
+        self.story.append(PageBreak())
+
     def spacer(self, height_mm: float = 4) -> None:
         self.story.append(Spacer(1, height_mm * mm))
 
@@ -183,14 +197,38 @@ class Form:
 
     def key_values(self, pairs: Sequence[tuple[str, str]], label_mm: float = 32) -> None:
         """Label | value rows, two pairs per line."""
+        self.story.append(self._key_value_table(pairs, label_mm, CONTENT_W))
+
+    def _key_value_table(self, pairs, label_mm: float, width: float) -> Table:
         rows = []
         for i in range(0, len(pairs), 2):
             row = []
             for label, value in pairs[i : i + 2]:
                 row += [self._cell(label, "label"), self._cell(value)]
             rows.append(row + [""] * (4 - len(row)))
-        value_mm = CONTENT_W / mm / 2 - label_mm
-        self.grid(rows, [label_mm, value_mm, label_mm, value_mm], label_columns=(0, 2))
+        value = width / 2 - label_mm * mm
+        table = Table(rows, colWidths=[label_mm * mm, value, label_mm * mm, value])
+        style = [*TABLE_BASE, ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]  # fmt: skip
+        style += [("BACKGROUND", (c, 0), (c, -1), colors.HexColor("#F2F2F2")) for c in (0, 2)]
+        table.setStyle(TableStyle(style))
+        return table
+
+    def key_values_with_approvals(self, pairs: Sequence[tuple[str, str]], label_mm: float = 24) -> None:
+        """The first facts of a form, with the 確認欄 (when the town uses it) beside them rather than
+        above, so a one-page form stays on one page."""
+        boxes = self._approval_boxes()
+        if boxes is None:
+            self.key_values(pairs)
+            return
+        self._approvals_placed = True
+        width = CONTENT_W - boxes.minWidth() - 4 * mm
+        outer = Table(
+            [[self._key_value_table(pairs, label_mm, width), boxes]], colWidths=[width + 4 * mm, None]
+        )
+        outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))  # fmt: skip
+        self.story.append(outer)
 
     def check_row(
         self, options: Sequence[str], selected: Sequence[str] = (), main: str | None = None, columns=3
@@ -209,8 +247,8 @@ class Form:
     def signature_line(self, label: str) -> None:
         table = Table(
             [[self._cell(label, "label"), ""]],
-            colWidths=[40 * mm, 80 * mm],
-            rowHeights=[12 * mm],
+            colWidths=[50 * mm, 80 * mm],
+            rowHeights=[11 * mm],
             hAlign="RIGHT",
         )
         table.setStyle(
@@ -285,7 +323,7 @@ class Form:
             initialFontName=GOTHIC,  # otherwise every page references a non-embedded Helvetica
         )
         story = _keep_headings_with_next(self.story)
-        if (boxes := self._approval_boxes()) is not None:
+        if not getattr(self, "_approvals_placed", False) and (boxes := self._approval_boxes()) is not None:
             story = [boxes, Spacer(1, 3 * mm), *story]
         decorate = self._decorate
         doc.build(

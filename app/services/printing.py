@@ -27,21 +27,24 @@ def _safe_name(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "form"
 
 
-def record_print(store: Store, form: str, target: str = "", saved_to: str = "") -> None:
+def record_print(store: Store, form: str, target: str = "", saved_to: str = "", basis: str = "") -> None:
+    detail = (
+        {"form": form} | ({"saved_to": saved_to} if saved_to else {}) | ({"basis": basis} if basis else {})
+    )
     with store.session() as s:
-        audit.record(
-            s, "print", target=target, detail={"form": form, **({"saved_to": saved_to} if saved_to else {})}
-        )
+        audit.record(s, "print", target=target, detail=detail)
         s.commit()
 
 
-def deliver(store: Store, pdf: bytes, form: str, target: str = "") -> Path:
-    """Write the PDF for the viewer; returns its path. The caller opens it (Qt: QDesktopServices)."""
+def deliver(store: Store, pdf: bytes, form: str, target: str = "", *, audited: bool = False) -> Path:
+    """Write the PDF for the viewer; returns its path. The caller opens it (Qt: QDesktopServices).
+    ``audited``: the print was already recorded (with more detail) by the caller."""
     path = private_dir() / f"{_safe_name(form)}{'-' + _safe_name(target) if target else ''}.pdf"
     atomic_write_bytes(path, pdf)
     if os.name == "posix":
         path.chmod(0o600)
-    record_print(store, form, target)
+    if not audited:
+        record_print(store, form, target)
     return path
 
 

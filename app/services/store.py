@@ -28,6 +28,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from app import __version__
 from app.models import Household, Person, Setting, User, now
@@ -115,7 +116,12 @@ class Store:
         self.actor = unlocked.user or "回復キー"
         self.migrated_from: str | None = None
         self.engine: Engine = create_engine(
-            "sqlite+pysqlite://", creator=lambda: connect(self.db_path, self._key()), module=sqlcipher3.dbapi2
+            "sqlite+pysqlite://",
+            creator=lambda: connect(self.db_path, self._key()),
+            module=sqlcipher3.dbapi2,
+            # The URL names no file, so SQLAlchemy would assume :memory: and share one connection per
+            # thread; a real pool gives every session its own connection and transaction.
+            poolclass=QueuePool,
         )
         _transactional(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

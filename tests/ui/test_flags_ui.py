@@ -66,7 +66,11 @@ def test_8050_candidate_dismissed_stays_dismissed_and_a_new_child_is_new(qtbot, 
 
     again.content.open_household(hid)
     detail = again.content.page("世帯").detail
-    states = {detail.flags.item(r, 1).text() for r in range(detail.flags.rowCount()) if detail.flags.item(r, 0).text().startswith("8050")}
+    states = {
+        detail.flags.item(r, 1).text()
+        for r in range(detail.flags.rowCount())
+        if detail.flags.item(r, 0).text().startswith("8050")
+    }
     assert states == {"候補", "該当なし"}
     again.lock()
 
@@ -75,7 +79,11 @@ def test_manual_flags_from_the_detail_page(qtbot, ctx):
     created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", town="例示町", kdf=FAST)
     store = created.store
     hid = households.create_household(store, address="例示町3-3")
-    households.add_member(store, hid, {"name": "鈴木 一", "kana": "すずき はじめ", "birth_date": date(1990, 1, 1), "relation": "head"})
+    households.add_member(
+        store,
+        hid,
+        {"name": "鈴木 一", "kana": "すずき はじめ", "birth_date": date(1990, 1, 1), "relation": "head"},
+    )
     shell = _shell(qtbot, ctx, store)
     shell.content.open_household(hid)
     detail = shell.content.page("世帯").detail
@@ -88,6 +96,8 @@ def test_manual_flags_from_the_detail_page(qtbot, ctx):
     dialog.submit()
     assert dialog.result() == dialog.DialogCode.Accepted
     detail.reload()
-    assert detail.flags.item(0, 0).text() == "孤独（本人の言葉）" and detail.flags.item(0, 1).text() == "確認済"
+    assert (
+        detail.flags.item(0, 0).text() == "孤独（本人の言葉）" and detail.flags.item(0, 1).text() == "確認済"
+    )
     assert detail.flags.item(0, 2).text() == "夜になるとひとりぼっちだと感じる"
     shell.lock()

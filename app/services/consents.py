@@ -92,3 +92,17 @@ def for_person(store: Store, person_id: int) -> list[Consent]:
                 .order_by(Consent.consented_on.desc())
             )
         )  # fmt: skip
+
+
+def for_household(store: Store, household_id: int) -> list[Consent]:
+    """Every consent recorded for the household's members (consent tab, 世帯票 summary)."""
+    with store.session() as s:
+        return list(
+            s.scalars(
+                select(Consent)
+                .join(Person, Person.id == Consent.person_id)
+                .where(Person.household_id == household_id)
+                .options(selectinload(Consent.agencies))
+                .order_by(Consent.consented_on.desc())
+            )
+        )

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import CareRelation, ChangeRecord, Consent, Household, Intake, ParentLink, Person, vocab
+from app.models import CareRelation, ChangeRecord, Household, Intake, ParentLink, Person, vocab
 from app.services import audit, flag_review
 from app.services.errors import InvalidInput
 from app.services.japanese import age_on, format_wareki, search_key
@@ -505,16 +505,3 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
             ]
         lines.append(HistoryLine(r.at, r.actor, what, _ACTION_WORD[r.action], changes))
     return lines
-
-
-def consents_for(store: Store, household_id: int) -> list[Consent]:
-    """Every consent recorded for the household's members (for the 世帯票's consent summary)."""
-    with store.session() as s:
-        return list(
-            s.scalars(
-                select(Consent)
-                .join(Person, Person.id == Consent.person_id)
-                .where(Person.household_id == household_id)
-                .order_by(Consent.consented_on.desc())
-            )
-        )

@@ -323,7 +323,7 @@ def listing(store: Store, *, household_id: int | None = None, state: str | None 
     with store.session() as s:
         stmt = (
             select(Referral)
-            .options(selectinload(Referral.household))
+            .options(selectinload(Referral.household), selectinload(Referral.person))
             .order_by(Referral.created_on.desc(), Referral.id.desc())
         )
         if household_id is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from app.services.keyslots import STRONG, KdfParams
@@ -21,6 +23,8 @@ class AppContext:
     idle_ms: int | None = None  # tests override the auto-lock delay; None: the town setting
     delay_base_s: float = 1.0  # sign-in delay after 5 failures: base × 2^(n-5)
     is_demo: bool = False
+    # "Today" for due dates and overdue lists; tests move it forward instead of waiting.
+    today: Callable[[], date] = date.today
     extra: dict = field(default_factory=dict)
 
     @property

@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import exchange, flag_review, genogram, household_forms, households
+from app.services import consents, exchange, flag_review, genogram, household_forms, households, referrals
 from app.services import settings as town_settings
 from app.services.family import RelationWords
 from app.services.japanese import age_on, format_wareki
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
+from app.ui.referral_dialogs import ConsentDialog, ReferralDialog
 from app.ui.widgets import confirm, heading, pdf_action
 
 T = {
@@ -42,6 +43,16 @@ T = {
     "intakes": "相談受付",
     "flags": "気づき",
     "history": "変更履歴",
+    "referrals": "つなぐシート・同意",
+    "new_referral": "つなぐシートを作成(&T)…",
+    "incoming_referral": "受け取ったシートを登録…",
+    "open_referral": "シートを開く…",
+    "referral_cols": ["番号", "向き", "機関", "状態", "送付・受付日", "返信期限"],
+    "consent_cols": ["本人", "目的", "範囲", "方法", "同意日", "期限", "撤回"],
+    "add_consent": "同意を記録(&C)…",
+    "withdraw_consent": "同意の撤回…",
+    "withdraw_confirm": "この同意を今日付けで撤回として記録しますか？（記録は残ります）",
+    "choose_person": "同意した本人を、世帯員の一覧で選んでから押してください",
     "edit_member": "編集(&D)…",
     "remove_member": "削除…",
     "remove_confirm": "{name} さんを世帯員から削除しますか？\n（転出などで別に暮らす場合は、削除せず「同居している」を外してください。削除の記録は変更履歴に残ります）",
@@ -189,11 +200,36 @@ class HouseholdDetail(QWidget):
         flay.addWidget(self.flag_note)
         flay.addLayout(fbuttons)
         self.history = _table(T["history_cols"])
+        self.referral_table = _table(T["referral_cols"])
+        self.referral_table.doubleClicked.connect(lambda _i: self.open_referral())
+        self.consent_table = _table(T["consent_cols"])
+        referral_tab = QWidget()
+        rlay = QVBoxLayout(referral_tab)
+        rbuttons = QHBoxLayout()
+        for key, slot in (("new_referral", self.new_referral), ("incoming_referral", self.incoming_referral),
+                          ("open_referral", self.open_referral)):  # fmt: skip
+            b = QPushButton(T[key], objectName=key)
+            b.clicked.connect(slot)
+            rbuttons.addWidget(b)
+        rbuttons.addStretch()
+        cbuttons = QHBoxLayout()
+        for key, slot in (("add_consent", self.add_consent), ("withdraw_consent", self.withdraw_consent)):
+            b = QPushButton(T[key], objectName=key)
+            b.clicked.connect(slot)
+            cbuttons.addWidget(b)
+        cbuttons.addStretch()
+        self.consent_hint = QLabel(objectName="hint")
+        rlay.addWidget(self.referral_table, 2)
+        rlay.addLayout(rbuttons)
+        rlay.addWidget(self.consent_table, 1)
+        rlay.addLayout(cbuttons)
+        rlay.addWidget(self.consent_hint)
         for widget, key in (
             (member_tab, "members"),
             (self.genogram, "genogram"),
             (intake_tab, "intakes"),
             (flag_tab, "flags"),
+            (referral_tab, "referrals"),
             (self.history, "history"),
         ):
             self.tabs.addTab(widget, T[key])
@@ -298,6 +334,7 @@ class HouseholdDetail(QWidget):
             [f.id for f in self.flag_views],
         )
         self.flag_note.setText(T["flag_note"] if self.flag_views else T["no_flags"])
+        self._fill_referrals(store)
         self._sync_flag_buttons()
         _fill(
             self.history,
@@ -318,6 +355,74 @@ class HouseholdDetail(QWidget):
         )
 
     # --- actions ----------------------------------------------------------------------------------
+
+    # --- つなぐシート・同意 ------------------------------------------------------------------------------
+
+    def _fill_referrals(self, store) -> None:
+        names = referrals.agency_names(store)
+        today = self.ctx.today()
+        self.referral_rows = referrals.listing(store, household_id=self.household.id)
+        _fill(
+            self.referral_table,
+            [
+                [
+                    r.number,
+                    "送付" if r.direction == "out" else "受付",
+                    names.get(r.agency_id, ""),
+                    referrals.state_word(r) + ("（期限切れ）" if referrals.is_overdue(r, today) else ""),
+                    format_wareki(r.sent_on) if r.sent_on else "",
+                    format_wareki(r.reply_due) if r.reply_due else "",
+                ]
+                for r in self.referral_rows
+            ],  # fmt: skip
+            [r.id for r in self.referral_rows],
+        )
+        who = {m.id: m.name for m in self.household.members}
+        self.consent_rows = consents.for_household(store, self.household.id)
+        _fill(
+            self.consent_table,
+            [
+                [
+                    who.get(c.person_id, ""),
+                    vocab.CONSENT_PURPOSE.get(c.purpose, ""),
+                    vocab.CONSENT_SCOPE.get(c.scope, "")
+                    + (f"（{'、'.join(a.name for a in c.agencies)}）" if c.agencies else ""),
+                    vocab.CONSENT_METHOD.get(c.method, ""),
+                    format_wareki(c.consented_on),
+                    format_wareki(c.expires_on) if c.expires_on else "",
+                    format_wareki(c.withdrawn_on) if c.withdrawn_on else "",
+                ]
+                for c in self.consent_rows
+            ],  # fmt: skip
+            [c.id for c in self.consent_rows],
+        )
+
+    def new_referral(self) -> None:
+        ReferralDialog(self.ctx, self.household, self).exec()
+        self.reload()
+
+    def incoming_referral(self) -> None:
+        ReferralDialog(self.ctx, self.household, self, direction="in").exec()
+        self.reload()
+
+    def open_referral(self) -> None:
+        rid = _selected_id(self.referral_table)
+        if rid is not None:
+            ReferralDialog(self.ctx, self.household, self, referral_id=rid).exec()
+            self.reload()
+
+    def add_consent(self) -> None:
+        person = self._person() or (self.household.members[0] if len(self.household.members) == 1 else None)
+        if person is None:
+            self.consent_hint.setText(T["choose_person"])
+            return
+        self._after(ConsentDialog(self.ctx, person.id, self))
+
+    def withdraw_consent(self) -> None:
+        cid = _selected_id(self.consent_table)
+        if cid is not None and confirm(self, T["withdraw_consent"], T["withdraw_confirm"]):
+            consents.withdraw(self.ctx.require_store(), cid, self.ctx.today())
+            self.reload()
 
     # --- 気づき --------------------------------------------------------------------------------------
 
@@ -437,7 +542,7 @@ class HouseholdDetail(QWidget):
             town_settings.form_context(store),
             self.household,
             latest=households.latest_intake(store, self.household.id),
-            consents=households.consents_for(store, self.household.id),
+            consents=consents.for_household(store, self.household.id),
             flag_lines=lines,
             restricted=flag_review.printing_restricted(store, self.household.id),
         )

@@ -26,8 +26,10 @@ from app.services.store import Store
 from app.ui.context import AppContext
 from app.ui.fonts import UI_FAMILY
 from app.ui.pages import Page
+from app.ui.pages.agencies import AgenciesPage
 from app.ui.pages.home import HomePage
 from app.ui.pages.households import HouseholdsPage
+from app.ui.pages.referrals import ReferralsPage
 from app.ui.pages.settings import SettingsPage
 from app.ui.sign_in import SignInPage
 
@@ -53,7 +55,13 @@ NAVIGATION = [
     "バックアップ",
     "設定",
 ]
-PAGES: dict[str, type[Page]] = {"ホーム": HomePage, "世帯": HouseholdsPage, "設定": SettingsPage}
+PAGES: dict[str, type[Page]] = {
+    "ホーム": HomePage,
+    "世帯": HouseholdsPage,
+    "つなぐシート": ReferralsPage,
+    "関係機関": AgenciesPage,
+    "設定": SettingsPage,
+}
 
 _INPUT_EVENTS = {
     QEvent.Type.KeyPress,

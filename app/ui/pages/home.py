@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import flag_review
+from app.services import flag_review, referrals
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
@@ -44,6 +44,8 @@ T = {
     "open": "世帯を開く(&O)",
     "confirm": "確認する(&K)",
     "dismiss": "該当なし(&N)…",
+    "overdue": "返信期限を過ぎたつなぐシート（{n} 件）",
+    "overdue_cols": ["番号", "世帯番号", "紹介先", "送付日", "返信期限"],
 }
 
 
@@ -81,6 +83,15 @@ class HomePage(Page):
             b.clicked.connect(slot)
             buttons.addWidget(b)
         buttons.addStretch()
+        self.overdue_title = QLabel(objectName="subheading")
+        self.overdue = QTableWidget(0, len(T["overdue_cols"]), objectName="overdue")
+        self.overdue.setHorizontalHeaderLabels(T["overdue_cols"])
+        self.overdue.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.overdue.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.overdue.verticalHeader().hide()
+        self.overdue.horizontalHeader().setStretchLastSection(True)
+        self.overdue.setMaximumHeight(150)
+        self.overdue.doubleClicked.connect(lambda _i: self._open_overdue())
         hint = QLabel(T["shortcuts"], objectName="hint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -88,6 +99,8 @@ class HomePage(Page):
         layout.addSpacing(12)
         layout.addWidget(self.counts)
         layout.addWidget(self.empty)
+        layout.addWidget(self.overdue_title)
+        layout.addWidget(self.overdue)
         layout.addWidget(self.candidates_title)
         layout.addWidget(self.candidates, 1)
         layout.addLayout(buttons)
@@ -105,6 +118,17 @@ class HomePage(Page):
         self.households.setText(T["unit_h"].format(n=f"{counts['households']:,}"))
         self.persons.setText(T["unit_p"].format(n=f"{counts['persons']:,}"))
         self.empty.setVisible(counts["households"] == 0)
+        self.late = referrals.overdue(store, self.ctx.today())
+        names = referrals.agency_names(store)
+        self.overdue_title.setText(T["overdue"].format(n=len(self.late)))
+        self.overdue_title.setVisible(bool(self.late))
+        self.overdue.setVisible(bool(self.late))
+        self.overdue.setRowCount(len(self.late))
+        for r, ref in enumerate(self.late):
+            values = (ref.number, ref.household.code if ref.household else "", names.get(ref.agency_id, ""),
+                      format_wareki(ref.sent_on) if ref.sent_on else "", format_wareki(ref.reply_due))  # fmt: skip
+            for c, value in enumerate(values):
+                self.overdue.setItem(r, c, QTableWidgetItem(value))
         self.open_flags = flag_review.open_candidates(store)
         total = flag_review.count_open_candidates(store)
         self.candidates_title.setText(T["candidates"].format(n=f"{total:,}") if total else T["no_candidates"])
@@ -116,6 +140,17 @@ class HomePage(Page):
                 item.setData(Qt.ItemDataRole.UserRole, r)
                 self.candidates.setItem(r, c, item)
         self.candidates.setVisible(bool(self.open_flags))
+
+    def _open_overdue(self) -> None:
+        from app.services import households
+        from app.ui.referral_dialogs import ReferralDialog
+
+        row = self.overdue.currentRow()
+        if 0 <= row < len(self.late):
+            ref = self.late[row]
+            household = households.open_household(self.ctx.require_store(), ref.household_id)
+            ReferralDialog(self.ctx, household, self, referral_id=ref.id).exec()
+            self.refresh()
 
     def _selected(self):
         row = self.candidates.currentRow()

@@ -41,6 +41,9 @@ T = {
     "months": " か月",
     "town.name": "町村名(&T)",
     "town.coordinator": "担当者(&C)",
+    "town.department": "担当課・係（つなぐシートの紹介元）",
+    "town.phone": "担当課の電話",
+    "referral.reply_days": "つなぐシートの返信期限（送付から）",
     "forms.approvers_enabled": "帳票に確認欄を印刷する(&K)",
     "forms.approvers": "確認欄の項目（読点で区切る）(&I)",
     "security.auto_lock_minutes": "自動ロックまでの時間(&L)",
@@ -84,6 +87,8 @@ class SettingsPage(Page):
         town_form = QFormLayout(town_box)
         self._add(town_form, "town.name", QLineEdit())
         self._add(town_form, "town.coordinator", QLineEdit())
+        self._add(town_form, "town.department", QLineEdit())
+        self._add(town_form, "town.phone", QLineEdit())
         self._add(town_form, "forms.approvers_enabled", QCheckBox())
         self._add(town_form, "forms.approvers", QLineEdit())
 
@@ -92,6 +97,7 @@ class SettingsPage(Page):
         self._add(security_form, "security.auto_lock_minutes", self._spin(1, 240, T["minutes"]))
         self._add(security_form, "ui.font_pt", self._spin(9, 20, T["points"]))
         self._add(security_form, "backup.reminder_days", self._spin(1, 90, T["days"]))
+        self._add(security_form, "referral.reply_days", self._spin(1, 90, T["days"]))
 
         flags_box = QGroupBox(T["flags_box"])
         flags_form = QFormLayout(flags_box)

@@ -1,0 +1,581 @@
+"""つなぐシート dialogs: the sheet editor with its life steps, the consent gate, consent, reply, reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from app.models import ChangeRecord, vocab
+from app.services import agencies, consents, printing, referrals
+from app.services.errors import InvalidInput
+from app.services.households import FieldErrors
+from app.services.japanese import format_wareki
+from app.ui.widgets import DateField, ErrorLabel, choice_combo, confirm, open_pdf
+
+T = {
+    "title": "つなぐシート {number}",
+    "new": "つなぐシート（新規）",
+    "incoming": "受け取ったつなぐシート {number}",
+    "agency_out": "紹介先の機関(&A)",
+    "agency_in": "紹介元の機関(&A)",
+    "choose_agency": "（機関を選ぶ）",
+    "department": "窓口",
+    "contact": "先方の担当者",
+    "our_staff": "こちらの担当者",
+    "person": "本人",
+    "method": "つなぎ方",
+    "urgency": "緊急度",
+    "summary": "相談の概要（主訴・本人の言葉）(&S)",
+    "background": "気づいたこと・背景",
+    "actions_so_far": "これまでの対応",
+    "request": "依頼したいこと(&Q)",
+    "note": "メモ",
+    "save": "保存(&W)",
+    "print": "同意を確認して印刷(&P)",
+    "sent": "送付済にする(&D)",
+    "accept": "受理された",
+    "decline": "辞退された…",
+    "reply": "返信票を入力(&R)…",
+    "our_reply": "返信を記録して返信票を印刷(&R)…",
+    "done": "完了にする",
+    "cancel_sheet": "取消…",
+    "close": "閉じる",
+    "state": "状態: {state}　{extra}",
+    "due": "返信期限 {due}",
+    "overdue": "（期限を過ぎています）",
+    "history": "このシートの経過",
+    "history_cols": ["日時", "した人", "内容"],
+    "saved": "保存しました",
+    "restricted": "虐待・DVの記録がある世帯です。本当に印刷しますか？（印刷物の取扱いに十分注意してください）",
+    # gate
+    "gate_title": "情報提供の根拠の確認",
+    "gate_none": "本人（{person}）から、紹介先「{agency}」への情報提供について有効な同意の記録がありません。どうしますか？",
+    "gate_consent": "同意を記録する(&C)…",
+    "gate_meeting": "支援会議の構成員として提供（社会福祉法第106条の6）(&M)",
+    "gate_minimal": "最小限の内容で印刷（生年月日・住所・電話・家族の状況を載せない）(&N)",
+    "gate_not_member": "（紹介先は支援会議の構成員として登録されていません）",
+    # consent
+    "consent_title": "同意の記録",
+    "purpose": "目的",
+    "scope": "範囲",
+    "method_c": "方法",
+    "consented_on": "同意した日(&D)",
+    "expires_on": "期限（あれば）",
+    "agencies": "同意の範囲に含める機関",
+    "ok": "OK",
+    "cancel": "キャンセル",
+    # reply
+    "reply_title": "返信票の内容",
+    "reply_received_on": "返信を受け取った日",
+    "reply_accepted_on": "先方の受付日",
+    "reply_staff": "先方の担当者",
+    "reply_status": "対応状況",
+    "reply_plan": "今後の予定",
+    "reply_message": "紹介元への連絡事項",
+    "our_received": "返信した日",
+    "our_accepted": "受け付けた日",
+    "our_staff_r": "担当者",
+    "reason_title": "理由",
+    "reason": "理由(&R)",
+}
+
+
+def _text(w) -> str:
+    return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
+
+
+def _buttons(dialog, ok_text=None) -> QDialogButtonBox:
+    box = QDialogButtonBox()
+    ok = box.addButton(ok_text or T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setDefault(True)
+    box.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.submit)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class ReferralDialog(QDialog):
+    """Create or open a sheet. For a new one, ``household`` and pre-filled ``values`` come from
+    referrals.draft_outgoing (nothing re-typed)."""
+
+    def __init__(self, ctx, household, parent=None, *, referral_id: int | None = None, direction: str = "out",
+                 values: dict | None = None):  # fmt: skip
+        super().__init__(parent)
+        self.ctx, self.household, self.referral_id = ctx, household, referral_id
+        store = ctx.require_store()
+        self.ref = referrals.get(store, referral_id) if referral_id else None
+        self.direction = self.ref.direction if self.ref else direction
+        values = values or (
+            referrals.draft_outgoing(store, household.id) if self.ref is None and direction == "out" else {}
+        )
+        r = self.ref
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+
+        form = QFormLayout()
+        agency = QComboBox()
+        agency.addItem(T["choose_agency"], None)
+        for a in agencies.all_agencies(store, active_only=True):
+            agency.addItem(a.name + (f"（{a.department}）" if a.department else ""), a.id)
+        current_agency = r.agency_id if r else values.get("agency_id")
+        agency.setCurrentIndex(max(0, agency.findData(current_agency)))
+        self._row(form, "agency_id", agency, T["agency_out" if self.direction == "out" else "agency_in"])
+        self._row(form, "agency_department", QLineEdit(r.agency_department if r else ""), T["department"])
+        self._row(form, "agency_contact", QLineEdit(r.agency_contact if r else ""), T["contact"])
+        self._row(
+            form, "our_staff", QLineEdit(r.our_staff if r else values.get("our_staff", "")), T["our_staff"]
+        )
+        person = QComboBox()
+        for m in household.members:
+            person.addItem(m.name, m.id)
+        person.setCurrentIndex(max(0, person.findData(r.person_id if r else values.get("person_id"))))
+        self._row(form, "person_id", person, T["person"])
+        self._row(
+            form,
+            "method",
+            choice_combo(vocab.REFERRAL_METHOD, r.method if r else values.get("method", "sheet")),
+            T["method"],
+        )
+        self._row(
+            form,
+            "urgency",
+            choice_combo(vocab.URGENCY, r.urgency if r else values.get("urgency", "normal")),
+            T["urgency"],
+        )
+
+        texts = QFormLayout()
+        for key in ("summary", "background", "actions_so_far", "request", "note"):
+            edit = QPlainTextEdit(getattr(r, key) if r else values.get(key, ""))
+            edit.setMaximumHeight(64)
+            self._row(texts, key, edit, T[key])
+
+        self.state = QLabel(objectName="state")
+        self.status = QLabel(objectName="status")
+        self.general = ErrorLabel()
+        self.history = QTableWidget(0, 3)
+        self.history.setHorizontalHeaderLabels(T["history_cols"])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.verticalHeader().hide()
+        self.history.setMaximumHeight(130)
+
+        self.actions: dict[str, QPushButton] = {}
+        steps = QHBoxLayout()
+        for key, slot in (("save", self.save), ("print", self.print_sheet), ("sent", self.mark_sent),
+                          ("accept", self.accept_sheet), ("decline", self.decline), ("reply", self.enter_reply),
+                          ("done", self.complete), ("cancel_sheet", self.cancel_sheet)):  # fmt: skip
+            text = T["our_reply"] if key == "reply" and self.direction == "in" else T[key]
+            b = QPushButton(text, objectName=f"ref_{key}")
+            b.clicked.connect(slot)
+            steps.addWidget(b)
+            self.actions[key] = b
+        close = QPushButton(T["close"])
+        close.clicked.connect(self.accept)
+        steps.addStretch()
+        steps.addWidget(close)
+
+        grid = QGridLayout()
+        grid.addLayout(form, 0, 0)
+        grid.addLayout(texts, 0, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addLayout(grid)
+        layout.addWidget(self.general)
+        layout.addWidget(self.status)
+        layout.addLayout(steps)
+        layout.addWidget(QLabel(T["history"]))
+        layout.addWidget(self.history)
+        self.resize(1200, 720)
+        self._sync()
+
+    def _row(self, form: QFormLayout, key: str, widget: QWidget, label: str) -> None:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(widget)
+        error = ErrorLabel()
+        box.addWidget(error)
+        form.addRow(label, holder)
+        widget.setObjectName(key)
+        self.fields[key], self.errors[key] = widget, error
+
+    # --- state ------------------------------------------------------------------------------------
+
+    def _sync(self) -> None:
+        store = self.ctx.require_store()
+        if self.referral_id is not None:
+            self.ref = referrals.get(store, self.referral_id)
+        r = self.ref
+        title = (
+            T["new"]
+            if r is None
+            else T["title" if self.direction == "out" else "incoming"].format(number=r.number)
+        )
+        self.setWindowTitle(title)
+        state = r.state if r else "draft"
+        if r is not None:
+            extra = T["due"].format(due=format_wareki(r.reply_due)) if r.reply_due else ""
+            if referrals.is_overdue(r, self.ctx.today()):
+                extra += T["overdue"]
+            self.state.setText(T["state"].format(state=referrals.state_word(r), extra=extra))
+        out = self.direction == "out"
+        enabled = {
+            "save": state not in ("done", "cancelled"),
+            "print": True,
+            "sent": out and state == "draft",
+            "accept": state == ("sent" if out else "draft"),
+            "decline": out and state in ("sent", "accepted"),
+            "reply": state in (("sent", "accepted", "declined") if out else ("draft", "accepted")),
+            "done": state in ("replied", "declined") if out else state == "replied",
+            "cancel_sheet": r is not None and state not in ("done", "cancelled"),
+        }
+        for key, b in self.actions.items():
+            b.setEnabled(enabled[key] and (r is not None or key in ("save", "print")))
+            b.setVisible(out or key not in ("sent", "decline"))
+        self._fill_history()
+
+    def _fill_history(self) -> None:
+        if self.referral_id is None:
+            self.history.setRowCount(0)
+            return
+        with self.ctx.require_store().session() as s:
+            rows = s.scalars(
+                select(ChangeRecord)
+                .where(ChangeRecord.table_name == "referrals", ChangeRecord.row_id == str(self.referral_id))
+                .order_by(ChangeRecord.id)
+            ).all()
+        words = vocab.REFERRAL_STATE if self.direction == "out" else vocab.INCOMING_STATE
+        lines = []
+        for rec in rows:
+            if rec.action == "insert":
+                lines.append((rec.at, rec.actor, "作成"))
+            elif rec.new and "state" in rec.new:
+                reason = (rec.new or {}).get("state_reason") or ""
+                lines.append(
+                    (
+                        rec.at,
+                        rec.actor,
+                        f"{words.get(rec.new['state'], rec.new['state'])}"
+                        + (f"（{reason}）" if reason else ""),
+                    )
+                )
+            elif rec.new and "basis" in rec.new:
+                lines.append(
+                    (rec.at, rec.actor, f"情報提供の根拠: {vocab.SHARING_BASIS.get(rec.new['basis'], '')}")
+                )
+            elif rec.new:
+                lines.append((rec.at, rec.actor, "内容を変更"))
+        self.history.setRowCount(len(lines))
+        for i, (at, actor, what) in enumerate(lines):
+            for c, v in enumerate((at.strftime("%Y-%m-%d %H:%M"), actor, what)):
+                self.history.setItem(i, c, QTableWidgetItem(v))
+
+    def values(self) -> dict:
+        out = {}
+        for key, w in self.fields.items():
+            out[key] = w.currentData() if isinstance(w, QComboBox) else _text(w)
+        return out
+
+    # --- steps ------------------------------------------------------------------------------------
+
+    def _run(self, action) -> bool:
+        self.general.show_error("")
+        for e in self.errors.values():
+            e.show_error("")
+        try:
+            action()
+        except FieldErrors as exc:
+            placed = False
+            for key, msg in exc.errors.items():
+                if key in self.errors:
+                    self.errors[key].show_error(msg)
+                    placed = True
+            if not placed:
+                self.general.show_error(str(exc))
+            return False
+        except InvalidInput as exc:
+            self.general.show_error(str(exc))
+            return False
+        self._sync()
+        return True
+
+    def save(self) -> bool:
+        store = self.ctx.require_store()
+
+        def act():
+            if self.referral_id is None:
+                self.referral_id = referrals.create(
+                    store, self.household.id, self.values(), direction=self.direction
+                )
+            else:
+                referrals.update(store, self.referral_id, self.values())
+
+        ok = self._run(act)
+        if ok:
+            self.status.setText(T["saved"])
+        return ok
+
+    def print_sheet(self) -> None:
+        if not self.save():
+            return
+        store = self.ctx.require_store()
+        g = referrals.gate(store, self.referral_id)
+        if g.restricted and not confirm(self, T["print"], T["restricted"]):
+            return
+        if not g.open:
+            gate = GateDialog(self.ctx, self.referral_id, g, self)
+            if gate.exec() != QDialog.DialogCode.Accepted:
+                self._sync()
+                return
+        try:
+            pdf, number = referrals.print_sheet(store, self.referral_id)
+        except InvalidInput as exc:
+            self.general.show_error(str(exc))
+            return
+        self.last_pdf = pdf
+        open_pdf(printing.deliver(store, pdf, "つなぐシート", number, audited=True))
+        self._sync()
+
+    def mark_sent(self) -> None:
+        self._run(lambda: referrals.mark_sent(self.ctx.require_store(), self.referral_id, self.ctx.today()))
+
+    def accept_sheet(self) -> None:
+        self._run(lambda: referrals.accept(self.ctx.require_store(), self.referral_id))
+
+    def decline(self) -> None:
+        dialog = ReasonDialog(
+            self, lambda reason: referrals.decline(self.ctx.require_store(), self.referral_id, reason)
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._sync()
+
+    def cancel_sheet(self) -> None:
+        dialog = ReasonDialog(
+            self, lambda reason: referrals.cancel(self.ctx.require_store(), self.referral_id, reason)
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._sync()
+
+    def enter_reply(self) -> None:
+        dialog = ReplyDialog(self.ctx, self.referral_id, self, ours=self.direction == "in")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._sync()
+            if self.direction == "in":  # our 返信票 goes back to the sender
+                self.print_sheet()
+
+    def complete(self) -> None:
+        self._run(lambda: referrals.complete(self.ctx.require_store(), self.referral_id))
+
+
+class GateDialog(QDialog):
+    """No valid consent covers the recipient: choose the basis, or record the consent now."""
+
+    def __init__(self, ctx, referral_id: int, g, parent=None):
+        super().__init__(parent)
+        self.ctx, self.referral_id = ctx, referral_id
+        self.setWindowTitle(T["gate_title"])
+        store = ctx.require_store()
+        ref = referrals.get(store, referral_id)
+        names = referrals.agency_names(store)
+        person = ref.person.name if ref.person else ""
+        info = QLabel(T["gate_none"].format(person=person, agency=names.get(ref.agency_id, "")))
+        info.setWordWrap(True)
+        self.consent = QPushButton(T["gate_consent"], objectName="gate_consent")
+        self.meeting = QPushButton(T["gate_meeting"], objectName="gate_meeting")
+        self.minimal = QPushButton(T["gate_minimal"], objectName="gate_minimal")
+        self.meeting.setEnabled(g.support_meeting_member)
+        self.error = ErrorLabel()
+        cancel = QPushButton(T["cancel"])
+        cancel.clicked.connect(self.reject)
+        self.consent.clicked.connect(self.record_consent)
+        self.meeting.clicked.connect(lambda: self.choose("support_meeting"))
+        self.minimal.clicked.connect(lambda: self.choose("minimal"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        for b in (self.consent, self.meeting, self.minimal):
+            layout.addWidget(b)
+        if not g.support_meeting_member:
+            layout.addWidget(QLabel(T["gate_not_member"], objectName="hint"))
+        layout.addWidget(self.error)
+        layout.addWidget(cancel)
+        self.resize(640, 300)
+
+    def record_consent(self) -> None:
+        store = self.ctx.require_store()
+        ref = referrals.get(store, self.referral_id)
+        dialog = ConsentDialog(self.ctx, ref.person_id, self, agency_id=ref.agency_id, purpose="referral")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            if referrals.confirm_consent_basis(store, self.referral_id):
+                self.accept()
+            else:
+                self.error.show_error("記録した同意はこの紹介先を含んでいません")
+
+    def choose(self, basis: str) -> None:
+        try:
+            referrals.set_basis(self.ctx.require_store(), self.referral_id, basis)
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
+            return
+        self.accept()
+
+
+class ConsentDialog(QDialog):
+    def __init__(
+        self, ctx, person_id: int, parent=None, *, agency_id: int | None = None, purpose: str = "referral"
+    ):
+        super().__init__(parent)
+        self.ctx, self.person_id = ctx, person_id
+        self.setWindowTitle(T["consent_title"])
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+        form = QFormLayout()
+
+        def row(key, widget, label):
+            holder = QWidget()
+            box = QVBoxLayout(holder)
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(widget)
+            err = ErrorLabel()
+            box.addWidget(err)
+            form.addRow(label, holder)
+            widget.setObjectName(key)
+            self.fields[key], self.errors[key] = widget, err
+
+        row("purpose", choice_combo(vocab.CONSENT_PURPOSE, purpose), T["purpose"])
+        row("scope", choice_combo(vocab.CONSENT_SCOPE, "named"), T["scope"])
+        row("method", choice_combo(vocab.CONSENT_METHOD, "verbal"), T["method_c"])
+        self.consented_on = DateField()
+        self.consented_on.set_date(ctx.today())
+        row("consented_on", self.consented_on, T["consented_on"])
+        self.expires_on = DateField(required=False)
+        row("expires_on", self.expires_on, T["expires_on"])
+        self.agencies = QListWidget()
+        self.agencies.setMaximumHeight(140)
+        for a in agencies.all_agencies(ctx.require_store(), active_only=True):
+            item = QListWidgetItem(a.name)
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if a.id == agency_id else Qt.CheckState.Unchecked)
+            self.agencies.addItem(item)
+        row("agency_ids", self.agencies, T["agencies"])
+        self.note = QLineEdit()
+        row("note", self.note, T["note"])
+        self.fields["scope"].currentIndexChanged.connect(
+            lambda _i: self.agencies.setEnabled(self.fields["scope"].currentData() == "named")
+        )
+        self.general = ErrorLabel()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.general)
+        layout.addWidget(_buttons(self))
+        self.resize(620, 520)
+
+    def submit(self) -> None:
+        for e in self.errors.values():
+            e.show_error("")
+        try:
+            given, expires = self.consented_on.value(), self.expires_on.value()
+        except ValueError:
+            return
+        ids = [self.agencies.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.agencies.count())
+               if self.agencies.item(i).checkState() == Qt.CheckState.Checked]  # fmt: skip
+        try:
+            consents.record(self.ctx.require_store(), self.person_id, {
+                "purpose": self.fields["purpose"].currentData(), "scope": self.fields["scope"].currentData(),
+                "method": self.fields["method"].currentData(), "consented_on": given, "expires_on": expires,
+                "agency_ids": ids, "note": self.note.text(),
+            })  # fmt: skip
+        except FieldErrors as exc:
+            for key, msg in exc.errors.items():
+                (self.errors.get(key) or self.general).show_error(msg)
+            return
+        self.accept()
+
+
+class ReplyDialog(QDialog):
+    """The 返信票: as returned by the other agency (outgoing), or our own reply (incoming)."""
+
+    def __init__(self, ctx, referral_id: int, parent=None, *, ours: bool = False):
+        super().__init__(parent)
+        self.ctx, self.referral_id = ctx, referral_id
+        self.setWindowTitle(T["reply_title"])
+        self.received = DateField()
+        self.received.set_date(ctx.today())
+        self.accepted = DateField(required=False)
+        self.staff = QLineEdit(objectName="reply_staff")
+        self.status = choice_combo(vocab.REPLY_STATUS, None, empty="（選ぶ）")
+        self.status.setObjectName("reply_status")
+        self.plan = QPlainTextEdit(objectName="reply_plan")
+        self.message = QPlainTextEdit(objectName="reply_message")
+        for w in (self.plan, self.message):
+            w.setMaximumHeight(70)
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow(T["our_received" if ours else "reply_received_on"], self.received)
+        form.addRow(T["our_accepted" if ours else "reply_accepted_on"], self.accepted)
+        form.addRow(T["our_staff_r" if ours else "reply_staff"], self.staff)
+        form.addRow(T["reply_status"], self.status)
+        form.addRow(T["reply_plan"], self.plan)
+        form.addRow(T["reply_message"], self.message)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+        self.resize(620, 440)
+
+    def submit(self) -> None:
+        try:
+            received, accepted = self.received.value(), self.accepted.value()
+        except ValueError:
+            return
+        try:
+            referrals.record_reply(self.ctx.require_store(), self.referral_id, {
+                "reply_received_on": received, "reply_accepted_on": accepted, "reply_staff": self.staff.text(),
+                "reply_status": self.status.currentData(), "reply_plan": self.plan.toPlainText(),
+                "reply_message": self.message.toPlainText(),
+            })  # fmt: skip
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
+            return
+        self.accept()
+
+
+class ReasonDialog(QDialog):
+    def __init__(self, parent, act):
+        super().__init__(parent)
+        self.act = act
+        self.setWindowTitle(T["reason_title"])
+        self.reason = QPlainTextEdit(objectName="reason")
+        self.reason.setMaximumHeight(90)
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow(T["reason"], self.reason)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(_buttons(self))
+
+    def submit(self) -> None:
+        try:
+            self.act(self.reason.toPlainText())
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
+            return
+        self.accept()

@@ -126,6 +126,35 @@ def households_screens(shell: Shell) -> None:
     (OUT / "household-intake-sheet.pdf").write_bytes(page.detail.intake_pdf())
     content.nav.setCurrentRow(0)
     snap(shell, "16-home-candidates")
+    referral_screens(shell, hid, son)
+
+
+def referral_screens(shell: Shell, hid: int, son: int) -> None:
+    from app.services import agencies, consents, households, referrals
+    from app.services import settings as town_settings
+    from app.ui.referral_dialogs import ReferralDialog
+
+    store = shell.ctx.require_store()
+    town_settings.save(store, {"town.department": "福祉課 重層支援係", "town.phone": "0858-00-1111"})
+    agencies.add_typical(store)
+    centre = next(a for a in agencies.all_agencies(store) if a.agency_type == "地域包括支援センター")
+    agencies.save(store, {"name": "つなぎ町地域包括支援センター", "phone": "0858-22-3333", "fax": "0858-22-3334",
+                          "contact_person": "佐藤"}, centre.id)  # fmt: skip
+    consents.record(store, son, {"purpose": "referral", "method": "verbal", "consented_on": date(2026, 11, 21),
+                                 "scope": "named", "agency_ids": [centre.id]})  # fmt: skip
+    household = households.open_household(store, hid)
+    values = referrals.draft_outgoing(store, hid) | {"agency_id": centre.id,
+                                                     "request": "介護保険サービスの調整と、長男の相談先の紹介をお願いします。"}  # fmt: skip
+    dialog = ReferralDialog(shell.ctx, household, shell, values=values)
+    dialog.show()
+    dialog.save()
+    referrals.mark_sent(store, dialog.referral_id, date(2026, 11, 22))
+    dialog._sync()
+    snap(dialog, "17-referral-editor")
+    (OUT / "referral-sheet.pdf").write_bytes(referrals.sheet_pdf(store, dialog.referral_id))
+    dialog.close()
+    shell.content.nav.setCurrentRow(2)
+    snap(shell, "18-referrals-list")
 
 
 if __name__ == "__main__":

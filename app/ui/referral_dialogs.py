@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -172,6 +173,7 @@ class ReferralDialog(QDialog):
         self.general = ErrorLabel()
         self.history = QTableWidget(0, 3)
         self.history.setHorizontalHeaderLabels(T["history_cols"])
+        self.history.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.history.horizontalHeader().setStretchLastSection(True)
         self.history.verticalHeader().hide()
         self.history.setMaximumHeight(130)

@@ -95,6 +95,17 @@ T = {
     "our_accepted": "受け付けた日",
     "our_staff_r": "担当者",
     "reason_title": "理由",
+    "in_title": "受け取ったつなぐシートを登録",
+    "in_name": "本人の氏名",
+    "in_kana": "ふりがな",
+    "in_birth": "生年月日",
+    "in_address": "住所",
+    "in_matches": "登録済みの世帯（同じ人がいないか確かめてください）",
+    "in_find": "登録済みか調べる(&F)",
+    "in_attach": "選んだ世帯に付ける(&A)",
+    "in_new": "新しい世帯として登録(&N)",
+    "in_none": "該当する世帯は見つかりませんでした",
+    "in_choose": "一覧から世帯を選んでください",
     "reason": "理由(&R)",
 }
 
@@ -580,4 +591,107 @@ class ReasonDialog(QDialog):
         except InvalidInput as exc:
             self.error.show_error(str(exc))
             return
+        self.accept()
+
+
+class IncomingDialog(QDialog):
+    """A sheet received from another agency: find the family if already known (same kana or name and
+    birth date, or a name match), or register a new household; ``household_id`` is the result."""
+
+    def __init__(self, ctx, parent=None):
+        super().__init__(parent)
+        from app.ui.widgets import DateField
+
+        self.ctx = ctx
+        self.household_id: int | None = None
+        self.setWindowTitle(T["in_title"])
+        self.name = QLineEdit(objectName="in_name")
+        self.kana = QLineEdit(objectName="in_kana")
+        self.birth = DateField(required=False)
+        self.address = QLineEdit(objectName="in_address")
+        self.matches = QListWidget(objectName="in_matches")
+        self.error = ErrorLabel()
+        find = QPushButton(T["in_find"])
+        find.clicked.connect(self.find)
+        attach = QPushButton(T["in_attach"], objectName="in_attach")
+        attach.clicked.connect(self.attach)
+        create = QPushButton(T["in_new"], objectName="in_new")
+        create.clicked.connect(self.create)
+        cancel = QPushButton(T["cancel"])
+        cancel.clicked.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(T["in_name"], self.name)
+        form.addRow(T["in_kana"], self.kana)
+        form.addRow(T["in_birth"], self.birth)
+        form.addRow(T["in_address"], self.address)
+        buttons = QHBoxLayout()
+        for b in (find, attach, create):
+            buttons.addWidget(b)
+        buttons.addStretch()
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(QLabel(T["in_matches"]))
+        layout.addWidget(self.matches)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(640, 480)
+
+    def find(self) -> None:
+        from app.services import households, search
+
+        store = self.ctx.require_store()
+        self.matches.clear()
+        try:
+            born = self.birth.value()
+        except ValueError:
+            return
+        found: dict[int, str] = {}
+        if born is not None:
+            for d in households.possible_duplicates(store, self.kana.text(), self.name.text(), born):
+                found[d.household_id] = (
+                    f"{d.household_code}　{d.name}（{format_wareki(d.birth_date)}生）※同じ人の可能性"
+                )
+        query = self.kana.text() or self.name.text()
+        if query.strip():
+            with store.session() as s:
+                for row in search.page(s, query, limit=20):
+                    found.setdefault(row.id, f"{row.code}　{row.head_name or row.label}　{row.address}")
+        for hid, text in found.items():
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, hid)
+            self.matches.addItem(item)
+        if not found:
+            self.error.show_error(T["in_none"])
+
+    def attach(self) -> None:
+        item = self.matches.currentItem()
+        if item is None:
+            self.error.show_error(T["in_choose"])
+            return
+        self.household_id = item.data(Qt.ItemDataRole.UserRole)
+        self.accept()
+
+    def create(self) -> None:
+        from app.services import households
+
+        store = self.ctx.require_store()
+        try:
+            born = self.birth.value()
+        except ValueError:
+            return
+        try:
+            # Without an address the household is known by the person's name until it is filled in.
+            hid = households.create_household(
+                store,
+                address=self.address.text(),
+                label="" if self.address.text().strip() else self.name.text(),
+            )
+        except FieldErrors as exc:
+            self.error.show_error(next(iter(exc.errors.values())))
+            return
+        if self.name.text().strip() and born is not None:
+            households.add_member(store, hid, {"name": self.name.text(), "kana": self.kana.text(), "birth_date": born,
+                                               "relation": "head"})  # fmt: skip
+        self.household_id = hid
         self.accept()

@@ -130,3 +130,38 @@ def test_referral_from_gate_to_reply(qtbot, ctx, monkeypatch):
     assert [s for s in steps if s in ("送付済", "返信受領", "完了")] == ["送付済", "返信受領", "完了"]
     assert any(s.startswith("情報提供の根拠: 本人同意") for s in steps)
     shell.lock()
+
+
+def test_incoming_sheet_finds_the_known_family_or_registers_a_new_one(qtbot, ctx):
+    from app.ui.referral_dialogs import IncomingDialog
+
+    created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", kdf=FAST)
+    store = created.store
+    ctx.store = store
+    hid = households.create_household(store, address="例示町1-1")
+    households.add_member(
+        store,
+        hid,
+        {"name": "鈴木 花子", "kana": "すずき はなこ", "birth_date": date(1950, 3, 3), "relation": "head"},
+    )
+    dialog = IncomingDialog(ctx)
+    qtbot.addWidget(dialog)
+    ime_type(dialog.kana, "ｽｽﾞｷ ﾊﾅｺ")
+    ime_type(dialog.birth.edit, "S25.3.3")
+    dialog.find()
+    assert dialog.matches.count() == 1 and "同じ人の可能性" in dialog.matches.item(0).text()
+    dialog.matches.setCurrentRow(0)
+    dialog.attach()
+    assert dialog.household_id == hid
+
+    other = IncomingDialog(ctx)
+    qtbot.addWidget(other)
+    ime_type(other.name, "佐藤 一")
+    ime_type(other.birth.edit, "S40.1.1")
+    ime_type(other.address, "例示町2-2")
+    other.find()
+    assert other.matches.count() == 0
+    other.create()
+    assert other.household_id not in (None, hid)
+    assert [m.name for m in households.open_household(store, other.household_id).members] == ["佐藤 一"]
+    store.close()

@@ -34,6 +34,7 @@ T = {
     "overdue_only": "返信期限切れだけ(&O)",
     "open": "開く(&E)…",
     "blank": "記入用シートを印刷(&B)",
+    "incoming": "受け取ったシートを登録(&R)…",
     "list": "一覧を印刷(&L)",
     "count": "{n} 件（期限切れ {o} 件）",
     "overdue": "期限切れ",
@@ -66,6 +67,7 @@ class ReferralsPage(Page):
         bar.addStretch()
         for key, slot in (
             ("open", self.open_selected),
+            ("incoming", self.register_incoming),
             ("blank", self.print_blank),
             ("list", self.print_list),
         ):
@@ -115,6 +117,17 @@ class ReferralsPage(Page):
             household = households.open_household(self.ctx.require_store(), ref.household_id)
             ReferralDialog(self.ctx, household, self, referral_id=ref.id).exec()
             self.refresh()
+
+    def register_incoming(self) -> None:
+        from PySide6.QtWidgets import QDialog
+
+        from app.ui.referral_dialogs import IncomingDialog
+
+        found = IncomingDialog(self.ctx, self)
+        if found.exec() == QDialog.DialogCode.Accepted and found.household_id is not None:
+            household = households.open_household(self.ctx.require_store(), found.household_id)
+            ReferralDialog(self.ctx, household, self, direction="in").exec()
+        self.refresh()
 
     def print_blank(self) -> None:
         store = self.ctx.require_store()

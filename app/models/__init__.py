@@ -1,7 +1,7 @@
 """ORM tables: data and invariants only (no Qt, no I/O beyond SQLAlchemy)."""
 
 from app.models.base import Base, now
-from app.models.casework import FlagRecord, Intake, Referral
+from app.models.casework import FlagRecord, Intake, Note, Referral, Visit
 from app.models.network import Agency, Consent, consent_agencies
 from app.models.people import CareRelation, Household, ParentLink, Person, User
 from app.models.records import AuditEntry, ChangeRecord, Setting
@@ -15,12 +15,14 @@ __all__ = [
     "Consent",
     "FlagRecord",
     "Household",
+    "Note",
     "Intake",
     "ParentLink",
     "Person",
     "Referral",
     "Setting",
     "User",
+    "Visit",
     "consent_agencies",
     "now",
 ]

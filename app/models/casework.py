@@ -118,3 +118,42 @@ class Referral(Base):
 
     household: Mapped[Household] = relationship()
     person: Mapped[Person | None] = relationship()
+
+
+class Visit(Base):
+    """訪問記録: every attempt counts, not only the visits where someone opened the door (domain.md §8)."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    visited_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # 日時
+    visitor: Mapped[str] = mapped_column(String(100), default="")  # 訪問者 (staff)
+    visitor_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))  # 委託法人
+    kind: Mapped[str] = mapped_column(String(20), default="continuing")  # vocab.VISIT_KIND
+    planned: Mapped[bool] = mapped_column(default=True)
+    result: Mapped[str] = mapped_column(String(20), default="met")  # vocab.VISIT_RESULT
+    met_person_ids: Mapped[list[int]] = mapped_column(JSON, default=list)  # 会えた人
+    living: Mapped[str] = mapped_column(Text, default="")  # 住環境・生活環境・困りごと
+    own_words: Mapped[str] = mapped_column(Text, default="")  # 本人の言葉
+    info_given: Mapped[str] = mapped_column(Text, default="")  # 提供した情報
+    reaction: Mapped[str] = mapped_column(Text, default="")  # 本人の反応
+    connection: Mapped[str] = mapped_column(Text, default="")  # つなぎ
+    risk: Mapped[str] = mapped_column(Text, default="")  # リスク所見
+    next_on: Mapped[date | None] = mapped_column(Date, index=True)  # 次回予定日
+    survey_round: Mapped[str] = mapped_column(String(40), default="")  # 世帯訪問調査の回 (e.g. 令和8年度)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class Note(Base):
+    """支援経過のメモ: a 面談, a phone call or anything else worth keeping on the timeline."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="other")  # vocab.NOTE_KIND
+    text: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

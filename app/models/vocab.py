@@ -210,3 +210,18 @@ SHARING_BASIS = {
     "minimal": "最小限の情報のみ（個人を特定する情報を載せない）",
     "other_law": "その他の法令",
 }
+
+# 訪問記録 (domain.md §8).
+VISIT_KIND = {
+    "continuing": "継続的支援訪問",
+    "survey": "世帯訪問調査",
+    "accompany": "同行",
+    "phone": "電話",
+    "letter": "手紙・置き手紙",
+    "office": "来所",
+}
+VISIT_RESULT = {"met": "会えた", "absent": "不在", "refused": "拒否", "family_only": "家族のみ", "letter_left": "置き手紙"}
+# Results that are a contact with the household (the others are attempts).
+CONTACT_RESULTS = ("met", "family_only")
+NOTE_KIND = {"interview": "面談", "phone": "電話", "other": "その他"}
+CONTACT_NOTES = ("interview", "phone")

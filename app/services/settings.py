@@ -27,6 +27,7 @@ SPECS: dict[str, Spec] = {
     "town.department": Spec("担当課・係", ""),
     "town.phone": Spec("担当課の電話", ""),
     "referral.reply_days": Spec("つなぐシートの返信期限（送付から）", 14, 1, 90),
+    "outreach.no_contact_days": Spec("連絡のない日数がこれを超えたらホームに表示", 30, 7, 365),
     "security.auto_lock_minutes": Spec("自動ロックまでの分数", 10, 1, 240),
     "ui.font_pt": Spec("文字の大きさ", 11, 9, 20),
     "forms.approvers_enabled": Spec("確認欄を印刷する", False),

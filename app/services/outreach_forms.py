@@ -29,7 +29,7 @@ def timeline_sheet(context: FormContext, household: Household, entries: list[Ent
     rows = [[f"{format_wareki(e.at.date())}\n{e.at:%H:%M}" if e.at.time() != e.at.min.time() else format_wareki(e.at.date()),
              e.kind_word, e.title, e.detail] for e in entries]  # fmt: skip
     if rows:
-        form.grid(rows, [30, 18, 44, CONTENT_W / mm - 92], header=["日時", "種類", "内容", "記録"])
+        form.grid(rows, [36, 18, 52, CONTENT_W / mm - 106], header=["日時", "種類", "内容", "記録"])
     else:
         form.paragraph("記録はまだありません。")
     return form.render()

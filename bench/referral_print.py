@@ -1,6 +1,6 @@
 """Creating and printing one つなぐシート on a 10,000-household store (issue 7 target: < 300 ms).
 
-    .venv/bin/python -m bench.referral_print [--households 10000] [--repeat 9]
+.venv/bin/python -m bench.referral_print [--households 10000] [--repeat 9]
 """
 
 from __future__ import annotations
@@ -25,7 +25,11 @@ def main() -> None:
     warm = True
     for hid in range(1, args.repeat + 2):
         person = referrals.draft_outgoing(store, hid)["person_id"]
-        consents.record(store, person, {"purpose": "referral", "method": "verbal", "consented_on": date.today(), "scope": "general"})
+        consents.record(
+            store,
+            person,
+            {"purpose": "referral", "method": "verbal", "consented_on": date.today(), "scope": "general"},
+        )
         t = time.perf_counter()
         rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": agency})
         t1 = time.perf_counter()
@@ -42,7 +46,9 @@ def main() -> None:
     print(f"one つなぐシート on a {args.households:,}-household store, median of {len(total)} (ms)")
     print(f"  create (pre-filled from household and intake): {statistics.median(create):7.1f}")
     print(f"  print (gate, PDF with 返信票, audit):           {statistics.median(printing):7.1f}")
-    print(f"  create + print:                                {statistics.median(total):7.1f}  (max {max(total):.1f})")
+    print(
+        f"  create + print:                                {statistics.median(total):7.1f}  (max {max(total):.1f})"
+    )
     print(f"  first print in a process (font loading):       {first:7.1f}")
     print(f"  PDF size: {len(pdf):,} bytes")
 

@@ -19,8 +19,14 @@ def _at(days_ago: int, hour: int = 10) -> datetime:
 @pytest.fixture
 def followed(store):
     hid = households.create_household(store, address="例示町3-3", district="東区")
-    son = households.add_member(store, hid, {"name": "山田 健", "kana": "やまだ けん", "birth_date": date(1973, 2, 3), "relation": "head"})
-    households.add_intake(store, hid, {"received_on": TODAY - timedelta(days=60), "main_complaint": "外に出られない"})
+    son = households.add_member(
+        store,
+        hid,
+        {"name": "山田 健", "kana": "やまだ けん", "birth_date": date(1973, 2, 3), "relation": "head"},
+    )
+    households.add_intake(
+        store, hid, {"received_on": TODAY - timedelta(days=60), "main_complaint": "外に出られない"}
+    )
     households.change_status(store, hid, "ongoing", "見守りながら訪問を続ける")
     return hid, son
 
@@ -65,7 +71,9 @@ def test_survey_round_and_progress(store):
     east = [households.create_household(store, address=f"東区{i}", district="東区") for i in range(4)]
     households.create_household(store, address="西区1", district="西区")
     round_name = outreach.survey_round_name(TODAY)
-    n = outreach.record_survey(store, {east[0]: "met", east[1]: "absent"}, _at(0), "民生委員 佐藤", round_name)
+    n = outreach.record_survey(
+        store, {east[0]: "met", east[1]: "absent"}, _at(0), "民生委員 佐藤", round_name
+    )
     assert n == 2
     progress = dict((d, (v, t)) for d, v, t in outreach.survey_progress(store, round_name))
     assert progress["東区"] == (2, 4) and progress["西区"] == (0, 1)

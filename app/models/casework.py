@@ -129,7 +129,9 @@ class Visit(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
     visited_at: Mapped[datetime] = mapped_column(DateTime, index=True)  # 日時
     visitor: Mapped[str] = mapped_column(String(100), default="")  # 訪問者 (staff)
-    visitor_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))  # 委託法人
+    visitor_agency_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agencies.id", ondelete="SET NULL")
+    )  # 委託法人
     kind: Mapped[str] = mapped_column(String(20), default="continuing")  # vocab.VISIT_KIND
     planned: Mapped[bool] = mapped_column(default=True)
     result: Mapped[str] = mapped_column(String(20), default="met")  # vocab.VISIT_RESULT

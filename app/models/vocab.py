@@ -220,7 +220,13 @@ VISIT_KIND = {
     "letter": "手紙・置き手紙",
     "office": "来所",
 }
-VISIT_RESULT = {"met": "会えた", "absent": "不在", "refused": "拒否", "family_only": "家族のみ", "letter_left": "置き手紙"}
+VISIT_RESULT = {
+    "met": "会えた",
+    "absent": "不在",
+    "refused": "拒否",
+    "family_only": "家族のみ",
+    "letter_left": "置き手紙",
+}
 # Results that are a contact with the household (the others are attempts).
 CONTACT_RESULTS = ("met", "family_only")
 NOTE_KIND = {"interview": "面談", "phone": "電話", "other": "その他"}

@@ -23,12 +23,32 @@ NO_CONTACT_DAYS_KEY = "outreach.no_contact_days"
 DEFAULT_NO_CONTACT_DAYS = 30
 FOLLOWED = ("ongoing", "watching")  # 継続支援, 見守り
 
-TEXT_FIELDS = ("visitor", "living", "own_words", "info_given", "reaction", "connection", "risk", "survey_round")
+TEXT_FIELDS = (
+    "visitor",
+    "living",
+    "own_words",
+    "info_given",
+    "reaction",
+    "connection",
+    "risk",
+    "survey_round",
+)
 
 # 定型文: phrases a coordinator types again and again, offered in the visit form.
 PHRASES = {
-    "living": ["室内は片付いている", "ごみが溜まっている", "冷蔵庫に食べ物が少ない", "暖房がない", "郵便物が溜まっている"],
-    "info_given": ["地域包括支援センターの案内", "社協の居場所（サロン）の案内", "相談窓口のチラシを渡した", "介護保険の申請方法"],
+    "living": [
+        "室内は片付いている",
+        "ごみが溜まっている",
+        "冷蔵庫に食べ物が少ない",
+        "暖房がない",
+        "郵便物が溜まっている",
+    ],
+    "info_given": [
+        "地域包括支援センターの案内",
+        "社協の居場所（サロン）の案内",
+        "相談窓口のチラシを渡した",
+        "介護保険の申請方法",
+    ],
     "reaction": ["話を聞いてくれた", "関心を示した", "今は必要ないとのこと", "検討するとのこと"],
     "risk": ["特になし", "体調不良の様子", "経済的に困っている様子", "孤立が心配"],
 }
@@ -103,7 +123,13 @@ def add_note(store: Store, household_id: int, kind: str, text: str, at: datetime
         from app.models import User
 
         author = s.scalar(select(User.display_name).where(User.name == store.actor)) or store.actor
-        note = Note(household_id=household_id, kind=kind, text=text.strip(), at=at or datetime.now().replace(microsecond=0), author=author)
+        note = Note(
+            household_id=household_id,
+            kind=kind,
+            text=text.strip(),
+            at=at or datetime.now().replace(microsecond=0),
+            author=author,
+        )
         s.add(note)
         s.commit()
         return note.id
@@ -115,7 +141,9 @@ def survey_round_name(on: date) -> str:
     return format_fiscal_year(fiscal_year(on))
 
 
-def record_survey(store: Store, results: dict[int, str], visited_at: datetime, visitor: str, round_name: str) -> int:
+def record_survey(
+    store: Store, results: dict[int, str], visited_at: datetime, visitor: str, round_name: str
+) -> int:
     """A survey round's visits in one go: household id → result. One transaction; returns how many."""
     for result in results.values():
         if result not in vocab.VISIT_RESULT:
@@ -138,14 +166,20 @@ def _last_contact(session: Session):
             Visit.result.in_(vocab.CONTACT_RESULTS)
         ),
         select(Intake.household_id.label("hid"), Intake.received_on.label("on")),
-        select(Note.household_id.label("hid"), func.date(Note.at).label("on")).where(Note.kind.in_(vocab.CONTACT_NOTES)),
+        select(Note.household_id.label("hid"), func.date(Note.at).label("on")).where(
+            Note.kind.in_(vocab.CONTACT_NOTES)
+        ),
     ).subquery()
     return select(contacts.c.hid, func.max(contacts.c.on).label("last")).group_by(contacts.c.hid).subquery()
 
 
 def _next_planned(session: Session):
     """Subquery: household_id → the 次回予定日 of its latest visit."""
-    latest = select(Visit.household_id, func.max(Visit.visited_at).label("at")).group_by(Visit.household_id).subquery()
+    latest = (
+        select(Visit.household_id, func.max(Visit.visited_at).label("at"))
+        .group_by(Visit.household_id)
+        .subquery()
+    )
     return (
         select(Visit.household_id.label("hid"), func.max(Visit.next_on).label("next_on"))
         .join(latest, and_(latest.c.household_id == Visit.household_id, latest.c.at == Visit.visited_at))
@@ -180,7 +214,14 @@ def followups(store: Store, today: date | None = None) -> list[FollowUp]:
         )
         limit = (today - timedelta(days=days)).isoformat()
         rows = s.execute(
-            select(Household.id, Household.code, func.coalesce(head, Household.label), Household.status, last.c.last, nxt.c.next_on)
+            select(
+                Household.id,
+                Household.code,
+                func.coalesce(head, Household.label),
+                Household.status,
+                last.c.last,
+                nxt.c.next_on,
+            )
             .outerjoin(last, last.c.hid == Household.id)
             .outerjoin(nxt, nxt.c.hid == Household.id)
             .where(
@@ -211,7 +252,13 @@ def planned_between(store: Store, start: date, end: date) -> list[tuple[date, in
             .order_by(Person.relation != "head", Person.sort_order).limit(1).scalar_subquery()
         )  # fmt: skip
         rows = s.execute(
-            select(nxt.c.next_on, Household.id, Household.code, func.coalesce(head, Household.label), Household.address)
+            select(
+                nxt.c.next_on,
+                Household.id,
+                Household.code,
+                func.coalesce(head, Household.label),
+                Household.address,
+            )
             .join(Household, Household.id == nxt.c.hid)
             .where(nxt.c.next_on >= start, nxt.c.next_on <= end)
             .order_by(nxt.c.next_on, Household.district, Household.address)
@@ -237,7 +284,10 @@ def survey_progress(store: Store, round_name: str) -> list[tuple[str, int, int]]
                 .group_by(Household.district)
             ).all()
         )
-    return [(d or "（地区未設定）", visited.get(d, 0), n) for d, n in sorted(totals.items(), key=lambda x: x[0] or "")]
+    return [
+        (d or "（地区未設定）", visited.get(d, 0), n)
+        for d, n in sorted(totals.items(), key=lambda x: x[0] or "")
+    ]
 
 
 # --- the timeline (支援経過) --------------------------------------------------------------------------
@@ -253,7 +303,13 @@ class Entry:
     record_id: int
 
 
-KIND_WORDS = {"intake": "相談受付", "visit": "訪問", "referral": "つなぐシート", "reply": "返信", "note": "メモ"}
+KIND_WORDS = {
+    "intake": "相談受付",
+    "visit": "訪問",
+    "referral": "つなぐシート",
+    "reply": "返信",
+    "note": "メモ",
+}
 
 
 def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> list[Entry]:
@@ -262,7 +318,9 @@ def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> 
 
     entries: list[Entry] = []
     with store.session() as s:
-        people = dict(s.execute(select(Person.id, Person.name).where(Person.household_id == household_id)).all())
+        people = dict(
+            s.execute(select(Person.id, Person.name).where(Person.household_id == household_id)).all()
+        )
         for i in s.scalars(select(Intake).where(Intake.household_id == household_id)):
             main = vocab.CONSULT_CATEGORY.get(i.main_category, "") if i.main_category else ""
             entries.append(Entry(datetime.combine(i.received_on, datetime.min.time()), "intake", KIND_WORDS["intake"],
@@ -275,7 +333,9 @@ def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> 
             entries.append(Entry(v.visited_at, "visit", KIND_WORDS["visit"],
                                  f"{vocab.VISIT_KIND.get(v.kind, '')}・{vocab.VISIT_RESULT.get(v.result, '')}", detail, v.id))  # fmt: skip
         for n in s.scalars(select(Note).where(Note.household_id == household_id)):
-            entries.append(Entry(n.at, "note", KIND_WORDS["note"], vocab.NOTE_KIND.get(n.kind, ""), n.text, n.id))
+            entries.append(
+                Entry(n.at, "note", KIND_WORDS["note"], vocab.NOTE_KIND.get(n.kind, ""), n.text, n.id)
+            )
         refs = list(s.scalars(select(Referral).where(Referral.household_id == household_id)))
     names = agency_names(store) if refs else {}
     for r in refs:
@@ -303,7 +363,13 @@ def counts(store: Store, fy: int) -> dict:
             .where(Visit.visited_at >= datetime.combine(start, datetime.min.time()),
                    Visit.visited_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
         ).all()  # fmt: skip
-    out = {"attempts": len(rows), "contacts": 0, "by_kind": Counter(), "by_month": Counter(), "contacts_by_month": Counter()}
+    out = {
+        "attempts": len(rows),
+        "contacts": 0,
+        "by_kind": Counter(),
+        "by_month": Counter(),
+        "contacts_by_month": Counter(),
+    }
     for kind, result, month in rows:
         out["by_kind"][kind] += 1
         out["by_month"][month] += 1
@@ -311,4 +377,3 @@ def counts(store: Store, fy: int) -> dict:
             out["contacts"] += 1
             out["contacts_by_month"][month] += 1
     return out
-

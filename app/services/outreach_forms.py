@@ -62,9 +62,17 @@ def route_sheet(context: FormContext, day: date, stops: list[tuple[date, int, st
     """The visits planned for one day, in address order, with room to note the result by hand."""
     form = Form(ROUTE_TITLE, ROUTE_NUMBER, context)
     form.paragraph(f"{format_wareki(day)}の訪問予定　{len(stops)}件")
-    rows = [[str(i), code, name, address, "□会えた □不在 □置き手紙", ""] for i, (_d, _h, code, name, address) in enumerate(stops, 1)]
+    rows = [
+        [str(i), code, name, address, "□会えた □不在 □置き手紙", ""]
+        for i, (_d, _h, code, name, address) in enumerate(stops, 1)
+    ]
     if rows:
-        form.grid(rows, [8, 22, 28, 54, 38, 24], header=["順", "世帯番号", "世帯", "住所", "結果", "メモ"], min_row_mm=12)
+        form.grid(
+            rows,
+            [8, 22, 28, 54, 38, 24],
+            header=["順", "世帯番号", "世帯", "住所", "結果", "メモ"],
+            min_row_mm=12,
+        )
     else:
         form.paragraph("この日の訪問予定はありません。")
     return form.render()

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -21,13 +22,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import consents, exchange, flag_review, genogram, household_forms, households, referrals
+from app.services import (
+    consents,
+    exchange,
+    flag_review,
+    genogram,
+    household_forms,
+    households,
+    outreach,
+    outreach_forms,
+    referrals,
+)
 from app.services import settings as town_settings
 from app.services.family import RelationWords
 from app.services.japanese import age_on, format_wareki
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
+from app.ui.outreach_dialogs import NoteDialog, VisitDialog
 from app.ui.referral_dialogs import ConsentDialog, ReferralDialog
 from app.ui.widgets import confirm, heading, pdf_action
 
@@ -44,6 +56,14 @@ T = {
     "flags": "気づき",
     "history": "変更履歴",
     "referrals": "つなぐシート・同意",
+    "timeline": "支援経過",
+    "timeline_cols": ["日時", "種類", "内容", "記録"],
+    "all_kinds": "すべて",
+    "add_visit": "訪問を記録(&V)…",
+    "add_note": "メモを追加(&M)…",
+    "open_entry": "開く…",
+    "print_timeline": "経過一覧を印刷(&L)",
+    "print_visit": "訪問記録票を印刷",
     "new_referral": "つなぐシートを作成(&T)…",
     "incoming_referral": "受け取ったシートを登録…",
     "open_referral": "シートを開く…",
@@ -203,6 +223,27 @@ class HouseholdDetail(QWidget):
         self.referral_table = _table(T["referral_cols"])
         self.referral_table.doubleClicked.connect(lambda _i: self.open_referral())
         self.consent_table = _table(T["consent_cols"])
+        timeline_tab = QWidget()
+        tlay = QVBoxLayout(timeline_tab)
+        self.timeline_filter = QComboBox(objectName="timeline_filter")
+        self.timeline_filter.addItem(T["all_kinds"], None)
+        for code, word in outreach.KIND_WORDS.items():
+            self.timeline_filter.addItem(word, code)
+        self.timeline_filter.currentIndexChanged.connect(
+            lambda _i: self._fill_timeline(self.ctx.require_store())
+        )
+        self.timeline = _table(T["timeline_cols"])
+        self.timeline.doubleClicked.connect(lambda _i: self.open_entry())
+        tbuttons = QHBoxLayout()
+        tbuttons.addWidget(self.timeline_filter)
+        for key, slot in (("add_visit", self.add_visit), ("add_note", self.add_note), ("open_entry", self.open_entry),
+                          ("print_timeline", self.print_timeline), ("print_visit", self.print_visit)):  # fmt: skip
+            b = QPushButton(T[key], objectName=key)
+            b.clicked.connect(slot)
+            tbuttons.addWidget(b)
+        tbuttons.addStretch()
+        tlay.addLayout(tbuttons)
+        tlay.addWidget(self.timeline)
         referral_tab = QWidget()
         rlay = QVBoxLayout(referral_tab)
         rbuttons = QHBoxLayout()
@@ -228,6 +269,7 @@ class HouseholdDetail(QWidget):
             (member_tab, "members"),
             (self.genogram, "genogram"),
             (intake_tab, "intakes"),
+            (timeline_tab, "timeline"),
             (flag_tab, "flags"),
             (referral_tab, "referrals"),
             (self.history, "history"),
@@ -335,6 +377,7 @@ class HouseholdDetail(QWidget):
         )
         self.flag_note.setText(T["flag_note"] if self.flag_views else T["no_flags"])
         self._fill_referrals(store)
+        self._fill_timeline(store)
         self._sync_flag_buttons()
         _fill(
             self.history,
@@ -355,6 +398,77 @@ class HouseholdDetail(QWidget):
         )
 
     # --- actions ----------------------------------------------------------------------------------
+
+    # --- 支援経過 -------------------------------------------------------------------------------------
+
+    def _fill_timeline(self, store) -> None:
+        kind = self.timeline_filter.currentData()
+        self.entries = outreach.timeline(store, self.household.id, {kind} if kind else None)
+        rows = [[f"{format_wareki(e.at.date())} {e.at:%H:%M}" if e.at.time() != e.at.min.time() else format_wareki(e.at.date()),
+                 e.kind_word, e.title, e.detail.replace("\n", " ")[:120]] for e in self.entries]  # fmt: skip
+        _fill(self.timeline, rows, list(range(len(self.entries))))
+
+    def _entry(self):
+        index = _selected_id(self.timeline)
+        return self.entries[index] if index is not None else None
+
+    def add_visit(self) -> None:
+        self._after(VisitDialog(self.ctx, self.household, self, visitor=self._user_name()))
+
+    def add_note(self) -> None:
+        self._after(NoteDialog(self.ctx, self.household, self))
+
+    def open_entry(self) -> None:
+        e = self._entry()
+        if e is None:
+            return
+        store = self.ctx.require_store()
+        if e.kind == "visit":
+            self._after(
+                VisitDialog(self.ctx, self.household, self, visit=outreach.get_visit(store, e.record_id))
+            )
+        elif e.kind in ("referral", "reply"):
+            ReferralDialog(self.ctx, self.household, self, referral_id=e.record_id).exec()
+            self.reload()
+        elif e.kind == "intake":
+            intake = next(
+                (i for i in households.intakes(store, self.household.id) if i.id == e.record_id), None
+            )
+            if intake is not None:
+                self._after(IntakeDialog(self.ctx, self.household, self, intake=intake))
+
+    def timeline_pdf(self) -> bytes:
+        store = self.ctx.require_store()
+        return outreach_forms.timeline_sheet(town_settings.form_context(store), self.household,
+                                             outreach.timeline(store, self.household.id))  # fmt: skip
+
+    def visit_pdf(self) -> bytes | None:
+        e = self._entry()
+        visits = [x for x in self.entries if x.kind == "visit"]
+        target = e if e is not None and e.kind == "visit" else (visits[-1] if visits else None)
+        if target is None:
+            return None
+        store = self.ctx.require_store()
+        visit = outreach.get_visit(store, target.record_id)
+        name = (
+            referrals.agency_names(store).get(visit.visitor_agency_id, "") if visit.visitor_agency_id else ""
+        )
+        return outreach_forms.visit_sheet(town_settings.form_context(store), self.household, visit, name)
+
+    def print_timeline(self) -> None:
+        if self._may_print():
+            pdf_action(
+                self,
+                self.ctx.require_store(),
+                self.timeline_pdf(),
+                outreach_forms.TIMELINE_TITLE,
+                self.household.code,
+            )
+
+    def print_visit(self) -> None:
+        pdf = self.visit_pdf()
+        if pdf is not None and self._may_print():
+            pdf_action(self, self.ctx.require_store(), pdf, outreach_forms.VISIT_TITLE, self.household.code)
 
     # --- つなぐシート・同意 ------------------------------------------------------------------------------
 

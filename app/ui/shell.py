@@ -29,6 +29,7 @@ from app.ui.pages import Page
 from app.ui.pages.agencies import AgenciesPage
 from app.ui.pages.home import HomePage
 from app.ui.pages.households import HouseholdsPage
+from app.ui.pages.outreach import OutreachPage
 from app.ui.pages.referrals import ReferralsPage
 from app.ui.pages.settings import SettingsPage
 from app.ui.sign_in import SignInPage
@@ -59,6 +60,7 @@ PAGES: dict[str, type[Page]] = {
     "ホーム": HomePage,
     "世帯": HouseholdsPage,
     "つなぐシート": ReferralsPage,
+    "訪問・経過": OutreachPage,
     "関係機関": AgenciesPage,
     "設定": SettingsPage,
 }
@@ -126,6 +128,7 @@ class Content(QWidget):
             QListWidgetItem(name, self.nav)
         self.nav.currentRowChanged.connect(self._show)
         self.by_name["ホーム"].open_household.connect(self.open_household)
+        self.by_name["訪問・経過"].open_household.connect(self.open_household)
 
         body = QHBoxLayout()
         body.addWidget(self.nav)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import flag_review, referrals
+from app.services import flag_review, outreach, referrals
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
@@ -46,6 +46,8 @@ T = {
     "dismiss": "該当なし(&N)…",
     "overdue": "返信期限を過ぎたつなぐシート（{n} 件）",
     "overdue_cols": ["番号", "世帯番号", "紹介先", "送付日", "返信期限"],
+    "follow": "訪問・連絡が必要な世帯（{n} 件）",
+    "follow_cols": ["世帯番号", "世帯", "最後の連絡", "次回予定", "理由"],
 }
 
 
@@ -92,6 +94,15 @@ class HomePage(Page):
         self.overdue.horizontalHeader().setStretchLastSection(True)
         self.overdue.setMaximumHeight(150)
         self.overdue.doubleClicked.connect(lambda _i: self._open_overdue())
+        self.follow_title = QLabel(objectName="subheading")
+        self.follow = QTableWidget(0, len(T["follow_cols"]), objectName="follow")
+        self.follow.setHorizontalHeaderLabels(T["follow_cols"])
+        self.follow.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.follow.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.follow.verticalHeader().hide()
+        self.follow.horizontalHeader().setStretchLastSection(True)
+        self.follow.setMaximumHeight(170)
+        self.follow.doubleClicked.connect(lambda _i: self._open_follow())
         hint = QLabel(T["shortcuts"], objectName="hint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -99,6 +110,8 @@ class HomePage(Page):
         layout.addSpacing(12)
         layout.addWidget(self.counts)
         layout.addWidget(self.empty)
+        layout.addWidget(self.follow_title)
+        layout.addWidget(self.follow)
         layout.addWidget(self.overdue_title)
         layout.addWidget(self.overdue)
         layout.addWidget(self.candidates_title)
@@ -118,6 +131,16 @@ class HomePage(Page):
         self.households.setText(T["unit_h"].format(n=f"{counts['households']:,}"))
         self.persons.setText(T["unit_p"].format(n=f"{counts['persons']:,}"))
         self.empty.setVisible(counts["households"] == 0)
+        self.follow_items = outreach.followups(store, self.ctx.today())
+        self.follow_title.setText(T["follow"].format(n=len(self.follow_items)))
+        self.follow_title.setVisible(bool(self.follow_items))
+        self.follow.setVisible(bool(self.follow_items))
+        self.follow.setRowCount(len(self.follow_items))
+        for r, f in enumerate(self.follow_items):
+            values = (f.code, f.name, format_wareki(f.last_contact) if f.last_contact else "記録なし",
+                      format_wareki(f.next_on) if f.next_on else "", f.reason)  # fmt: skip
+            for c, value in enumerate(values):
+                self.follow.setItem(r, c, QTableWidgetItem(value))
         self.late = referrals.overdue(store, self.ctx.today())
         names = referrals.agency_names(store)
         self.overdue_title.setText(T["overdue"].format(n=len(self.late)))
@@ -140,6 +163,11 @@ class HomePage(Page):
                 item.setData(Qt.ItemDataRole.UserRole, r)
                 self.candidates.setItem(r, c, item)
         self.candidates.setVisible(bool(self.open_flags))
+
+    def _open_follow(self) -> None:
+        row = self.follow.currentRow()
+        if 0 <= row < len(self.follow_items):
+            self.open_household.emit(self.follow_items[row].household_id)
 
     def _open_overdue(self) -> None:
         from app.services import households

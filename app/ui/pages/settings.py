@@ -44,6 +44,7 @@ T = {
     "town.department": "担当課・係（つなぐシートの紹介元）",
     "town.phone": "担当課の電話",
     "referral.reply_days": "つなぐシートの返信期限（送付から）",
+    "outreach.no_contact_days": "連絡のない日数（これを超えたらホームに表示）",
     "forms.approvers_enabled": "帳票に確認欄を印刷する(&K)",
     "forms.approvers": "確認欄の項目（読点で区切る）(&I)",
     "security.auto_lock_minutes": "自動ロックまでの時間(&L)",
@@ -98,6 +99,7 @@ class SettingsPage(Page):
         self._add(security_form, "ui.font_pt", self._spin(9, 20, T["points"]))
         self._add(security_form, "backup.reminder_days", self._spin(1, 90, T["days"]))
         self._add(security_form, "referral.reply_days", self._spin(1, 90, T["days"]))
+        self._add(security_form, "outreach.no_contact_days", self._spin(7, 365, T["days"]))
 
         flags_box = QGroupBox(T["flags_box"])
         flags_form = QFormLayout(flags_box)

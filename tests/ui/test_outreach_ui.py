@@ -20,7 +20,7 @@ def test_three_visits_follow_up_and_timeline(qtbot, ctx):
     created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", town="例示町", kdf=FAST)
     store = created.store
     hid = households.create_household(store, address="例示町大字東区5", district="東区")
-    son = households.add_member(
+    households.add_member(
         store,
         hid,
         {"name": "山田 健", "kana": "やまだ けん", "birth_date": date(1973, 2, 3), "relation": "head"},

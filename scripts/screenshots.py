@@ -155,6 +155,39 @@ def referral_screens(shell: Shell, hid: int, son: int) -> None:
     dialog.close()
     shell.content.nav.setCurrentRow(2)
     snap(shell, "18-referrals-list")
+    outreach_screens(shell, hid, son)
+
+
+def outreach_screens(shell: Shell, hid: int, son: int) -> None:
+    from datetime import datetime, timedelta
+
+    from app.services import households, outreach
+    from app.ui.outreach_dialogs import VisitDialog
+
+    store = shell.ctx.require_store()
+    households.change_status(store, hid, "ongoing", "見守りながら訪問を続ける")
+    base = datetime(2026, 11, 22, 10, 0)
+    outreach.add_visit(store, hid, {"visited_at": base - timedelta(days=14), "result": "absent", "visitor": "田中 一郎"})
+    outreach.add_visit(store, hid, {"visited_at": base - timedelta(days=7), "kind": "letter", "result": "letter_left",
+                                    "visitor": "田中 一郎", "info_given": "相談窓口のチラシを置いた"})  # fmt: skip
+    outreach.add_visit(store, hid, {"visited_at": base - timedelta(days=1), "result": "met", "met_person_ids": [son],
+                                    "visitor": "田中 一郎", "own_words": "また来てもいいよ", "living": "室内は片付いている",
+                                    "next_on": date(2026, 11, 28)})  # fmt: skip
+    content = shell.content
+    content.open_household(hid)
+    detail = content.page("世帯").detail
+    detail.tabs.setCurrentIndex(3)
+    snap(shell, "19-household-timeline")
+    household = households.open_household(store, hid)
+    dialog = VisitDialog(shell.ctx, household, shell, visitor="田中 一郎")
+    dialog.show()
+    snap(dialog, "20-visit-dialog")
+    dialog.close()
+    (OUT / "timeline.pdf").write_bytes(detail.timeline_pdf())
+    detail.timeline.selectRow(3)
+    (OUT / "visit-record.pdf").write_bytes(detail.visit_pdf())
+    content.nav.setCurrentRow(3)
+    snap(shell, "21-outreach-page")
 
 
 if __name__ == "__main__":

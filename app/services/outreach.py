@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import Household, Intake, Note, Person, Referral, Setting, Visit, vocab
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
+from app.services.japanese import format_wareki
 from app.services.store import Store
 
 NO_CONTACT_DAYS_KEY = "outreach.no_contact_days"
@@ -329,7 +330,7 @@ def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> 
         for v in s.scalars(select(Visit).where(Visit.household_id == household_id)):
             met = "、".join(people.get(p, "") for p in v.met_person_ids or [])
             detail = "　".join(x for x in (f"会えた人: {met}" if met else "", f"本人の言葉:「{v.own_words}」" if v.own_words else "",
-                                           v.living, f"次回 {v.next_on:%Y-%m-%d}" if v.next_on else "") if x)  # fmt: skip
+                                           v.living, f"次回 {format_wareki(v.next_on)}" if v.next_on else "") if x)  # fmt: skip
             entries.append(Entry(v.visited_at, "visit", KIND_WORDS["visit"],
                                  f"{vocab.VISIT_KIND.get(v.kind, '')}・{vocab.VISIT_RESULT.get(v.result, '')}", detail, v.id))  # fmt: skip
         for n in s.scalars(select(Note).where(Note.household_id == household_id)):

@@ -4,7 +4,7 @@ from app.models.base import Base, now
 from app.models.casework import FlagRecord, Intake, Note, Referral, Visit
 from app.models.network import Agency, Consent, consent_agencies
 from app.models.people import CareRelation, Household, ParentLink, Person, User
-from app.models.records import AuditEntry, ChangeRecord, Setting
+from app.models.records import AuditEntry, ChangeRecord, MediaLog, Setting
 
 __all__ = [
     "Agency",
@@ -15,6 +15,7 @@ __all__ = [
     "Consent",
     "FlagRecord",
     "Household",
+    "MediaLog",
     "Note",
     "Intake",
     "ParentLink",

@@ -55,3 +55,22 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")  # canonical JSON text
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class MediaLog(Base):
+    """持出し記録: every backup and restore — date, medium, operator, file, hash, result (domain.md §12).
+    Printed as the town's 管理簿."""
+
+    __tablename__ = "media_log"
+    __tracked__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=now)
+    action: Mapped[str] = mapped_column(String(20))  # backup / restore / verify
+    operator: Mapped[str] = mapped_column(String(100))
+    medium: Mapped[str] = mapped_column(String(200), default="")  # label and serial, or the folder
+    file: Mapped[str] = mapped_column(Text, default="")
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    size: Mapped[int] = mapped_column(default=0)
+    result: Mapped[str] = mapped_column(String(20))  # ok / failed
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -32,6 +32,7 @@ from app.services.errors import InvalidInput, KeyFileMissing, PcSecretMissing, S
 from app.services.fileio import atomic_write_bytes
 
 KEYFILE_FORMAT = "tsunagi-keys/1"
+_PC_INFO = b"tsunagi passphrase slot with pc secret"
 KEYRING_SERVICE = "Tsunagi"
 
 
@@ -169,10 +170,18 @@ class Unlocked:
 
 
 class KeyFile:
-    def __init__(self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None):
+    """The key slots of one store.
+
+    ``portable`` holds a copy of every passphrase slot *without* the PC secret, itself encrypted with a
+    key derived from the data key: useless to someone who copies the disk, but written out in clear into
+    backups, so a backup opens with the passphrase on a new PC (and with the recovery key anywhere).
+    """
+
+    def __init__(self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None, portable: str = ""):
         self.store_id = store_id
         self.slots = slots
         self.pc_secrets = pc_secrets or PcSecrets()
+        self.portable = portable
 
     # --- persistence ------------------------------------------------------------------------------
 
@@ -192,7 +201,7 @@ class KeyFile:
             if doc.get("format") != KEYFILE_FORMAT:
                 raise ValueError(doc.get("format"))
             slots = [Slot(**s) for s in doc["slots"]]
-            return cls(doc["store_id"], slots, pc_secrets)
+            return cls(doc["store_id"], slots, pc_secrets, doc.get("portable", ""))
         except (ValueError, KeyError, TypeError) as exc:
             raise StoreCorrupt(
                 f"鍵ファイル（{path.name}）が壊れています。バックアップから復元してください"
@@ -200,6 +209,8 @@ class KeyFile:
 
     def to_bytes(self) -> bytes:
         doc = {"format": KEYFILE_FORMAT, "store_id": self.store_id, "slots": [asdict(s) for s in self.slots]}
+        if self.portable:
+            doc["portable"] = self.portable
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
     def save(self, path: Path) -> None:
@@ -226,34 +237,69 @@ class KeyFile:
         stretched = KdfParams(**slot.kdf).derive(normalize_passphrase(passphrase), _unb64(slot.salt))
         if slot.pc_bound:
             assert pc_secret is not None
-            return _hkdf(stretched, pc_secret, b"tsunagi passphrase slot with pc secret")
+            return _hkdf(stretched, pc_secret, _PC_INFO)
         return stretched
 
     def set_passphrase(self, user: str, passphrase: str, data_key: bytes, kdf: KdfParams = STRONG) -> bool:
-        """Add or replace ``user``'s slot. Returns whether it is bound to this PC's keyring secret."""
+        """Add or replace ``user``'s slot (and its portable copy). Returns whether the slot is bound to
+        this PC's keyring secret."""
         if not passphrase:
             raise InvalidInput("パスフレーズを入力してください")
         pc_secret = self.pc_secrets.get(self.store_id) or self.pc_secrets.create(self.store_id)
-        slot = Slot(
-            id=uuid.uuid4().hex[:12],
-            kind="passphrase",
-            user=user,
-            salt=_b64(os.urandom(16)),
-            nonce="",
-            wrapped="",
-            pc_bound=pc_secret is not None,
-            kdf=asdict(kdf),
-        )
-        self._wrap(slot, self._passphrase_kek(slot, passphrase, pc_secret), data_key)
+        salt = os.urandom(16)
+        # One Argon2id run serves both slots: the PC-bound one mixes the PC secret in, the portable one not.
+        stretched = kdf.derive(normalize_passphrase(passphrase), salt)
+        slot = self._new_passphrase_slot(user, salt, kdf, pc_bound=pc_secret is not None)
+        self._wrap(slot, _hkdf(stretched, pc_secret, _PC_INFO) if pc_secret else stretched, data_key)
         self.slots = [s for s in self.slots if not (s.kind == "passphrase" and s.user == user)] + [slot]
+        portable = self._new_passphrase_slot(user, salt, kdf, pc_bound=False)
+        self._wrap(portable, stretched, data_key)
+        others = [p for p in self.portable_slots(data_key) if p.user != user]
+        self._store_portable(data_key, [*others, portable])
         return slot.pc_bound
 
-    def remove_user(self, user: str) -> None:
+    def _new_passphrase_slot(self, user: str, salt: bytes, kdf: KdfParams, *, pc_bound: bool) -> Slot:
+        return Slot(id=uuid.uuid4().hex[:12], kind="passphrase", user=user, salt=_b64(salt), nonce="", wrapped="",
+                    pc_bound=pc_bound, kdf=asdict(kdf))  # fmt: skip
+
+    # --- portable copies (for backups) -------------------------------------------------------------
+
+    def _portable_key(self, data_key: bytes) -> bytes:
+        return _hkdf(data_key, self.store_id.encode(), b"tsunagi portable slots")
+
+    def portable_slots(self, data_key: bytes) -> list[Slot]:
+        if not self.portable:
+            return []
+        raw = _unb64(self.portable)
+        plain = AESGCM(self._portable_key(data_key)).decrypt(raw[:12], raw[12:], self.store_id.encode())
+        return [Slot(**s) for s in json.loads(plain)]
+
+    def _store_portable(self, data_key: bytes, slots: list[Slot]) -> None:
+        nonce = os.urandom(12)
+        plain = json.dumps([asdict(s) for s in slots]).encode()
+        self.portable = _b64(nonce + AESGCM(self._portable_key(data_key)).encrypt(nonce, plain, self.store_id.encode()))
+
+    def has_portable(self, user: str, data_key: bytes) -> bool:
+        return any(p.user == user for p in self.portable_slots(data_key)) or any(
+            s.kind == "passphrase" and s.user == user and not s.pc_bound for s in self.slots
+        )
+
+    def for_backup(self, data_key: bytes) -> KeyFile:
+        """The slots that do not depend on this PC: portable passphrase slots and the recovery slot."""
+        portable = {p.user: p for p in self.portable_slots(data_key)}
+        for s in self.slots:  # slots made where no keyring existed are portable already
+            if s.kind == "passphrase" and not s.pc_bound:
+                portable.setdefault(s.user, s)
+        slots = [*(portable[u] for u in self.users if u in portable), *(s for s in self.slots if s.kind == "recovery")]
+        return KeyFile(self.store_id, slots, self.pc_secrets)
+
+    def remove_user(self, user: str, data_key: bytes) -> None:
         if user not in self.users:
             raise InvalidInput(f"利用者「{user}」は登録されていません")
         if len(self.users) == 1:
             raise InvalidInput("最後の利用者は削除できません（サインインできる人がいなくなります）")
         self.slots = [s for s in self.slots if not (s.kind == "passphrase" and s.user == user)]
+        self._store_portable(data_key, [p for p in self.portable_slots(data_key) if p.user != user])
 
     def set_recovery(self, data_key: bytes) -> str:
         """Create (or replace) the recovery slot; returns the recovery key to show once."""

@@ -210,6 +210,8 @@ class Store:
                 _note_failed_unlock(folder, user, "recovery" if recovery_key is not None else "passphrase")
             raise
         store = cls(folder, keyfile, unlocked)
+        if passphrase is not None and unlocked.user is not None:
+            store._refresh_slots(unlocked.user, passphrase)
         try:
             store._check_readable()
             store._migrate()
@@ -226,6 +228,20 @@ class Store:
         if failed_log is not None:
             failed_log.unlink()  # only now that its entries are committed to the audit log
         return store
+
+    def _refresh_slots(self, user: str, passphrase: str) -> None:
+        """At sign-in, while the passphrase is at hand: give an older slot its portable copy (for backups),
+        and bind a slot restored from a backup to this PC's keyring secret when one can be kept here."""
+        slot = next(s for s in self.keyfile.slots if s.kind == "passphrase" and s.user == user)
+        needs_copy = not any(p.user == user for p in self.keyfile.portable_slots(self._key()))
+        secrets_here = self.keyfile.pc_secrets
+        # Creating the PC secret fails fast where no keyring exists, so no Argon2 run is wasted there.
+        can_bind = not slot.pc_bound and (
+            secrets_here.get(self.keyfile.store_id) or secrets_here.create(self.keyfile.store_id)
+        ) is not None
+        if needs_copy or can_bind:
+            self.keyfile.set_passphrase(user, passphrase, self._key(), KdfParams(**slot.kdf))
+            self.keyfile.save(self.key_path)
 
     def _check_readable(self) -> None:
         try:
@@ -342,7 +358,7 @@ class Store:
         return pc_bound
 
     def remove_user(self, name: str) -> None:
-        self.keyfile.remove_user(name)
+        self.keyfile.remove_user(name, self._key())
         with self.session() as s:
             row = s.scalar(select(User).where(User.name == name))
             if row is not None:

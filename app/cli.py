@@ -59,6 +59,18 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--town", default="")
 
+    s = sub.add_parser("backup", parents=[common], help="バックアップを作る（保存先のフォルダを指定）")
+    s.add_argument("--to", type=Path, required=True, help="保存先のフォルダ（USBメモリなど）")
+    s.add_argument("--keep", type=int, default=None, help="保存先に残す世代数（既定: 5）")
+
+    s = sub.add_parser(
+        "verify-backup", parents=[common], help="バックアップファイルを確かめる（復元はしない）"
+    )
+    s.add_argument("file", type=Path)
+
+    s = sub.add_parser("restore", parents=[common], help="バックアップから復元する")
+    s.add_argument("--from", dest="source", type=Path, required=True, help="バックアップファイル")
+
     s = sub.add_parser("audit", parents=[common], help="監査ログ")
     s.add_argument("audit_command", choices=["verify"])
     return p
@@ -228,6 +240,46 @@ def cmd_audit(args) -> int:
     return 0 if result.ok else 1
 
 
+def cmd_backup(args) -> int:
+    from app.services import backup
+
+    store = _open(args)
+    try:
+        keep = (
+            args.keep
+            if args.keep is not None
+            else int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS))
+        )
+        result = backup.create_backup(store, args.to, generations=keep, medium=str(args.to))
+    finally:
+        store.close()
+    _say(
+        f"バックアップを作成し、読み戻して確認しました（{result.size:,} バイト）。保存先の媒体は安全に取り外せます"
+    )
+    print(result.path)
+    return 0
+
+
+def cmd_verify_backup(args) -> int:
+    from app.services import backup
+
+    manifest = backup.check_only(args.file, **_secrets(args))
+    print(f"OK: {manifest.summary()}")
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from app.services import backup
+
+    manifest = backup.read_manifest(args.source)
+    _say(f"復元します: {manifest.summary()}")
+    store = backup.restore(args.source, _data_dir(args), **_secrets(args), medium=str(args.source.parent))
+    counts = store.counts()
+    store.close()
+    print(f"復元しました: 世帯 {counts['households']} 件、世帯員 {counts['persons']} 人（{_data_dir(args)}）")
+    return 0
+
+
 COMMANDS = {
     "init": cmd_init,
     "import": cmd_import,
@@ -235,6 +287,9 @@ COMMANDS = {
     "flags": cmd_flags,
     "demo": cmd_demo,
     "audit": cmd_audit,
+    "backup": cmd_backup,
+    "verify-backup": cmd_verify_backup,
+    "restore": cmd_restore,
 }
 
 

@@ -177,7 +177,9 @@ class KeyFile:
     backups, so a backup opens with the passphrase on a new PC (and with the recovery key anywhere).
     """
 
-    def __init__(self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None, portable: str = ""):
+    def __init__(
+        self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None, portable: str = ""
+    ):
         self.store_id = store_id
         self.slots = slots
         self.pc_secrets = pc_secrets or PcSecrets()
@@ -277,7 +279,9 @@ class KeyFile:
     def _store_portable(self, data_key: bytes, slots: list[Slot]) -> None:
         nonce = os.urandom(12)
         plain = json.dumps([asdict(s) for s in slots]).encode()
-        self.portable = _b64(nonce + AESGCM(self._portable_key(data_key)).encrypt(nonce, plain, self.store_id.encode()))
+        self.portable = _b64(
+            nonce + AESGCM(self._portable_key(data_key)).encrypt(nonce, plain, self.store_id.encode())
+        )
 
     def has_portable(self, user: str, data_key: bytes) -> bool:
         return any(p.user == user for p in self.portable_slots(data_key)) or any(
@@ -290,7 +294,10 @@ class KeyFile:
         for s in self.slots:  # slots made where no keyring existed are portable already
             if s.kind == "passphrase" and not s.pc_bound:
                 portable.setdefault(s.user, s)
-        slots = [*(portable[u] for u in self.users if u in portable), *(s for s in self.slots if s.kind == "recovery")]
+        slots = [
+            *(portable[u] for u in self.users if u in portable),
+            *(s for s in self.slots if s.kind == "recovery"),
+        ]
         return KeyFile(self.store_id, slots, self.pc_secrets)
 
     def remove_user(self, user: str, data_key: bytes) -> None:

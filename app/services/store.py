@@ -191,6 +191,9 @@ class Store:
         pc_secrets: PcSecrets | None = None,
     ) -> Store:
         folder = Path(folder)
+        from app.services.backup import recover_interrupted_restore  # (backup builds on this module)
+
+        recover_interrupted_restore(folder)
         if not (folder / DB_NAME).exists():
             if (folder / KEYS_NAME).exists():
                 raise StoreMissing(
@@ -236,9 +239,11 @@ class Store:
         needs_copy = not any(p.user == user for p in self.keyfile.portable_slots(self._key()))
         secrets_here = self.keyfile.pc_secrets
         # Creating the PC secret fails fast where no keyring exists, so no Argon2 run is wasted there.
-        can_bind = not slot.pc_bound and (
-            secrets_here.get(self.keyfile.store_id) or secrets_here.create(self.keyfile.store_id)
-        ) is not None
+        can_bind = (
+            not slot.pc_bound
+            and (secrets_here.get(self.keyfile.store_id) or secrets_here.create(self.keyfile.store_id))
+            is not None
+        )
         if needs_copy or can_bind:
             self.keyfile.set_passphrase(user, passphrase, self._key(), KdfParams(**slot.kdf))
             self.keyfile.save(self.key_path)

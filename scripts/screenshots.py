@@ -167,7 +167,9 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
     store = shell.ctx.require_store()
     households.change_status(store, hid, "ongoing", "見守りながら訪問を続ける")
     base = datetime(2026, 11, 22, 10, 0)
-    outreach.add_visit(store, hid, {"visited_at": base - timedelta(days=14), "result": "absent", "visitor": "田中 一郎"})
+    outreach.add_visit(
+        store, hid, {"visited_at": base - timedelta(days=14), "result": "absent", "visitor": "田中 一郎"}
+    )
     outreach.add_visit(store, hid, {"visited_at": base - timedelta(days=7), "kind": "letter", "result": "letter_left",
                                     "visitor": "田中 一郎", "info_given": "相談窓口のチラシを置いた"})  # fmt: skip
     outreach.add_visit(store, hid, {"visited_at": base - timedelta(days=1), "result": "met", "met_person_ids": [son],

@@ -147,3 +147,26 @@ def test_demo_is_deterministic_per_seed(tmp_path):
 def test_console_script_is_installed():
     script = shutil.which("tsunagi", path=str(Path(sys.executable).parent))
     assert script is not None
+
+
+def test_backup_verify_and_restore_from_the_command_line(data, tmp_path):
+    assert run_cli("import", str(EXAMPLE), data_dir=data, env=ENV).returncode == 0
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    made = run_cli("backup", "--to", str(usb), data_dir=data, env=ENV)
+    assert made.returncode == 0, made.stderr
+    path = Path(made.stdout.strip())
+    assert path.parent == usb and path.suffix == ".tsbk" and "安全に取り外せます" in made.stderr
+    ok = run_cli("verify-backup", str(path), env=ENV)
+    assert ok.returncode == 0 and "世帯 3 件" in ok.stdout
+    assert run_cli("verify-backup", str(path), env={"TSUNAGI_PASSPHRASE": "ちがう"}).returncode == 3
+    broken = tmp_path / "broken.tsbk"
+    broken.write_bytes(path.read_bytes()[:5000])
+    bad = run_cli("verify-backup", str(broken), env=ENV)
+    assert bad.returncode == 2 and "壊れて" in bad.stderr
+    assert run_cli("restore", "--from", str(broken), data_dir=tmp_path / "r1", env=ENV).returncode == 2
+    assert not (tmp_path / "r1" / "tsunagi.db").exists()
+    restored = run_cli("restore", "--from", str(path), data_dir=tmp_path / "r2", env=ENV)
+    assert restored.returncode == 0, restored.stderr
+    exported = run_cli("export", data_dir=tmp_path / "r2", env=ENV)
+    assert len(json.loads(exported.stdout)["households"]) == 3

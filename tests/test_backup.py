@@ -110,7 +110,8 @@ class FailingFile:
     """A destination that dies after ``limit`` bytes, as a stick pulled mid-write or a full disk."""
 
     def __init__(self, path, mode, limit, err):
-        self.fh, self.limit, self.err, self.written = open(path, mode), limit, err, 0
+        self.fh = open(path, mode)  # noqa: SIM115 (closed in __exit__, like a real file)
+        self.limit, self.err, self.written = limit, err, 0
 
     def write(self, data):
         if self.written + len(data) > self.limit:

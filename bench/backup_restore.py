@@ -47,7 +47,9 @@ def main() -> None:
             restores.append(time.perf_counter() - t)
             restored.close()
     b, c, r, rc = (statistics.median(x) for x in (backups, copies, restores, restore_copies))
-    print(f"backup and restore of a {args.households:,}-household store ({size / 1e6:.0f} MB), median of {args.repeat} (s)")
+    print(
+        f"backup and restore of a {args.households:,}-household store ({size / 1e6:.0f} MB), median of {args.repeat} (s)"
+    )
     print(f"  plain file copy of the database:        {c:6.2f}")
     print(f"  backup (snapshot, write, reopen, verify): {b:6.2f}   {b / c:4.1f}× the copy")
     print(f"  plain file copy back:                   {rc:6.2f}")

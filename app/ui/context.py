@@ -25,6 +25,7 @@ class AppContext:
     is_demo: bool = False
     # "Today" for due dates and overdue lists; tests move it forward instead of waiting.
     today: Callable[[], date] = date.today
+    quiet: bool = False  # tests: no confirmation boxes after a backup, no backup offer on exit
     extra: dict = field(default_factory=dict)
 
     @property

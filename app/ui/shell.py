@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -27,6 +28,7 @@ from app.ui.context import AppContext
 from app.ui.fonts import UI_FAMILY
 from app.ui.pages import Page
 from app.ui.pages.agencies import AgenciesPage
+from app.ui.pages.backup import BackupPage
 from app.ui.pages.home import HomePage
 from app.ui.pages.households import HouseholdsPage
 from app.ui.pages.outreach import OutreachPage
@@ -41,6 +43,10 @@ T = {
     "lock": "ロック(&L)",
     "sign_out": "サインアウト(&O)",
     "user": "{user} さん",
+    "exit_backup": "しばらくバックアップをしていません。終了する前にバックアップしますか？",
+    "exit_go": "バックアップする",
+    "exit_quit": "このまま終了",
+    "exit_stay": "キャンセル",
 }
 
 # The navigation column of the design, in order. A page appears only once it works (issue by issue).
@@ -61,6 +67,7 @@ PAGES: dict[str, type[Page]] = {
     "世帯": HouseholdsPage,
     "つなぐシート": ReferralsPage,
     "訪問・経過": OutreachPage,
+    "バックアップ": BackupPage,
     "関係機関": AgenciesPage,
     "設定": SettingsPage,
 }
@@ -262,7 +269,32 @@ class Shell(QMainWindow):
             self.content.deleteLater()
             self.content = None
 
+    def replace_store(self, store: Store) -> None:
+        """After a restore: the pages start afresh on the restored data."""
+        self._discard_content()
+        self.enter(store)
+
+    def backup_due(self) -> bool:
+        from app.services import backup
+
+        store = self.ctx.store
+        if store is None:
+            return False
+        days = backup.days_since_backup(store)
+        return days is None or days >= town_settings.load(store)["backup.reminder_days"]
+
     def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.ctx.quiet and self.backup_due():
+            box = QMessageBox(QMessageBox.Icon.Question, T["title"], T["exit_backup"], parent=self)
+            go = box.addButton(T["exit_go"], QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(T["exit_quit"], QMessageBox.ButtonRole.DestructiveRole)
+            stay = box.addButton(T["exit_stay"], QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() in (go, stay):
+                event.ignore()
+                if box.clickedButton() is go:
+                    self.content.nav.setCurrentRow(list(self.content.by_name).index("バックアップ"))
+                return
         if self.ctx.store is not None:
             self.ctx.store.close()
             self.ctx.store = None

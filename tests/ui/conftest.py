@@ -26,4 +26,4 @@ def app(qapp):
 
 @pytest.fixture
 def ctx(tmp_path, app) -> AppContext:
-    return AppContext(data_dir=tmp_path / "tsunagi", kdf=FAST, delay_base_s=0.05)
+    return AppContext(data_dir=tmp_path / "tsunagi", kdf=FAST, delay_base_s=0.05, quiet=True)

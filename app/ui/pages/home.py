@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import flag_review, outreach, referrals
+from app.services import backup, flag_review, outreach, referrals
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
@@ -46,6 +46,8 @@ T = {
     "dismiss": "該当なし(&N)…",
     "overdue": "返信期限を過ぎたつなぐシート（{n} 件）",
     "overdue_cols": ["番号", "世帯番号", "紹介先", "送付日", "返信期限"],
+    "backup_due": "最後のバックアップから {days} 日たっています。「バックアップ」で作成してください。",
+    "backup_never": "まだバックアップがありません。「バックアップ」で作成してください。",
     "follow": "訪問・連絡が必要な世帯（{n} 件）",
     "follow_cols": ["世帯番号", "世帯", "最後の連絡", "次回予定", "理由"],
 }
@@ -67,6 +69,8 @@ class HomePage(Page):
         grid.addWidget(self.households, 1, 0)
         grid.addWidget(QLabel(T["persons"]), 0, 1)
         grid.addWidget(self.persons, 1, 1)
+        self.backup_notice = QLabel(objectName="notice")
+        self.backup_notice.setWordWrap(True)
         self.empty = QLabel(T["empty"])
         self.empty.setWordWrap(True)
         self.candidates_title = QLabel(objectName="subheading")
@@ -109,6 +113,7 @@ class HomePage(Page):
         layout.addWidget(self.today)
         layout.addSpacing(12)
         layout.addWidget(self.counts)
+        layout.addWidget(self.backup_notice)
         layout.addWidget(self.empty)
         layout.addWidget(self.follow_title)
         layout.addWidget(self.follow)
@@ -131,6 +136,11 @@ class HomePage(Page):
         self.households.setText(T["unit_h"].format(n=f"{counts['households']:,}"))
         self.persons.setText(T["unit_p"].format(n=f"{counts['persons']:,}"))
         self.empty.setVisible(counts["households"] == 0)
+        days = backup.days_since_backup(store)
+        limit = values["backup.reminder_days"]
+        due = days is None or days >= limit
+        self.backup_notice.setText(T["backup_never"] if days is None else T["backup_due"].format(days=days))
+        self.backup_notice.setVisible(due and counts["households"] > 0)
         self.follow_items = outreach.followups(store, self.ctx.today())
         self.follow_title.setText(T["follow"].format(n=len(self.follow_items)))
         self.follow_title.setVisible(bool(self.follow_items))

@@ -1,0 +1,267 @@
+"""バックアップ: write a verified backup to a USB stick (or any folder), the 持出し記録, and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from app.services import backup, media, media_forms, printing
+from app.services import settings as town_settings
+from app.services.errors import TsunagiError
+from app.services.japanese import format_wareki
+from app.ui.pages import Page
+from app.ui.widgets import ErrorLabel, heading, open_pdf
+
+T = {
+    "nav": "バックアップ",
+    "title": "バックアップ",
+    "intro": "登録したUSBメモリ（暗号化されたもの）にバックアップを書き出します。書き込んだあと読み戻して確かめ、"
+    "確認できたときだけ「安全に取り外せます」と表示します。",
+    "dest": "保存先(&D)",
+    "choose": "フォルダを選ぶ(&F)…",
+    "no_media": "（USBメモリが見つかりません。フォルダを選んでください）",
+    "keep": "残す世代数",
+    "run": "バックアップを作成(&B)",
+    "running": "バックアップを作成しています…",
+    "done_title": "バックアップが終わりました",
+    "done": "書き込んだファイルを読み戻して確認しました。\n\n{path}\n\n保存先の媒体は安全に取り外せます。",
+    "last": "最後のバックアップ: {when}（{days}日前）",
+    "never": "まだバックアップがありません",
+    "log": "持出し記録（バックアップと復元）",
+    "log_cols": ["日時", "作業", "媒体", "作業者", "ファイル", "結果"],
+    "print_log": "管理簿を印刷(&P)",
+    "restore": "バックアップから復元(&R)…",
+    "restore_filter": "つなぎのバックアップ (*.tsbk)",
+    "restore_confirm": "次のバックアップから復元します。\n\n{summary}\n\n今のデータは、念のため退避してから置き換えます。よろしいですか？",
+    "secret_title": "復元するバックアップの鍵",
+    "secret_info": "バックアップを作ったときのパスフレーズ、または回復キーを入力してください。",
+    "user": "利用者（パスフレーズのとき）",
+    "passphrase": "パスフレーズ",
+    "recovery": "または回復キー",
+    "ok": "復元する(&O)",
+    "cancel": "キャンセル",
+    "restored": "復元しました: 世帯 {h:,} 件、世帯員 {p:,} 人",
+    "ok_word": "正常",
+    "failed_word": "失敗",
+    "actions": {"backup": "バックアップ", "restore": "復元"},
+}
+
+
+class SecretDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(T["secret_title"])
+        info = QLabel(T["secret_info"])
+        info.setWordWrap(True)
+        self.user = QLineEdit(objectName="restore_user")
+        self.passphrase = QLineEdit(objectName="restore_passphrase", echoMode=QLineEdit.EchoMode.Password)
+        self.recovery = QLineEdit(objectName="restore_recovery")
+        self.recovery.setPlaceholderText("XXXX-XXXX-…")
+        form = QFormLayout()
+        form.addRow(T["user"], self.user)
+        form.addRow(T["passphrase"], self.passphrase)
+        form.addRow(T["recovery"], self.recovery)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton(T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setDefault(True)
+        buttons.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def secret(self) -> dict:
+        if self.recovery.text().strip():
+            return {"recovery_key": self.recovery.text()}
+        return {"passphrase": self.passphrase.text(), "user": self.user.text().strip() or None}
+
+
+class BackupPage(Page):
+    nav_label = T["nav"]
+
+    def __init__(self, ctx):
+        super().__init__(ctx)
+        intro = QLabel(T["intro"])
+        intro.setWordWrap(True)
+        self.dest = QComboBox(objectName="backup_dest", editable=True)
+        choose = QPushButton(T["choose"])
+        choose.clicked.connect(self.choose_folder)
+        self.keep = QSpinBox(minimum=1, maximum=30, objectName="backup_keep")
+        self.run_button = QPushButton(T["run"], objectName="backup_run")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run_backup)
+        self.last = QLabel(objectName="hint")
+        self.error = ErrorLabel()
+        self.log = QTableWidget(0, len(T["log_cols"]), objectName="media_log")
+        self.log.setHorizontalHeaderLabels(T["log_cols"])
+        self.log.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.log.verticalHeader().hide()
+        self.log.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.log.horizontalHeader().setStretchLastSection(True)
+        print_log = QPushButton(T["print_log"])
+        print_log.clicked.connect(self.print_log)
+        restore = QPushButton(T["restore"], objectName="backup_restore")
+        restore.clicked.connect(self.choose_restore)
+        row = QHBoxLayout()
+        row.addWidget(self.dest, 1)
+        row.addWidget(choose)
+        form = QFormLayout()
+        form.addRow(T["dest"], row)
+        form.addRow(T["keep"], self.keep)
+        actions = QHBoxLayout()
+        actions.addWidget(self.run_button)
+        actions.addStretch()
+        actions.addWidget(restore)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel(T["log"]))
+        bottom.addStretch()
+        bottom.addWidget(print_log)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(T["title"]))
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(self.last)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        layout.addWidget(self.log, 1)
+
+    def refresh(self) -> None:
+        store = self.ctx.require_store()
+        current = self.dest.currentText()
+        self.dest.clear()
+        found = media.removable_media()
+        for m in found:
+            self.dest.addItem(f"{m.label} — {m.path}", str(m.path))
+        if not found:
+            self.dest.setPlaceholderText(T["no_media"])
+        if current:
+            self.dest.setEditText(current)
+        self.keep.setValue(int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS)))
+        days = backup.days_since_backup(store)
+        last = store.setting(backup.LAST_BACKUP_KEY)
+        self.last.setText(
+            T["last"].format(when=last[:16].replace("T", " "), days=days) if last else T["never"]
+        )
+        entries = backup.media_log(store)
+        self.log.setRowCount(len(entries))
+        for r, e in enumerate(entries):
+            values = (f"{format_wareki(e.at.date())} {e.at:%H:%M}", T["actions"].get(e.action, e.action), e.medium, e.operator,
+                      e.file, T["ok_word"] if e.result == "ok" else f"{T['failed_word']}: {e.detail}")  # fmt: skip
+            for c, v in enumerate(values):
+                self.log.setItem(r, c, QTableWidgetItem(v))
+
+    def destination(self) -> Path | None:
+        data = self.dest.currentData()
+        text = self.dest.currentText().strip()
+        if data and text.endswith(str(data)):
+            return Path(data)
+        return Path(text) if text else None
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, T["choose"])
+        if folder:
+            self.dest.setEditText(folder)
+
+    def run_backup(self) -> bool:
+        self.error.show_error("")
+        dest = self.destination()
+        if dest is None:
+            self.error.show_error(T["no_media"])
+            return False
+        store = self.ctx.require_store()
+        if self.keep.value() != int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS)):
+            store.set_setting("backup.generations", self.keep.value())
+        dialog = QProgressDialog(T["running"], "", 0, 1000, self)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+
+        def progress(done: int, total: int, what: str) -> None:
+            dialog.setLabelText(what)
+            dialog.setValue(int(1000 * done / total) if total else 0)
+            QApplication.processEvents()
+
+        try:
+            result = backup.create_backup(
+                store, dest, generations=self.keep.value(), medium=media.describe(dest), progress=progress
+            )
+        except TsunagiError as exc:
+            dialog.close()
+            self.error.show_error(str(exc))
+            self.refresh()
+            return False
+        dialog.close()
+        self.refresh()
+        self.last_result = result
+        if not getattr(self.ctx, "quiet", False):
+            QMessageBox.information(self, T["done_title"], T["done"].format(path=result.path))
+        return True
+
+    def print_log(self) -> None:
+        store = self.ctx.require_store()
+        pdf = media_forms.ledger(town_settings.form_context(store), list(reversed(backup.media_log(store))))
+        open_pdf(printing.deliver(store, pdf, media_forms.TITLE))
+
+    def choose_restore(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, T["restore"], "", T["restore_filter"])
+        if name:
+            self.restore_from(Path(name))
+
+    def restore_from(self, path: Path, secret: dict | None = None) -> bool:
+        """Verify, confirm, then restore over the current store (kept as a safety copy)."""
+        self.error.show_error("")
+        try:
+            manifest = backup.read_manifest(path)
+        except TsunagiError as exc:
+            self.error.show_error(str(exc))
+            return False
+        if secret is None:
+            answer = QMessageBox.question(
+                self, T["restore"], T["restore_confirm"].format(summary=manifest.summary())
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+            dialog = SecretDialog(self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            secret = dialog.secret()
+        shell = self.window()
+        folder = self.ctx.require_store().folder
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.ctx.store.close()  # the files are about to be replaced
+            self.ctx.store = None
+            store = backup.restore(path, folder, medium=str(path.parent), **secret)
+        except TsunagiError as exc:
+            QGuiApplication.restoreOverrideCursor()
+            self.error.show_error(str(exc))
+            shell.show_sign_in()  # nothing changed; sign in again to the same data
+            return False
+        QGuiApplication.restoreOverrideCursor()
+        shell.replace_store(store)
+        return True

@@ -1,0 +1,72 @@
+"""バックアップ page: write a backup with progress, see it in the 持出し記録, restore it, and the
+reminders on ホーム."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.services import backup, households
+from app.services.keyslots import FAST
+from app.services.store import Store
+from app.ui.shell import Shell
+
+PASS = "合言葉です合言葉"
+
+
+def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
+    created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", town="例示町", kdf=FAST)
+    store = created.store
+    hid = households.create_household(store, address="例示町1")
+    households.add_member(
+        store,
+        hid,
+        {"name": "山田 花子", "kana": "やまだ はなこ", "birth_date": date(1950, 1, 1), "relation": "head"},
+    )
+    shell = Shell(ctx)
+    qtbot.addWidget(shell)
+    shell.enter(store)
+    shell.show()
+    home = shell.content.page("ホーム")
+    assert home.backup_notice.isVisibleTo(shell) and "まだバックアップ" in home.backup_notice.text()
+    assert shell.backup_due()
+
+    page = shell.content.page("バックアップ")
+    shell.content.nav.setCurrentRow(list(shell.content.by_name).index("バックアップ"))
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.dest.setEditText(str(usb))
+    assert page.run_backup()
+    path = page.last_result.path
+    assert path.exists() and page.log.rowCount() == 1 and page.log.item(0, 5).text() == "正常"
+    assert not shell.backup_due()
+    home.refresh()
+    assert not home.backup_notice.isVisibleTo(shell)
+
+    households.create_household(store, address="復元で消える世帯")  # made after the backup
+    assert ctx.store.counts()["households"] == 2
+    assert page.restore_from(path, {"passphrase": PASS, "user": "田中"})
+    assert ctx.store is not None and ctx.store.counts()["households"] == 1
+    assert shell.content.isVisible()
+    restored_log = backup.media_log(ctx.store)
+    assert [e.action for e in restored_log][:1] == ["restore"]
+    assert list((ctx.data_dir / "safety").iterdir())  # the replaced data was kept
+    shell.lock()
+
+
+def test_a_wrong_secret_changes_nothing_and_returns_to_sign_in(qtbot, ctx, tmp_path):
+    created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", kdf=FAST)
+    store = created.store
+    households.create_household(store, address="例示町1")
+    shell = Shell(ctx)
+    qtbot.addWidget(shell)
+    shell.enter(store)
+    page = shell.content.page("バックアップ")
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    page.dest.setEditText(str(usb))
+    assert page.run_backup()
+    assert not page.restore_from(page.last_result.path, {"passphrase": "ちがう合言葉"})
+    assert shell.locked and "パスフレーズが違います" in page.error.text()
+    again = Store.open(ctx.data_dir, passphrase=PASS)
+    assert again.counts()["households"] == 1
+    again.close()

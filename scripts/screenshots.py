@@ -190,6 +190,26 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
     (OUT / "visit-record.pdf").write_bytes(detail.visit_pdf())
     content.nav.setCurrentRow(3)
     snap(shell, "21-outreach-page")
+    backup_screens(shell)
+
+
+def backup_screens(shell: Shell) -> None:
+    import tempfile
+
+    from app.services import backup, media_forms
+    from app.services import settings as town_settings
+
+    shell.ctx.quiet = True
+    usb = Path(tempfile.mkdtemp(prefix="USB-01-"))
+    page = shell.content.page("バックアップ")
+    shell.content.nav.setCurrentRow(list(shell.content.by_name).index("バックアップ"))
+    page.dest.setEditText(str(usb))
+    page.run_backup()
+    snap(shell, "22-backup-page")
+    store = shell.ctx.require_store()
+    (OUT / "media-ledger.pdf").write_bytes(
+        media_forms.ledger(town_settings.form_context(store), list(reversed(backup.media_log(store))))
+    )
 
 
 if __name__ == "__main__":

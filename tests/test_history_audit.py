@@ -108,7 +108,9 @@ def test_removed_entry_is_found(store):
 
 
 @pytest.mark.slow
-def test_cli_audit_verify_names_the_edited_entry(tmp_path):
+def test_cli_audit_verify_names_the_edited_entry(tmp_path, no_keyring):
+    # (no_keyring: this process and the CLI child are the same PC; with the test's memory keyring the
+    # sign-in below would bind the slot to a keyring the child does not have.)
     data = tmp_path / "data"
     env = {"TSUNAGI_PASSPHRASE": PASSPHRASE}
     assert run_cli("init", "--town", "テスト町", data_dir=data, env=env).returncode == 0

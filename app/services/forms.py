@@ -177,14 +177,21 @@ class Form:
         data = ([list(header)] if header else []) + [list(r) for r in rows]
         cells = [[self._cell(v) for v in row] for row in data]
         widths = [w * mm for w in col_widths_mm] if col_widths_mm else None
-        heights = None
         if min_row_mm:
-            heights = [None] * (1 if header else 0) + [min_row_mm * mm] * len(rows)
-        table = Table(cells, colWidths=widths, rowHeights=heights, repeatRows=1 if header else 0)
+            # A minimum, not a fixed height (ReportLab's rowHeights would let long text spill out): the
+            # first cell of each body row carries an invisible strut of the wanted height.
+            first = 1 if header else 0
+            strut = max(0.0, min_row_mm * mm - 19)  # less one line of text and the cell padding
+            for row in cells[first:]:
+                row[0] = [row[0], Spacer(0.1, strut)] if strut else row[0]
+            style_valign = "TOP"
+        else:
+            style_valign = "MIDDLE"
+        table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
         style = [
             *TABLE_BASE,
             ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("VALIGN", (0, 0), (-1, -1), style_valign),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ]

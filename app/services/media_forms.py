@@ -18,6 +18,6 @@ def ledger(context: FormContext, entries: list[MediaLog]) -> bytes:
     rows = [[f"{format_wareki(e.at.date())}\n{e.at:%H:%M}", ACTIONS.get(e.action, e.action), e.medium, e.operator,
              f"{e.file}\n{e.sha256[:16]}…" if e.sha256 else e.file, "正常" if e.result == "ok" else f"失敗\n{e.detail[:40]}", ""]
             for e in entries]  # fmt: skip
-    form.grid(rows or [["", "", "", "", "", "", ""]], [26, 16, 34, 20, 44, 18, 16],
+    form.grid(rows or [["", "", "", "", "", "", ""]], [30, 18, 32, 20, 42, 16, 16],
               header=["日時", "作業", "媒体", "作業者", "ファイル・ハッシュ", "結果", "確認印"], min_row_mm=10)  # fmt: skip
     return form.render()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
 from app.models import vocab
 from app.services import flag_review
 from app.services.errors import InvalidInput
-from app.ui.widgets import ErrorLabel
+from app.ui.widgets import ErrorLabel, dialog_buttons
 
 T = {
     "ok": "OK",
@@ -39,16 +38,6 @@ T = {
 }
 
 
-def _buttons(dialog) -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    ok = box.addButton(T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    box.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
-    box.accepted.connect(dialog.submit)
-    box.rejected.connect(dialog.reject)
-    return box
-
-
 class ReasonDialog(QDialog):
     """該当なし (dismiss) or 解除 (end) with its required reason."""
 
@@ -67,7 +56,7 @@ class ReasonDialog(QDialog):
         layout.addWidget(info)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(560, 240)
 
     def submit(self) -> None:
@@ -104,7 +93,7 @@ class ManualFlagDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(820, 280)
 
     def submit(self) -> None:

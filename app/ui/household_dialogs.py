@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -35,7 +34,7 @@ from app.models import vocab
 from app.services import households
 from app.services.households import FieldErrors
 from app.ui.context import AppContext
-from app.ui.widgets import DateField, ErrorLabel, choice_combo
+from app.ui.widgets import DateField, ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
 T = {
     "ok": "保存(&S)",
@@ -102,57 +101,6 @@ T = {
 }
 
 
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    ok = box.addButton(T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    box.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
-    box.accepted.connect(dialog.submit)
-    box.rejected.connect(dialog.reject)
-    return box
-
-
-class _FieldForm:
-    """A form layout whose every row can show an error under its field."""
-
-    def __init__(self, layout: QFormLayout):
-        self.layout = layout
-        self.widgets: dict[str, QWidget] = {}
-        self.errors: dict[str, ErrorLabel] = {}
-
-    def add(self, key: str, widget: QWidget, label: str | None = None) -> QWidget:
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(widget)
-        error = ErrorLabel()
-        box.addWidget(error)
-        self.layout.addRow(label if label is not None else T[key], holder)
-        lab = self.layout.labelForField(holder)
-        if isinstance(lab, QLabel):
-            lab.setBuddy(widget)
-        widget.setObjectName(key)
-        self.widgets[key], self.errors[key] = widget, error
-        return widget
-
-    def clear(self) -> None:
-        for e in self.errors.values():
-            e.show_error("")
-
-    def show(self, errors: dict[str, str]) -> bool:
-        """Put each message at its field; returns False when some error had no field here."""
-        placed = True
-        for key, message in errors.items():
-            if key in self.errors:
-                self.errors[key].show_error(message)
-            else:
-                placed = False
-        first = next((k for k in errors if k in self.widgets), None)
-        if first:
-            self.widgets[first].setFocus()
-        return placed
-
-
 def _text(widget) -> str:
     return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
 
@@ -169,7 +117,7 @@ class HouseholdDialog(QDialog):
             info = QLabel(T["quick_info"])
             info.setWordWrap(True)
             layout.addWidget(info)
-        self.form = _FieldForm(QFormLayout())
+        self.form = FieldForm(QFormLayout(), T)
         label = self.form.add("label", QLineEdit())
         label.setPlaceholderText(T["label_hint"])
         self.form.add("address", QLineEdit())
@@ -185,7 +133,7 @@ class HouseholdDialog(QDialog):
         layout.addLayout(self.form.layout)
         self.general = ErrorLabel()
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         if household is not None:
             for key, widget in self.form.widgets.items():
                 value = getattr(household, key)
@@ -227,7 +175,7 @@ class StatusDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.household = ctx, household
         self.setWindowTitle(T["status"])
-        self.form = _FieldForm(QFormLayout())
+        self.form = FieldForm(QFormLayout(), T)
         self.status = self.form.add(
             "status", choice_combo(vocab.HOUSEHOLD_STATUS, household.status), T["status_label"]
         )
@@ -249,7 +197,7 @@ class StatusDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(self.form.layout)
         layout.addWidget(group)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.status.currentIndexChanged.connect(self._sync)
         self._sync()
         self.resize(620, 320)
@@ -320,8 +268,8 @@ class MemberDialog(QDialog):
         self.ctx, self.household, self.person = ctx, household, person
         self.person_id = getattr(person, "id", None)
         self.setWindowTitle(T["member"])
-        left = _FieldForm(QFormLayout())
-        right = _FieldForm(QFormLayout())
+        left = FieldForm(QFormLayout(), T)
+        right = FieldForm(QFormLayout(), T)
         self.forms = (left, right)
         p = person
         self.name = left.add("name", QLineEdit(getattr(p, "name", "")))
@@ -382,7 +330,7 @@ class MemberDialog(QDialog):
         self.parents.setEnabled(self.explicit_parents.isChecked())
         self.explicit_parents.toggled.connect(self.parents.setEnabled)
 
-        texts = _FieldForm(QFormLayout())
+        texts = FieldForm(QFormLayout(), T)
         self.forms = (left, right, texts)
         self.own_words = texts.add("own_words", QPlainTextEdit(getattr(p, "own_words", "")))
         self.strengths = texts.add("strengths", QPlainTextEdit(getattr(p, "strengths", "")))
@@ -401,7 +349,7 @@ class MemberDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(1100, 680)
 
     def values(self) -> dict | None:
@@ -499,7 +447,7 @@ class IntakeDialog(QDialog):
         self.intake_id = getattr(intake, "id", None)
         self.setWindowTitle(T["intake"])
         i = intake
-        top = _FieldForm(QFormLayout())
+        top = FieldForm(QFormLayout(), T)
         self.received_on = top.add("received_on", DateField())
         self.received_on.set_date(getattr(i, "received_on", None) or date.today())
         self.received_by = top.add("received_by", QLineEdit(getattr(i, "received_by", received_by)))
@@ -516,7 +464,7 @@ class IntakeDialog(QDialog):
         self.urgency = top.add("urgency", choice_combo(vocab.URGENCY, getattr(i, "urgency", "normal")))
 
         visitor = QGroupBox(T["visitor"])
-        vform = _FieldForm(QFormLayout(visitor))
+        vform = FieldForm(QFormLayout(visitor), T)
         self.visitor_name = vform.add("visitor_name", QLineEdit(getattr(i, "visitor_name", "")))
         self.visitor_relation = vform.add("visitor_relation", QLineEdit(getattr(i, "visitor_relation", "")))
         self.visitor_phone = vform.add(
@@ -524,7 +472,7 @@ class IntakeDialog(QDialog):
         )
 
         cats = QGroupBox(T["categories"])
-        cform = _FieldForm(QFormLayout(cats))
+        cform = FieldForm(QFormLayout(cats), T)
         holder, self.categories = _checks(vocab.CONSULT_CATEGORY, getattr(i, "categories", []), columns=4)
         cform.add("categories", holder, "")
         self.main_category = cform.add(
@@ -535,7 +483,7 @@ class IntakeDialog(QDialog):
             self.main_category.setCurrentIndex(0)
         self.category_note = cform.add("category_note", QLineEdit(getattr(i, "category_note", "")))
 
-        words = _FieldForm(QFormLayout())
+        words = FieldForm(QFormLayout(), T)
         self.main_complaint = words.add("main_complaint", QPlainTextEdit(getattr(i, "main_complaint", "")))
         self.background = words.add("background", QPlainTextEdit(getattr(i, "background", "")))
         self.response = words.add(
@@ -560,7 +508,7 @@ class IntakeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll)
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(1100, 720)
 
     def values(self) -> dict | None:

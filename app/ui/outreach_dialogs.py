@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -31,7 +30,7 @@ from app.models import Household, Person, vocab
 from app.services import agencies, outreach
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
-from app.ui.widgets import DateField, ErrorLabel, choice_combo
+from app.ui.widgets import DateField, ErrorLabel, choice_combo, dialog_buttons
 
 T = {
     "visit": "訪問記録",
@@ -65,16 +64,6 @@ T = {
     "saved": "{n} 世帯の結果を保存しました",
     "concern": "気になる世帯を追加(&Q)…",
 }
-
-
-def _buttons(dialog) -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    ok = box.addButton(T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    box.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
-    box.accepted.connect(dialog.submit)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class _Errors:
@@ -174,7 +163,7 @@ class VisitDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(1150, 560)
         self.outcome.setFocus()
 
@@ -243,7 +232,7 @@ class NoteDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(560, 320)
 
     def submit(self) -> None:
@@ -305,7 +294,7 @@ class SurveyDialog(QDialog):
         layout.addWidget(concern)
         layout.addWidget(self.status)
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.district.currentIndexChanged.connect(self.load)
         self.resize(900, 620)
         self.load()

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -29,7 +28,7 @@ from app.services import agencies, consents, printing, referrals
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
 from app.services.japanese import format_wareki
-from app.ui.widgets import DateField, ErrorLabel, choice_combo, confirm, open_pdf
+from app.ui.widgets import DateField, ErrorLabel, choice_combo, confirm, dialog_buttons, open_pdf
 
 T = {
     "title": "つなぐシート {number}",
@@ -112,16 +111,6 @@ T = {
 
 def _text(w) -> str:
     return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
-
-
-def _buttons(dialog, ok_text=None) -> QDialogButtonBox:
-    box = QDialogButtonBox()
-    ok = box.addButton(ok_text or T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
-    ok.setDefault(True)
-    box.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
-    box.accepted.connect(dialog.submit)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 class ReferralDialog(QDialog):
@@ -497,7 +486,7 @@ class ConsentDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.general)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(620, 520)
 
     def submit(self) -> None:
@@ -550,7 +539,7 @@ class ReplyDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.resize(620, 440)
 
     def submit(self) -> None:
@@ -583,7 +572,7 @@ class ReasonDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
 
     def submit(self) -> None:
         try:

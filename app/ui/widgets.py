@@ -180,3 +180,60 @@ def pdf_action(parent: QWidget, store, pdf: bytes, form: str, target: str = "") 
     from app.services import printing
 
     open_pdf(printing.deliver(store, pdf, form, target))
+
+
+def dialog_buttons(dialog, ok_text: str, cancel_text: str = "キャンセル"):
+    """The OK/キャンセル row every dialog ends with: OK is the default (Enter) and calls dialog.submit,
+    which accepts only when the service took the input."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    box = QDialogButtonBox()
+    ok = box.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setDefault(True)
+    box.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    box.accepted.connect(dialog.submit)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+class FieldForm:
+    """A form layout whose every row can show an error under its field (messages at the place of the
+    mistake). ``labels`` gives the row label for a key unless one is passed."""
+
+    def __init__(self, layout: QFormLayout, labels: dict[str, str]):
+        self.layout = layout
+        self.labels = labels
+        self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+
+    def add(self, key: str, widget: QWidget, label: str | None = None) -> QWidget:
+        holder = QWidget()
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(widget)
+        error = ErrorLabel()
+        box.addWidget(error)
+        self.layout.addRow(label if label is not None else self.labels[key], holder)
+        lab = self.layout.labelForField(holder)
+        if isinstance(lab, QLabel):
+            lab.setBuddy(widget)
+        widget.setObjectName(key)
+        self.widgets[key], self.errors[key] = widget, error
+        return widget
+
+    def clear(self) -> None:
+        for e in self.errors.values():
+            e.show_error("")
+
+    def show(self, errors: dict[str, str]) -> bool:
+        """Put each message at its field; returns False when some error had no field here."""
+        placed = True
+        for key, message in errors.items():
+            if key in self.errors:
+                self.errors[key].show_error(message)
+            else:
+                placed = False
+        first = next((k for k in errors if k in self.widgets), None)
+        if first:
+            self.widgets[first].setFocus()
+        return placed

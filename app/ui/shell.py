@@ -43,6 +43,7 @@ T = {
     "lock": "ロック(&L)",
     "sign_out": "サインアウト(&O)",
     "user": "{user} さん",
+    "migrated": "つなぎの更新に合わせて、データの形式を新しくしました。更新前のデータは次のフォルダに複製してあります:\n{folder}",
     "exit_backup": "しばらくバックアップをしていません。終了する前にバックアップしますか？",
     "exit_go": "バックアップする",
     "exit_quit": "このまま終了",
@@ -201,6 +202,9 @@ class Shell(QMainWindow):
         self.apply_settings()
         if not unlocking:
             self._daily_flags(store)
+            if store.migrated_from and not self.ctx.quiet:
+                # After an upgrade: say plainly that the data was converted and where the copy is.
+                QMessageBox.information(self, T["title"], T["migrated"].format(folder=store.folder / "safety"))
         if self.content is None:
             self.content = Content(self)
             self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())

@@ -25,6 +25,7 @@ from app.ui.main import build_application  # noqa: E402
 from app.ui.shell import Shell  # noqa: E402
 
 OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "screenshots"
+PRINTS = OUT.parent / "prints"  # the printed forms, beside the screenshots
 PASS = "山あいの町で春に咲く桜 2026"
 
 
@@ -37,6 +38,7 @@ def snap(widget, name: str) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    PRINTS.mkdir(parents=True, exist_ok=True)
     app = build_application([])
     ctx = AppContext(data_dir=Path(tempfile.mkdtemp()) / "tsunagi", kdf=FAST)
 
@@ -120,10 +122,10 @@ def households_screens(shell: Shell) -> None:
     page.detail.tabs.setCurrentIndex(3)
     page.detail.flags.selectRow(0)
     snap(shell, "15-household-flags")
-    (OUT / "household-face-sheet.pdf").write_bytes(page.detail.face_pdf())
+    (PRINTS / "household-face-sheet.pdf").write_bytes(page.detail.face_pdf())
     page.detail.tabs.setCurrentIndex(2)
     page.detail.intakes.selectRow(0)
-    (OUT / "household-intake-sheet.pdf").write_bytes(page.detail.intake_pdf())
+    (PRINTS / "household-intake-sheet.pdf").write_bytes(page.detail.intake_pdf())
     content.nav.setCurrentRow(0)
     snap(shell, "16-home-candidates")
     referral_screens(shell, hid, son)
@@ -151,7 +153,7 @@ def referral_screens(shell: Shell, hid: int, son: int) -> None:
     referrals.mark_sent(store, dialog.referral_id, date(2026, 11, 22))
     dialog._sync()
     snap(dialog, "17-referral-editor")
-    (OUT / "referral-sheet.pdf").write_bytes(referrals.sheet_pdf(store, dialog.referral_id))
+    (PRINTS / "referral-sheet.pdf").write_bytes(referrals.sheet_pdf(store, dialog.referral_id))
     dialog.close()
     shell.content.nav.setCurrentRow(2)
     snap(shell, "18-referrals-list")
@@ -185,9 +187,9 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
     dialog.show()
     snap(dialog, "20-visit-dialog")
     dialog.close()
-    (OUT / "timeline.pdf").write_bytes(detail.timeline_pdf())
+    (PRINTS / "timeline.pdf").write_bytes(detail.timeline_pdf())
     detail.timeline.selectRow(3)
-    (OUT / "visit-record.pdf").write_bytes(detail.visit_pdf())
+    (PRINTS / "visit-record.pdf").write_bytes(detail.visit_pdf())
     content.nav.setCurrentRow(3)
     snap(shell, "21-outreach-page")
     backup_screens(shell)
@@ -207,7 +209,7 @@ def backup_screens(shell: Shell) -> None:
     page.run_backup()
     snap(shell, "22-backup-page")
     store = shell.ctx.require_store()
-    (OUT / "media-ledger.pdf").write_bytes(
+    (PRINTS / "media-ledger.pdf").write_bytes(
         media_forms.ledger(town_settings.form_context(store), list(reversed(backup.media_log(store))))
     )
 

@@ -29,6 +29,8 @@ InstallDirRegKey HKCU "Software\${APP_ID}" "InstallDir"
 !endif
 
 !include "MUI2.nsh"
+!define MUI_ICON "${__FILEDIR__}/../resources/icons/tsunagi.ico"
+!define MUI_UNICON "${__FILEDIR__}/../resources/icons/tsunagi.ico"
 !define MUI_ABORTWARNING
 !define MUI_FINISHPAGE_RUN "$INSTDIR\tsunagi.exe"
 !define MUI_FINISHPAGE_RUN_TEXT "つなぎを起動する"

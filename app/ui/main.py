@@ -54,6 +54,11 @@ def build_application(argv: list[str] | None = None):
     app.setApplicationDisplayName(T["app"])
     load_bundled_fonts()
     app.setFont(QFont(UI_FAMILY, 11))
+    icon = resources_dir() / "icons" / "tsunagi.png"
+    if icon.exists():
+        from PySide6.QtGui import QIcon
+
+        app.setWindowIcon(QIcon(str(icon)))
     style = resources_dir() / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))

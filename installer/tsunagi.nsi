@@ -29,8 +29,9 @@ InstallDirRegKey HKCU "Software\${APP_ID}" "InstallDir"
 !endif
 
 !include "MUI2.nsh"
-!define MUI_ICON "${__FILEDIR__}/../resources/icons/tsunagi.ico"
-!define MUI_UNICON "${__FILEDIR__}/../resources/icons/tsunagi.ico"
+; makensis works from this file's folder, so the path is relative to installer/.
+!define MUI_ICON "../resources/icons/tsunagi.ico"
+!define MUI_UNICON "../resources/icons/tsunagi.ico"
 !define MUI_ABORTWARNING
 !define MUI_FINISHPAGE_RUN "$INSTDIR\tsunagi.exe"
 !define MUI_FINISHPAGE_RUN_TEXT "つなぎを起動する"

@@ -39,7 +39,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = _Parser(prog="tsunagi", description="つなぎ — 重層的支援体制整備事業の世帯支援記録", parents=[common])
     p.add_argument("--version", action="version", version=f"つなぎ {__version__}")
-    p.add_argument("--selftest", action="store_true", help="この PC で動作するか自己診断する（データには触れません）")
+    p.add_argument(
+        "--selftest", action="store_true", help="この PC で動作するか自己診断する（データには触れません）"
+    )
     sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="<サブコマンド>")
 
     s = sub.add_parser("init", parents=[common], help="データを新しく作成し、回復キーを表示する")

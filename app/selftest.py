@@ -24,6 +24,7 @@ def run() -> int:
             checks.append((name, False, f"{type(exc).__name__}: {exc}"))
 
     with tempfile.TemporaryDirectory(prefix="tsunagi-selftest-") as tmp:
+
         def store_check() -> str:
             import keyring
             from keyring.backends.fail import Keyring
@@ -47,7 +48,9 @@ def run() -> int:
             from app.services.keyslots import new_recovery_key
 
             key, _ = new_recovery_key()
-            pdf = recovery_sheet.render(FormContext(town="自己診断", printed_by="つなぎ"), key, "selftest", date.today())
+            pdf = recovery_sheet.render(
+                FormContext(town="自己診断", printed_by="つなぎ"), key, "selftest", date.today()
+            )
             if b"/FontFile2" not in pdf or b"IPAexGothic" not in pdf:
                 raise RuntimeError("the PDF does not embed IPAexGothic")
             (Path(tmp) / "selftest.pdf").write_bytes(pdf)

@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
     QPlainTextEdit,
     QVBoxLayout,
 )
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 from app.models import vocab
 from app.services import flag_review
 from app.services.errors import InvalidInput
+from app.ui import widgets
 from app.ui.widgets import ErrorLabel, dialog_buttons
 
 T = {
@@ -23,7 +23,6 @@ T = {
     "dismiss_info": "「{word}」を該当なしにします。理由を記録してください（あとで見直すときの手がかりになります）。",
     "end": "気づきを解除する",
     "end_info": "「{word}」を解除します。理由を記録してください。",
-    "reason": "理由(&R)",
     "manual": "気づきを手動で追加",
     "kind": "種類(&K)",
     "person": "対象の世帯員(&P)",
@@ -38,36 +37,18 @@ T = {
 }
 
 
-class ReasonDialog(QDialog):
-    """該当なし (dismiss) or 解除 (end) with its required reason."""
+class ReasonDialog(widgets.ReasonDialog):
+    """該当なし (dismiss) or 解除 (end) of a flag, with its required reason."""
 
     def __init__(self, ctx, flag, parent=None, *, end: bool = False):
-        super().__init__(parent)
+        act = flag_review.end if end else flag_review.dismiss
+        super().__init__(
+            parent,
+            lambda reason: act(ctx.require_store(), flag.id, reason),
+            title=T["end" if end else "dismiss"],
+            info=T["end_info" if end else "dismiss_info"].format(word=flag.word),
+        )
         self.ctx, self.flag, self.end = ctx, flag, end
-        self.setWindowTitle(T["end" if end else "dismiss"])
-        info = QLabel(T["end_info" if end else "dismiss_info"].format(word=flag.word))
-        info.setWordWrap(True)
-        self.reason = QPlainTextEdit(objectName="reason")
-        self.reason.setMaximumHeight(90)
-        self.error = ErrorLabel()
-        form = QFormLayout()
-        form.addRow(T["reason"], self.reason)
-        layout = QVBoxLayout(self)
-        layout.addWidget(info)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
-        self.resize(560, 240)
-
-    def submit(self) -> None:
-        act = flag_review.end if self.end else flag_review.dismiss
-        try:
-            act(self.ctx.require_store(), self.flag.id, self.reason.toPlainText())
-        except InvalidInput as exc:
-            self.error.show_error(str(exc))
-            self.reason.setFocus()
-            return
-        self.accept()
 
 
 class ManualFlagDialog(QDialog):

@@ -352,15 +352,11 @@ class HouseholdDetail(QWidget):
         )
         client = latest[0].person.code if latest and latest[0].person else None
         self.genogram.show_genogram(genogram.layout(record, today, client))
-        self.flag_views = [
-            f
-            for f in flag_review.for_household(store, h.id, today)
-            if f.active and f.state in ("candidate", "confirmed")
-        ] + [
-            f
-            for f in flag_review.for_household(store, h.id, today)
-            if not (f.active and f.state in ("candidate", "confirmed"))
-        ]
+        # Flags that still need attention first; one read (each read evaluates the household's rules).
+        self.flag_views = sorted(
+            flag_review.for_household(store, h.id, today),
+            key=lambda f: not (f.active and f.state in ("candidate", "confirmed")),
+        )
         _fill(
             self.flags,
             [

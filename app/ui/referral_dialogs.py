@@ -28,7 +28,15 @@ from app.services import agencies, consents, printing, referrals
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
 from app.services.japanese import format_wareki
-from app.ui.widgets import DateField, ErrorLabel, choice_combo, confirm, dialog_buttons, open_pdf
+from app.ui.widgets import (
+    DateField,
+    ErrorLabel,
+    ReasonDialog,
+    choice_combo,
+    confirm,
+    dialog_buttons,
+    open_pdf,
+)
 
 T = {
     "title": "つなぐシート {number}",
@@ -93,7 +101,6 @@ T = {
     "our_received": "返信した日",
     "our_accepted": "受け付けた日",
     "our_staff_r": "担当者",
-    "reason_title": "理由",
     "in_title": "受け取ったつなぐシートを登録",
     "in_name": "本人の氏名",
     "in_kana": "ふりがな",
@@ -105,7 +112,6 @@ T = {
     "in_new": "新しい世帯として登録(&N)",
     "in_none": "該当する世帯は見つかりませんでした",
     "in_choose": "一覧から世帯を選んでください",
-    "reason": "理由(&R)",
 }
 
 
@@ -553,30 +559,6 @@ class ReplyDialog(QDialog):
                 "reply_status": self.status.currentData(), "reply_plan": self.plan.toPlainText(),
                 "reply_message": self.message.toPlainText(),
             })  # fmt: skip
-        except InvalidInput as exc:
-            self.error.show_error(str(exc))
-            return
-        self.accept()
-
-
-class ReasonDialog(QDialog):
-    def __init__(self, parent, act):
-        super().__init__(parent)
-        self.act = act
-        self.setWindowTitle(T["reason_title"])
-        self.reason = QPlainTextEdit(objectName="reason")
-        self.reason.setMaximumHeight(90)
-        self.error = ErrorLabel()
-        form = QFormLayout()
-        form.addRow(T["reason"], self.reason)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
-
-    def submit(self) -> None:
-        try:
-            self.act(self.reason.toPlainText())
         except InvalidInput as exc:
             self.error.show_error(str(exc))
             return

@@ -204,7 +204,9 @@ class Shell(QMainWindow):
             self._daily_flags(store)
             if store.migrated_from and not self.ctx.quiet:
                 # After an upgrade: say plainly that the data was converted and where the copy is.
-                QMessageBox.information(self, T["title"], T["migrated"].format(folder=store.folder / "safety"))
+                QMessageBox.information(
+                    self, T["title"], T["migrated"].format(folder=store.folder / "safety")
+                )
         if self.content is None:
             self.content = Content(self)
             self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -237,3 +238,40 @@ class FieldForm:
         if first:
             self.widgets[first].setFocus()
         return placed
+
+
+class ReasonDialog(QDialog):
+    """Asks for the reason a step needs (該当なし, 辞退, 取消 …) and runs ``act(reason)``; the service's
+    message is shown in the dialog when it refuses (an empty reason, for one)."""
+
+    def __init__(self, parent, act, *, title: str = "理由", info: str = ""):
+        from PySide6.QtWidgets import QPlainTextEdit
+
+        super().__init__(parent)
+        self.act = act
+        self.setWindowTitle(title)
+        self.reason = QPlainTextEdit(objectName="reason")
+        self.reason.setMaximumHeight(90)
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow("理由(&R)", self.reason)
+        layout = QVBoxLayout(self)
+        if info:
+            label = QLabel(info)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(dialog_buttons(self, "OK"))
+        self.resize(560, 240)
+
+    def submit(self) -> None:
+        from app.services.errors import InvalidInput
+
+        try:
+            self.act(self.reason.toPlainText())
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
+            self.reason.setFocus()
+            return
+        self.accept()

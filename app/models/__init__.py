@@ -2,6 +2,7 @@
 
 from app.models.base import Base, now
 from app.models.casework import FlagRecord, Intake, Note, Referral, Visit
+from app.models.meetings import Meeting, MeetingCase, MeetingType, SupportPlan
 from app.models.network import Agency, Consent, consent_agencies
 from app.models.people import CareRelation, Household, ParentLink, Person, User
 from app.models.records import AuditEntry, ChangeRecord, MediaLog, Setting
@@ -16,12 +17,16 @@ __all__ = [
     "FlagRecord",
     "Household",
     "MediaLog",
+    "Meeting",
+    "MeetingCase",
+    "MeetingType",
     "Note",
     "Intake",
     "ParentLink",
     "Person",
     "Referral",
     "Setting",
+    "SupportPlan",
     "User",
     "Visit",
     "consent_agencies",

@@ -56,6 +56,7 @@ class Household(Base):
     status: Mapped[str] = mapped_column(String(20), default="concern", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     closure_reason: Mapped[str | None] = mapped_column(String(20))  # vocab.CLOSURE_REASON when 終結
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)  # 終結日, for the yearly counts
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)

@@ -231,3 +231,22 @@ VISIT_RESULT = {
 CONTACT_RESULTS = ("met", "family_only")
 NOTE_KIND = {"interview": "面談", "phone": "電話", "other": "その他"}
 CONTACT_NOTES = ("interview", "phone")
+
+# 会議 (domain.md §7). The built-in list of meeting types is seeded by migration 0007; the town edits it.
+# What lets a type discuss a case (vocab.SHARING_BASIS codes):
+MEETING_BASIS = {
+    "consent": "本人の同意がある案件だけ",
+    "support_meeting": "同意がなくても可（社会福祉法第106条の6・守秘義務）",
+    "other_law": "同意がなくても可（その他の法令の守秘義務）",
+}
+MEETING_DECISION = {
+    "support": "支援決定",
+    "plan_approval": "プラン承認",
+    "review": "見直し",
+    "collab_end": "多機関協働の関与終了",
+    "closure": "終結判断",
+}
+
+# 支援プラン (domain.md §4: several kinds of 自立).
+PLAN_STATE = {"draft": "作成中", "approved": "承認済", "superseded": "改訂済"}
+AUTONOMY = {"economic": "経済的自立", "daily": "日常生活自立", "social": "社会生活自立"}

@@ -89,7 +89,12 @@ def update_household(store: Store, household_id: int, **values) -> None:
 
 
 def change_status(
-    store: Store, household_id: int, status: str, reason: str = "", closure_reason: str | None = None
+    store: Store,
+    household_id: int,
+    status: str,
+    reason: str = "",
+    closure_reason: str | None = None,
+    closed_on: date | None = None,
 ) -> None:
     """気になる世帯 → 相談中 → 継続支援 / 見守り → 終結 (with one of the three reasons); reopening keeps
     the earlier closure in the row history."""
@@ -102,6 +107,10 @@ def change_status(
         h.status = status
         h.status_reason = reason.strip()
         h.closure_reason = closure_reason if status == "closed" else None
+        if status != "closed":
+            h.closed_on = None
+        elif h.closed_on is None:
+            h.closed_on = closed_on or date.today()
         s.commit()
 
 

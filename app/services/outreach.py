@@ -310,6 +310,8 @@ KIND_WORDS = {
     "referral": "つなぐシート",
     "reply": "返信",
     "note": "メモ",
+    "meeting": "会議",
+    "plan": "支援プラン",
 }
 
 
@@ -348,9 +350,36 @@ def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> 
             entries.append(Entry(datetime.combine(r.reply_received_on, datetime.min.time()), "reply", KIND_WORDS["reply"],
                                  f"{r.number} {vocab.REPLY_STATUS.get(r.reply_status or '', '')}",
                                  "　".join(x for x in (r.reply_plan, r.reply_message) if x), r.id))  # fmt: skip
+    entries += _meeting_entries(store, household_id)
     if kinds:
         entries = [e for e in entries if e.kind in kinds]
     return sorted(entries, key=lambda e: (e.at, e.kind))
+
+
+def _meeting_entries(store: Store, household_id: int) -> list[Entry]:
+    from app.services import meetings, plans
+
+    def day(d: date) -> datetime:
+        return datetime.combine(d, datetime.min.time())
+
+    entries = []
+    for m in meetings.for_household(store, household_id):
+        decided = "・".join(vocab.MEETING_DECISION.get(d, "") for d in m.decisions)
+        entries.append(Entry(day(m.held_on), "meeting", KIND_WORDS["meeting"],
+                             m.type_name + (f"　{decided}" if decided else ""), m.policy, m.case_id))  # fmt: skip
+    for p in plans.versions(store, household_id):
+        steps = [
+            (p.approved_on, "承認"),
+            (p.evaluated_on, "評価"),
+            (p.collaboration_ended_on, "多機関協働の関与終了"),
+        ]
+        for on, word in steps:
+            if on:
+                detail = p.evaluation if word == "評価" else "、".join(g["text"] for g in p.goals or [])
+                entries.append(
+                    Entry(day(on), "plan", KIND_WORDS["plan"], f"第{p.version}版 {word}", detail, p.id)
+                )
+    return entries
 
 
 def counts(store: Store, fy: int) -> dict:

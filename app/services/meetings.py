@@ -316,7 +316,7 @@ def for_household(store: Store, household_id: int) -> list[HouseholdMeeting]:
         rows = s.execute(
             select(MeetingCase, Meeting.held_on, MeetingType.name)
             .join(Meeting, Meeting.id == MeetingCase.meeting_id).join(MeetingType, MeetingType.id == Meeting.type_id)
-            .where(MeetingCase.household_id == household_id).order_by(Meeting.held_on.desc())
+            .where(MeetingCase.household_id == household_id).order_by(Meeting.held_on.desc(), Meeting.id.desc())
         ).all()  # fmt: skip
     return [
         HouseholdMeeting(

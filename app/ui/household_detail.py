@@ -7,15 +7,11 @@ from datetime import date
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,8 +36,9 @@ from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
 from app.ui.outreach_dialogs import NoteDialog, VisitDialog
+from app.ui.plan_tab import PlanTab
 from app.ui.referral_dialogs import ConsentDialog, ReferralDialog
-from app.ui.widgets import confirm, heading, pdf_action
+from app.ui.widgets import confirm, fill_table, heading, pdf_action, record_table, selected_data
 
 T = {
     "back": "← 一覧に戻る",
@@ -57,6 +54,7 @@ T = {
     "history": "変更履歴",
     "referrals": "つなぐシート・同意",
     "timeline": "支援経過",
+    "plans": "会議・プラン",
     "timeline_cols": ["日時", "種類", "内容", "記録"],
     "all_kinds": "すべて",
     "add_visit": "訪問を記録(&V)…",
@@ -112,34 +110,6 @@ T = {
 }
 
 
-def _table(columns: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(columns))
-    table.setHorizontalHeaderLabels(columns)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[list[str]], ids: list | None = None) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem(str(value))
-            if ids is not None:
-                item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
-
-
-def _selected_id(table: QTableWidget):
-    row = table.currentRow()
-    item = table.item(row, 0) if row >= 0 else None
-    return item.data(Qt.ItemDataRole.UserRole) if item else None
-
-
 class HouseholdDetail(QWidget):
     back = Signal()
 
@@ -172,7 +142,7 @@ class HouseholdDetail(QWidget):
         buttons.addStretch()
 
         self.tabs = QTabWidget()
-        self.members = _table(T["member_cols"])
+        self.members = record_table(T["member_cols"])
         self.members.doubleClicked.connect(lambda _i: self.edit_member())
         member_tab = QWidget()
         mbuttons = QHBoxLayout()
@@ -185,7 +155,7 @@ class HouseholdDetail(QWidget):
         mlay.addWidget(self.members)
         mlay.addLayout(mbuttons)
         self.genogram = GenogramView()
-        self.intakes = _table(T["intake_cols"])
+        self.intakes = record_table(T["intake_cols"])
         self.intakes.doubleClicked.connect(lambda _i: self.open_intake())
         intake_tab = QWidget()
         ibuttons = QHBoxLayout()
@@ -197,7 +167,7 @@ class HouseholdDetail(QWidget):
         ilay = QVBoxLayout(intake_tab)
         ilay.addWidget(self.intakes)
         ilay.addLayout(ibuttons)
-        self.flags = _table(T["flag_cols"])
+        self.flags = record_table(T["flag_cols"])
         self.flags.itemSelectionChanged.connect(self._sync_flag_buttons)
         flag_tab = QWidget()
         flay = QVBoxLayout(flag_tab)
@@ -219,10 +189,10 @@ class HouseholdDetail(QWidget):
         flay.addWidget(self.flags)
         flay.addWidget(self.flag_note)
         flay.addLayout(fbuttons)
-        self.history = _table(T["history_cols"])
-        self.referral_table = _table(T["referral_cols"])
+        self.history = record_table(T["history_cols"])
+        self.referral_table = record_table(T["referral_cols"])
         self.referral_table.doubleClicked.connect(lambda _i: self.open_referral())
-        self.consent_table = _table(T["consent_cols"])
+        self.consent_table = record_table(T["consent_cols"])
         timeline_tab = QWidget()
         tlay = QVBoxLayout(timeline_tab)
         self.timeline_filter = QComboBox(objectName="timeline_filter")
@@ -232,7 +202,7 @@ class HouseholdDetail(QWidget):
         self.timeline_filter.currentIndexChanged.connect(
             lambda _i: self._fill_timeline(self.ctx.require_store())
         )
-        self.timeline = _table(T["timeline_cols"])
+        self.timeline = record_table(T["timeline_cols"])
         self.timeline.doubleClicked.connect(lambda _i: self.open_entry())
         tbuttons = QHBoxLayout()
         tbuttons.addWidget(self.timeline_filter)
@@ -265,6 +235,8 @@ class HouseholdDetail(QWidget):
         rlay.addWidget(self.consent_table, 1)
         rlay.addLayout(cbuttons)
         rlay.addWidget(self.consent_hint)
+        self.plan_tab = PlanTab(ctx)
+        self.plan_tab.changed.connect(self.reload)
         for widget, key in (
             (member_tab, "members"),
             (self.genogram, "genogram"),
@@ -272,6 +244,7 @@ class HouseholdDetail(QWidget):
             (timeline_tab, "timeline"),
             (flag_tab, "flags"),
             (referral_tab, "referrals"),
+            (self.plan_tab, "plans"),
             (self.history, "history"),
         ):
             self.tabs.addTab(widget, T[key])
@@ -297,6 +270,7 @@ class HouseholdDetail(QWidget):
     def reload(self) -> None:
         store = self.ctx.require_store()
         h = self.household = households.open_household(store, self.household_id)
+        self.plan_tab.load(h.id)
         today = date.today()
         record = exchange.to_record(h)
         words = RelationWords(record)
@@ -332,10 +306,10 @@ class HouseholdDetail(QWidget):
                  "" if p.deceased else f"{age_on(p.birth_date, today)}歳", "・".join(notes), place,
                  "、".join(names.get(c.cared_id, "") for c in p.cares)]
             )  # fmt: skip
-        _fill(self.members, rows, [p.id for p in h.members])
+        fill_table(self.members, rows, [p.id for p in h.members])
 
         latest = households.intakes(store, h.id)
-        _fill(
+        fill_table(
             self.intakes,
             [
                 [
@@ -357,7 +331,7 @@ class HouseholdDetail(QWidget):
             flag_review.for_household(store, h.id, today),
             key=lambda f: not (f.active and f.state in ("candidate", "confirmed")),
         )
-        _fill(
+        fill_table(
             self.flags,
             [
                 [
@@ -375,7 +349,7 @@ class HouseholdDetail(QWidget):
         self._fill_referrals(store)
         self._fill_timeline(store)
         self._sync_flag_buttons()
-        _fill(
+        fill_table(
             self.history,
             [
                 [
@@ -402,10 +376,10 @@ class HouseholdDetail(QWidget):
         self.entries = outreach.timeline(store, self.household.id, {kind} if kind else None)
         rows = [[f"{format_wareki(e.at.date())} {e.at:%H:%M}" if e.at.time() != e.at.min.time() else format_wareki(e.at.date()),
                  e.kind_word, e.title, e.detail.replace("\n", " ")[:120]] for e in self.entries]  # fmt: skip
-        _fill(self.timeline, rows, list(range(len(self.entries))))
+        fill_table(self.timeline, rows, list(range(len(self.entries))))
 
     def _entry(self):
-        index = _selected_id(self.timeline)
+        index = selected_data(self.timeline)
         return self.entries[index] if index is not None else None
 
     def add_visit(self) -> None:
@@ -472,7 +446,7 @@ class HouseholdDetail(QWidget):
         names = referrals.agency_names(store)
         today = self.ctx.today()
         self.referral_rows = referrals.listing(store, household_id=self.household.id)
-        _fill(
+        fill_table(
             self.referral_table,
             [
                 [
@@ -489,7 +463,7 @@ class HouseholdDetail(QWidget):
         )
         who = {m.id: m.name for m in self.household.members}
         self.consent_rows = consents.for_household(store, self.household.id)
-        _fill(
+        fill_table(
             self.consent_table,
             [
                 [
@@ -516,7 +490,7 @@ class HouseholdDetail(QWidget):
         self.reload()
 
     def open_referral(self) -> None:
-        rid = _selected_id(self.referral_table)
+        rid = selected_data(self.referral_table)
         if rid is not None:
             ReferralDialog(self.ctx, self.household, self, referral_id=rid).exec()
             self.reload()
@@ -529,7 +503,7 @@ class HouseholdDetail(QWidget):
         self._after(ConsentDialog(self.ctx, person.id, self))
 
     def withdraw_consent(self) -> None:
-        cid = _selected_id(self.consent_table)
+        cid = selected_data(self.consent_table)
         if cid is not None and confirm(self, T["withdraw_consent"], T["withdraw_confirm"]):
             consents.withdraw(self.ctx.require_store(), cid, self.ctx.today())
             self.reload()
@@ -537,7 +511,7 @@ class HouseholdDetail(QWidget):
     # --- 気づき --------------------------------------------------------------------------------------
 
     def _flag(self):
-        fid = _selected_id(self.flags)
+        fid = selected_data(self.flags)
         return next((f for f in self.flag_views if f.id == fid), None)
 
     def _sync_flag_buttons(self) -> None:
@@ -598,7 +572,7 @@ class HouseholdDetail(QWidget):
         self._after(MemberDialog(self.ctx, self.household, self))
 
     def _person(self):
-        pid = _selected_id(self.members)
+        pid = selected_data(self.members)
         return next((m for m in self.household.members if m.id == pid), None)
 
     def edit_member(self) -> None:
@@ -622,7 +596,7 @@ class HouseholdDetail(QWidget):
         self.tabs.setCurrentWidget(self.intakes.parentWidget())
 
     def _intake(self):
-        iid = _selected_id(self.intakes)
+        iid = selected_data(self.intakes)
         if iid is None and self.intakes.rowCount():
             iid = self.intakes.item(0, 0).data(Qt.ItemDataRole.UserRole)
         return next(

@@ -31,6 +31,7 @@ from app.ui.pages.agencies import AgenciesPage
 from app.ui.pages.backup import BackupPage
 from app.ui.pages.home import HomePage
 from app.ui.pages.households import HouseholdsPage
+from app.ui.pages.meetings import MeetingsPage
 from app.ui.pages.outreach import OutreachPage
 from app.ui.pages.referrals import ReferralsPage
 from app.ui.pages.settings import SettingsPage
@@ -68,6 +69,7 @@ PAGES: dict[str, type[Page]] = {
     "世帯": HouseholdsPage,
     "つなぐシート": ReferralsPage,
     "訪問・経過": OutreachPage,
+    "会議": MeetingsPage,
     "バックアップ": BackupPage,
     "関係機関": AgenciesPage,
     "設定": SettingsPage,
@@ -137,6 +139,7 @@ class Content(QWidget):
         self.nav.currentRowChanged.connect(self._show)
         self.by_name["ホーム"].open_household.connect(self.open_household)
         self.by_name["訪問・経過"].open_household.connect(self.open_household)
+        self.by_name["会議"].open_household.connect(self.open_household)
 
         body = QHBoxLayout()
         body.addWidget(self.nav)

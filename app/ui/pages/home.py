@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import backup, flag_review, outreach, referrals
+from app.services import backup, flag_review, outreach, plans, referrals
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
-from app.ui.widgets import heading
+from app.ui.widgets import fill_table, heading, record_table, selected_data
 
 T = {
     "nav": "ホーム",
@@ -50,6 +50,9 @@ T = {
     "backup_never": "まだバックアップがありません。「バックアップ」で作成してください。",
     "follow": "訪問・連絡が必要な世帯（{n} 件）",
     "follow_cols": ["世帯番号", "世帯", "最後の連絡", "次回予定", "理由"],
+    "reviews": "見直しの時期が来た支援プラン（{n} 件）",
+    "review_cols": ["世帯番号", "版", "見直し日", ""],
+    "review_late": "期限を過ぎています",
 }
 
 
@@ -107,6 +110,10 @@ class HomePage(Page):
         self.follow.horizontalHeader().setStretchLastSection(True)
         self.follow.setMaximumHeight(170)
         self.follow.doubleClicked.connect(lambda _i: self._open_follow())
+        self.reviews_title = QLabel(objectName="subheading")
+        self.reviews = record_table(T["review_cols"], "reviews")
+        self.reviews.setMaximumHeight(150)
+        self.reviews.doubleClicked.connect(lambda _i: self._open_review())
         hint = QLabel(T["shortcuts"], objectName="hint")
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
@@ -117,6 +124,8 @@ class HomePage(Page):
         layout.addWidget(self.empty)
         layout.addWidget(self.follow_title)
         layout.addWidget(self.follow)
+        layout.addWidget(self.reviews_title)
+        layout.addWidget(self.reviews)
         layout.addWidget(self.overdue_title)
         layout.addWidget(self.overdue)
         layout.addWidget(self.candidates_title)
@@ -151,6 +160,14 @@ class HomePage(Page):
                       format_wareki(f.next_on) if f.next_on else "", f.reason)  # fmt: skip
             for c, value in enumerate(values):
                 self.follow.setItem(r, c, QTableWidgetItem(value))
+        today = self.ctx.today()
+        self.due_reviews = plans.due_for_review(store, today)
+        self.reviews_title.setText(T["reviews"].format(n=len(self.due_reviews)))
+        for widget in (self.reviews_title, self.reviews):
+            widget.setVisible(bool(self.due_reviews))
+        fill_table(self.reviews, [[d.code, f"第{d.version}版", format_wareki(d.review_on),
+                                   T["review_late"] if d.review_on < today else ""] for d in self.due_reviews],
+                   [d.household_id for d in self.due_reviews])  # fmt: skip
         self.late = referrals.overdue(store, self.ctx.today())
         names = referrals.agency_names(store)
         self.overdue_title.setText(T["overdue"].format(n=len(self.late)))
@@ -178,6 +195,11 @@ class HomePage(Page):
         row = self.follow.currentRow()
         if 0 <= row < len(self.follow_items):
             self.open_household.emit(self.follow_items[row].household_id)
+
+    def _open_review(self) -> None:
+        household_id = selected_data(self.reviews)
+        if household_id is not None:
+            self.open_household.emit(household_id)
 
     def _open_overdue(self) -> None:
         from app.services import households

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
 )
 
@@ -20,7 +17,7 @@ from app.services import outreach, outreach_forms, printing
 from app.services import settings as town_settings
 from app.services.japanese import format_wareki
 from app.ui.pages import Page
-from app.ui.widgets import DateField, heading, open_pdf
+from app.ui.widgets import DateField, fill_table, heading, open_pdf, record_table
 
 T = {
     "nav": "訪問・経過",
@@ -38,26 +35,6 @@ T = {
 }
 
 
-def _table(columns) -> QTableWidget:
-    t = QTableWidget(0, len(columns))
-    t.setHorizontalHeaderLabels(columns)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-def _fill(table: QTableWidget, rows, ids) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, v in enumerate(row):
-            item = QTableWidgetItem(str(v))
-            item.setData(Qt.ItemDataRole.UserRole, ids[r])
-            table.setItem(r, c, item)
-
-
 class OutreachPage(Page):
     nav_label = T["nav"]
     open_household = Signal(int)
@@ -65,11 +42,11 @@ class OutreachPage(Page):
     def __init__(self, ctx):
         super().__init__(ctx)
         self.follow_title = QLabel(objectName="subheading")
-        self.follow = _table(T["follow_cols"])
+        self.follow = record_table(T["follow_cols"])
         self.week_title = QLabel(objectName="subheading")
-        self.week = _table(T["week_cols"])
+        self.week = record_table(T["week_cols"])
         self.survey_title = QLabel(objectName="subheading")
-        self.survey = _table(T["survey_cols"])
+        self.survey = record_table(T["survey_cols"])
         self.survey.setMaximumHeight(180)
         for table in (self.follow, self.week):
             table.doubleClicked.connect(lambda _i, t=table: self._open(t))
@@ -103,18 +80,18 @@ class OutreachPage(Page):
             self.day.set_date(today)
         self.items = outreach.followups(store, today)
         self.follow_title.setText(T["follow"].format(n=len(self.items)))
-        _fill(self.follow, [[f.code, f.name, vocab.HOUSEHOLD_STATUS.get(f.status, ""),
+        fill_table(self.follow, [[f.code, f.name, vocab.HOUSEHOLD_STATUS.get(f.status, ""),
                              format_wareki(f.last_contact) if f.last_contact else "記録なし",
                              format_wareki(f.next_on) if f.next_on else "", f.reason] for f in self.items],
               [f.household_id for f in self.items])  # fmt: skip
         plan = outreach.this_week(store, today)
         self.week_title.setText(T["week"].format(n=len(plan)))
-        _fill(self.week, [[format_wareki(d), code, name or "", address] for d, _h, code, name, address in plan],
+        fill_table(self.week, [[format_wareki(d), code, name or "", address] for d, _h, code, name, address in plan],
               [h for _d, h, *_ in plan])  # fmt: skip
         round_name = outreach.survey_round_name(today)
         progress = outreach.survey_progress(store, round_name)
         self.survey_title.setText(T["survey"].format(round=round_name))
-        _fill(
+        fill_table(
             self.survey,
             [[d, v, n, f"{v / n:.0%}" if n else ""] for d, v, n in progress],
             [None] * len(progress),

@@ -192,6 +192,82 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
     (PRINTS / "visit-record.pdf").write_bytes(detail.visit_pdf())
     content.nav.setCurrentRow(3)
     snap(shell, "21-outreach-page")
+    meeting_screens(shell, hid, son)
+
+
+def meeting_screens(shell: Shell, hid: int, son: int) -> None:
+    from app.services import agencies, consents, households, meeting_forms, meetings, plans
+    from app.services import settings as town_settings
+    from app.ui.meeting_dialogs import ConsentRuleDialog, MeetingDialog, PlanDialog
+
+    store = shell.ctx.require_store()
+    by_type = {a.agency_type: a.id for a in agencies.all_agencies(store)}
+    centre, shakyo = by_type["地域包括支援センター"], by_type["社会福祉協議会"]
+    kind = {t.code: t.id for t in meetings.types(store)}
+    people = [{"agency_id": centre, "name": "佐藤 一郎"}, {"agency_id": shakyo, "name": "鈴木 花"},
+              {"agency_id": None, "name": "町保健師 高橋"}]  # fmt: skip
+    shien = meetings.create_meeting(store, {"type_id": kind["shien"], "held_on": date(2026, 11, 10), "time": "14:00〜15:30",
+                                            "place": "役場2階 第1会議室", "chair": "田中 一郎", "attendees": people})  # fmt: skip
+    case = meetings.add_case(store, shien, hid)
+    meetings.record_case(store, case, {"issues": "父の介護と長男のひきこもりが重なっている。長男は外に出たい気持ちもある",
+                                       "policy": "包括が父の介護を調整し、社協が長男の居場所を探る",
+                                       "roles": "包括: 介護保険の申請支援\n社協: 居場所の情報提供",
+                                       "decisions": ["support"], "next_review_on": date(2026, 12, 8)})  # fmt: skip
+    consents.record(store, son, {"purpose": "support_meeting", "scope": "general", "method": "signed",
+                                 "consented_on": date(2026, 11, 20)})  # fmt: skip
+    jusou = meetings.create_meeting(store, {"type_id": kind["jusou"], "held_on": date(2026, 11, 24), "time": "10:00〜11:30",
+                                            "place": "役場2階 第1会議室", "chair": "田中 一郎", "attendees": people[:2]})  # fmt: skip
+    jcase = meetings.add_case(store, jusou, hid)
+    plan = plans.start_version(store, hid)
+    plans.save_draft(store, plan, {
+        "wishes": "「父の世話は自分がしたい。でも少しは外に出たい」（長男）", "issues": "父の介護負担と長男の社会参加",
+        "goals": [{"text": "父が週2回デイサービスに通う", "kind": "daily"}, {"text": "長男が月2回 居場所に通う", "kind": "social"}],
+        "roles": [{"agency_id": centre, "staff": "佐藤", "task": "介護保険サービスの調整", "contact": "0858-22-3333"},
+                  {"agency_id": shakyo, "staff": "鈴木", "task": "居場所への同行と見守り", "contact": "0858-22-4444"}],
+        "lead_agency_id": centre, "period_start": date(2026, 11, 24), "period_end": date(2027, 3, 31),
+        "review_on": date(2027, 2, 24),
+    })  # fmt: skip
+    plans.approve(store, plan, jcase)
+    content = shell.content
+    content.nav.setCurrentRow(list(content.by_name).index("会議"))
+    content.page("会議").meetings.selectRow(0)
+    snap(shell, "23-meetings-page")
+    dialog = MeetingDialog(shell.ctx, shell, jusou)
+    dialog.show()
+    snap(dialog, "24-meeting-dialog")
+    dialog.close()
+    other = households.create_household(
+        store, label="3丁目の角の佐々木さん宅", address="例示県つなぎ町3丁目4-5"
+    )
+    households.add_member(store, other, {"name": "佐々木 正", "kana": "ささき ただし", "birth_date": date(1950, 1, 2),
+                                         "relation": "head", "sex": "male"})  # fmt: skip
+    try:
+        meetings.add_case(store, jusou, other)
+    except meetings.ConsentRequired as refusal:
+        rule = ConsentRuleDialog(shell.ctx, refusal, shell)
+        rule.show()
+        snap(rule, "25-consent-rule")
+        rule.close()
+    content.open_household(hid)
+    detail = content.page("世帯").detail
+    detail.tabs.setCurrentWidget(detail.plan_tab)
+    snap(shell, "26-household-plans")
+    dialog = PlanDialog(shell.ctx, plan, shell)
+    dialog.show()
+    snap(dialog, "27-plan-dialog")
+    dialog.close()
+    context = town_settings.form_context(store)
+    names = meetings.agency_names(store)
+    for name, make, mid in (("meeting-agenda", meeting_forms.agenda_sheet, jusou),
+                            ("meeting-record", meeting_forms.record_sheet, shien)):  # fmt: skip
+        (PRINTS / f"{name}.pdf").write_bytes(make(context, meetings.get_meeting(store, mid), names))
+    household = households.open_household(store, hid)
+    (PRINTS / "support-plan.pdf").write_bytes(
+        meeting_forms.plan_sheet(context, household, plans.get(store, plan), names, signature=True)
+    )
+    (PRINTS / "case-summary.pdf").write_bytes(detail.plan_tab.summary_pdf())
+    detail.plan_tab.anonymise.setChecked(True)
+    (PRINTS / "case-summary-anonymised.pdf").write_bytes(detail.plan_tab.summary_pdf())
     backup_screens(shell)
 
 

@@ -227,6 +227,7 @@ def case_summary(
     plan: SupportPlan | None = None,
     agencies: dict[int, str] | None = None,
     anonymise: bool = False,
+    restricted: bool = False,
 ) -> bytes:
     """事例概要: the household, how it came, the 気づき, the course so far and the current plan.
     Anonymised, it carries initials and age bands, and no name, birth date, address or phone."""
@@ -243,7 +244,7 @@ def case_summary(
         form.key_values([("事例", "世帯の事例"), ("状態", vocab.HOUSEHOLD_STATUS.get(household.status, ""))])
     else:
         form.key_values([("世帯番号", household.code), ("世帯", _head_name(household)),
-                         ("住所", household.address or household.label),
+                         ("住所", "（非表示：虐待・DV）" if restricted else household.address or household.label),
                          ("状態", vocab.HOUSEHOLD_STATUS.get(household.status, ""))])  # fmt: skip
     form.heading("世帯構成" + ("" if anonymise else f"（年齢は{format_wareki(on)}現在）"))
     record = exchange.to_record(household)

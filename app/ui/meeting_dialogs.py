@@ -49,7 +49,7 @@ T = {
     "chair": "司会・進行",
     "attendees": "出席者",
     "attendee_cols": ["機関", "氏名"],
-    "add_row": "行を追加(&R)",
+    "add_row": "行を追加",
     "remove_row": "選んだ行を削除",
     "record": "会議全体の記録",
     "no_agency": "（機関なし・町の職員など）",

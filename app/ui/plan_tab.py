@@ -187,6 +187,7 @@ class PlanTab(QWidget):
             town_settings.form_context(store), household, intake=households.latest_intake(store, self.household_id),
             flag_lines=flags, entries=outreach.timeline(store, self.household_id), plan=current,
             agencies=meetings.agency_names(store), anonymise=self.anonymise.isChecked(),
+            restricted=flag_review.printing_restricted(store, self.household_id),
         )  # fmt: skip
 
     def print_summary(self) -> None:

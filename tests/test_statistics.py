@@ -1,0 +1,142 @@
+"""Statistics against hand-computed values: a small store with known cases, 実人数 vs 延べ, and the
+fiscal-year edges (3/31 belongs to the year that ends, 4/1 to the next)."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+
+import pytest
+
+from app.models import Referral
+from app.services import consents, flag_review, households, meetings, outreach, plans, statistics
+from app.services.agencies import save as save_agency
+from app.services.statistics import Period
+
+FY = 2025  # 令和7年度: 2025-04-01 .. 2026-03-31
+
+
+def _person(store, hid, name, kana, born, relation="head"):
+    return households.add_member(
+        store, hid, {"name": name, "kana": kana, "birth_date": born, "relation": relation}
+    )
+
+
+@pytest.fixture
+def known(store):
+    h1 = households.create_household(store, address="本町1-1", district="本町")
+    p1 = _person(store, h1, "山田 一", "やまだ はじめ", date(1950, 1, 1))
+    p2 = _person(store, h1, "山田 二郎", "やまだ じろう", date(1975, 1, 1), "child")
+    h2 = households.create_household(store, address="東区2-2", district="東区")
+    q1 = _person(store, h2, "佐藤 花", "さとう はな", date(1980, 1, 1))
+    h3 = households.create_household(store, label="3丁目の角の家", district="本町")
+
+    def intake(hid, day, route, person=None, categories=(), main=None):
+        households.add_intake(store, hid, {"received_on": day, "route": route, "person_id": person,
+                                           "categories": list(categories), "main_category": main})  # fmt: skip
+
+    intake(h1, date(2025, 3, 31), "self", p1)  # previous year: H1 is not new in FY2025
+    intake(h1, date(2025, 4, 1), "minsei", p1, ["care", "hikikomori"], "care")
+    intake(h1, date(2025, 6, 10), "family", p2, ["income"])
+    intake(h2, date(2026, 3, 31), "self", q1)  # last day of FY2025
+    intake(h2, date(2026, 4, 1), "self", q1)  # first day of FY2026
+    intake(h3, date(2025, 10, 1), "minsei")  # no 本人 named, no category
+
+    def visit(hid, at, result):
+        outreach.add_visit(store, hid, {"visited_at": at, "result": result})
+
+    visit(h1, datetime(2025, 7, 1, 10), "met")
+    visit(h1, datetime(2025, 8, 1, 10), "absent")
+    visit(h2, datetime(2026, 3, 31, 23, 30), "letter_left")
+    visit(h2, datetime(2026, 4, 1, 0, 0), "met")
+    outreach.add_note(store, h3, "phone", "電話で様子を聞いた", datetime(2025, 11, 1, 9))
+    outreach.add_note(store, h3, "other", "資料を整理", datetime(2025, 11, 2, 9))
+
+    agency = save_agency(store, {"name": "地域包括支援センター"})
+    with store.session() as s:
+        for n, (direction, sent, due, replied, state) in enumerate((
+            ("out", date(2025, 5, 1), date(2025, 5, 15), date(2025, 5, 10), "replied"),
+            ("out", date(2025, 12, 1), date(2025, 12, 15), None, "sent"),  # overdue at 3/31
+            ("out", date(2026, 3, 20), date(2026, 4, 3), None, "sent"),  # not yet due at 3/31
+            ("out", date(2025, 6, 1), date(2025, 6, 15), None, "cancelled"),
+            ("in", date(2025, 9, 1), None, None, "received"),
+        ), 1):  # fmt: skip
+            s.add(Referral(number=f"R7-{n:04d}", fiscal_year=FY, serial=n, direction=direction, household_id=h1,
+                           agency_id=agency, created_on=sent, sent_on=sent, reply_due=due, reply_received_on=replied,
+                           state=state))  # fmt: skip
+        s.commit()
+
+    kind = {t.code: t.id for t in meetings.types(store)}
+    shien = meetings.create_meeting(store, {"type_id": kind["shien"], "held_on": date(2025, 5, 20)})
+    meetings.add_case(store, shien, h1)
+    consents.record(store, q1, {"purpose": "support_meeting", "scope": "general", "method": "signed",
+                                "consented_on": date(2026, 3, 1)})  # fmt: skip
+    jusou = meetings.create_meeting(store, {"type_id": kind["jusou"], "held_on": date(2026, 3, 31)})
+    case = meetings.add_case(store, jusou, h2)
+    later = meetings.create_meeting(store, {"type_id": kind["shien"], "held_on": date(2026, 4, 1)})
+    meetings.add_case(store, later, h3)
+    plan = plans.start_version(store, h2)
+    plans.save_draft(store, plan, {"issues": "就労", "roles": [{"agency_id": agency, "task": "相談"}],
+                                   "lead_agency_id": agency, "review_on": date(2026, 6, 30)})  # fmt: skip
+    plans.approve(store, plan, case)
+    plans.evaluate(store, plan, "通所できた", date(2026, 4, 1))
+    households.change_status(store, h3, "closed", "", "improved", closed_on=date(2026, 3, 31))
+    flag_review.add_manual(store, h1, "hazama_1")  # confirmed today, in FY2026
+    return h1, h2, h3
+
+
+def test_every_count_of_a_fiscal_year(store, known):
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    assert r.section("summary").rows == [("相談受付件数（延べ）", 4), ("相談受付の実人数", 4), ("相談受付の実世帯数", 3),
+                                         ("新規世帯", 2), ("支援の延べ件数", 6), ("支援の実世帯数", 3)]  # fmt: skip
+    routes = dict(r.section("route").rows)
+    assert (routes["民生委員・児童委員"], routes["家族"], routes["本人"]) == (2, 1, 1)
+    assert sum(routes.values()) == 4
+    cats = dict(r.section("category").rows)
+    assert (cats["介護"], cats["ひきこもり・不登校"], cats["収入・生活費"]) == (1, 1, 1)
+    assert cats["未分類（内容を特定していない）"] == 2 and sum(cats.values()) == 5
+    assert dict(r.section("district").rows) == {"本町": 2, "東区": 1}
+    assert [n for _l, n in r.section("referral").rows] == [3, 1, 1, 1]
+    visits = dict(r.section("visit").rows)
+    assert visits["訪問（会えなかった訪問を含む延べ）"] == 3 and visits["うち会えた"] == 1
+    assert visits["うち不在"] == 1 and visits["うち置き手紙"] == 1 and visits["訪問した実世帯数"] == 2
+    meeting = dict(r.section("meeting").rows)
+    assert (
+        meeting["重層的支援会議"] == 1
+        and meeting["支援会議（第106条の6）"] == 1
+        and sum(meeting.values()) == 2
+    )
+    assert [n for _l, n in r.section("plan").rows] == [2, 1, 1, 0, 0]
+    assert [n for _l, n in r.section("closure").rows] == [1, 0, 0]
+    assert sum(n for _l, n in r.section("flag").rows) == 0  # the manual flag was confirmed in FY2026
+
+
+def test_the_next_year_and_the_halves(store, known):
+    nxt = statistics.compute(store, Period.of(FY + 1), today=date(2026, 11, 22))
+    assert nxt.value("summary", "相談受付件数（延べ）") == 1 and nxt.value("summary", "新規世帯") == 0
+    assert nxt.value("visit", "うち会えた") == 1 and nxt.value("plan", "支援プランの評価（見直し）") == 1
+    assert sum(n for _l, n in nxt.section("flag").rows) == 1
+    first = statistics.compute(store, Period.of(FY, "first"), today=date(2026, 11, 22))
+    second = statistics.compute(store, Period.of(FY, "second"), today=date(2026, 11, 22))
+    assert [n for _l, n in first.section("summary").rows][:4] == [2, 2, 1, 0]
+    assert [n for _l, n in second.section("summary").rows][:4] == [2, 2, 2, 2]
+    assert first.period.end == date(2025, 9, 30) and second.period.start == date(2025, 10, 1)
+    assert "令和7年度" in first.period.label and "上半期" in first.period.label
+
+
+def test_csv_and_excel_hold_the_numbers_on_screen(store, known, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.services import statistics_export
+
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    statistics_export.write_csv(r, tmp_path / "s.csv")
+    with open(tmp_path / "s.csv", encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.reader(f))
+    assert lines[0] == ["区分", "項目", "件数"]
+    assert [(a, b, int(c)) for a, b, c in lines[1:]] == r.table()
+    statistics_export.write_xlsx(r, tmp_path / "s.xlsx")
+    sheet = load_workbook(tmp_path / "s.xlsx").active
+    cells = [tuple(row) for row in sheet.iter_rows(min_row=4, values_only=True) if row[2] is not None]
+    assert cells == r.table()
+    assert r.period.label in sheet["A1"].value

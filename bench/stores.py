@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,12 +19,19 @@ from app.services.store import DB_NAME, Store, connect  # noqa: E402
 CACHE = ROOT / "bench" / "cache"
 PASSPHRASE = "bench-passphrase"
 SEED = 1
+CASEWORK_KEY = "bench.casework"
+CASEWORK_UNTIL = date(2026, 11, 22)  # fixed, so every run counts the same records
 
 
 def demo_store(households: int) -> Path:
     """The folder of a cached demo store with this many households (built on first use)."""
     folder = CACHE / f"demo-{households}"
     if (folder / DB_NAME).exists():
+        store = open_store(folder)
+        if store.setting(CASEWORK_KEY) is None:  # a cache built before the demo had casework
+            demo.populate_casework(store, seed=SEED, until=CASEWORK_UNTIL)
+            store.set_setting(CASEWORK_KEY, "1")
+        store.close()
         return folder
     tmp = CACHE / f".building-{households}"
     if tmp.exists():
@@ -33,6 +41,8 @@ def demo_store(households: int) -> Path:
     t = time.perf_counter()
     created = Store.create(tmp, passphrase=PASSPHRASE, town=demo.DEMO_TOWN)
     demo.populate(created.store, households=households, seed=SEED)
+    demo.populate_casework(created.store, seed=SEED, until=CASEWORK_UNTIL)
+    created.store.set_setting(CASEWORK_KEY, "1")
     created.store.close()
     tmp.rename(folder)
     print(

@@ -24,6 +24,11 @@ def _person(store, hid, name, kana, born, relation="head"):
 
 @pytest.fixture
 def known(store):
+    return populate(store)
+
+
+def populate(store):
+    """The known cases (also used by the GUI test of the 統計 page)."""
     h1 = households.create_household(store, address="本町1-1", district="本町")
     p1 = _person(store, h1, "山田 一", "やまだ はじめ", date(1950, 1, 1))
     p2 = _person(store, h1, "山田 二郎", "やまだ じろう", date(1975, 1, 1), "child")
@@ -140,3 +145,19 @@ def test_csv_and_excel_hold_the_numbers_on_screen(store, known, tmp_path):
     cells = [tuple(row) for row in sheet.iter_rows(min_row=4, values_only=True) if row[2] is not None]
     assert cells == r.table()
     assert r.period.label in sheet["A1"].value
+
+
+def test_the_printed_report_carries_every_number(store, known):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.services import statistics_forms
+    from app.services.forms import FormContext
+
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    pdf = statistics_forms.report_sheet(FormContext(town="テスト町", printed_by="田中"), r)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    for section in r.sections:
+        assert section.title in text
+    assert "令和7年度" in text and "重層的支援会議につながれた件数（実世帯）" in text

@@ -5,9 +5,23 @@ from app.models.casework import FlagRecord, Intake, Note, Referral, Visit
 from app.models.meetings import Meeting, MeetingCase, MeetingType, SupportPlan
 from app.models.network import Agency, Consent, consent_agencies
 from app.models.people import CareRelation, Household, ParentLink, Person, User
+from app.models.program import (
+    ChecklistItem,
+    Indicator,
+    IndicatorYear,
+    ProgramPlan,
+    ProgramSetup,
+    SupportBody,
+)
 from app.models.records import AuditEntry, ChangeRecord, MediaLog, Setting
 
 __all__ = [
+    "SupportBody",
+    "ProgramSetup",
+    "ProgramPlan",
+    "IndicatorYear",
+    "Indicator",
+    "ChecklistItem",
     "Agency",
     "AuditEntry",
     "Base",

@@ -250,3 +250,13 @@ MEETING_DECISION = {
 # 支援プラン (domain.md §4: several kinds of 自立).
 PLAN_STATE = {"draft": "作成中", "approved": "承認済", "superseded": "改訂済"}
 AUTONOMY = {"economic": "経済的自立", "daily": "日常生活自立", "social": "社会生活自立"}
+
+# 実施計画 (domain.md §9).
+CHECK_STATUS = {"todo": "未着手", "considering": "検討中", "written": "記載済", "needs_review": "見直し要"}
+SETUP_FORM = {"basic": "基本型", "integrated": "統合型", "regional": "地域型"}
+OPERATION = {"direct": "直営", "outsourced": "委託"}
+PROGRAM = {
+    "participation": "参加支援事業",
+    "collaboration": "多機関協働事業",
+    "outreach": "アウトリーチ等を通じた継続的支援事業",
+}

@@ -268,3 +268,78 @@ def populate(store: Store, households: int, seed: int = 1, batch: int = 2000) ->
         result = import_records(store, records[i : i + batch], source=f"デモ（seed {seed}）")
         total_h, total_p = total_h + result.households, total_p + result.persons
     return ImportResult(total_h, total_p)
+
+
+def populate_casework(store: Store, seed: int = 1, share: float = 0.3, until: date | None = None) -> int:
+    """Casework for a demo town over the two fiscal years before ``until``: intakes, visits (with the
+    attempts), phone notes, つなぐシート and meetings for ``share`` of the households, so the statistics,
+    home and benchmarks have something to count. Returns the number of rows added."""
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from app.models import Household, Intake, Meeting, MeetingCase, MeetingType, Note, Referral, Visit, vocab
+
+    r = random.Random(seed)
+    until = until or date.today()
+    start = date(until.year - 2 if until.month >= 4 else until.year - 3, 4, 1)
+    days = (until - start).days
+    routes, categories = list(vocab.ROUTE), list(vocab.CONSULT_CATEGORY)
+    added = 0
+    with store.session() as s:
+        ids = [i for (i,) in s.execute(select(Household.id).order_by(Household.id))]
+        types = {code: tid for code, tid in s.execute(select(MeetingType.code, MeetingType.id))}
+        meetings = {}
+        for month in range(0, days // 30):
+            for code in ("shien", "jusou"):
+                held = start + timedelta(days=30 * month + (5 if code == "shien" else 20))
+                m = Meeting(type_id=types[code], held_on=held, place="役場 会議室")
+                s.add(m)
+                meetings[(code, month)] = m
+        s.flush()
+        serial = 0
+        for hid in ids:
+            if r.random() >= share:
+                continue
+            first = start + timedelta(days=r.randrange(days))
+            for k in range(r.choice((1, 1, 2, 3))):
+                day = min(until, first + timedelta(days=60 * k))
+                cats = r.sample(categories, r.choice((0, 1, 2)))
+                s.add(Intake(household_id=hid, received_on=day, route=r.choice(routes), categories=cats,
+                             main_category=cats[0] if cats else None, main_complaint="デモの相談"))  # fmt: skip
+                added += 1
+            for k in range(r.choice((0, 1, 2, 4))):
+                at = datetime.combine(
+                    min(until, first + timedelta(days=14 * (k + 1))), datetime.min.time()
+                ).replace(hour=10)
+                s.add(
+                    Visit(
+                        household_id=hid,
+                        visited_at=at,
+                        result=r.choice(("met", "met", "absent", "letter_left")),
+                    )
+                )
+                added += 1
+            if r.random() < 0.3:
+                s.add(Note(household_id=hid, at=datetime.combine(first, datetime.min.time()).replace(hour=15),
+                           kind="phone", text="デモの電話"))  # fmt: skip
+                added += 1
+            if r.random() < 0.15:
+                serial += 1
+                sent = min(until, first + timedelta(days=7))
+                fy = sent.year if sent.month >= 4 else sent.year - 1
+                s.add(Referral(number=f"D{fy}-{serial:05d}", fiscal_year=fy, serial=serial, household_id=hid,
+                               created_on=sent, sent_on=sent, reply_due=sent + timedelta(days=14), state="sent",
+                               basis="consent"))  # fmt: skip
+                added += 1
+            if r.random() < 0.1:
+                month = min((first - start).days // 30, days // 30 - 1)
+                code = "jusou" if r.random() < 0.5 else "shien"
+                s.add(
+                    MeetingCase(
+                        meeting_id=meetings[(code, month)].id, household_id=hid, basis="support_meeting"
+                    )
+                )
+                added += 1
+        s.commit()
+    return added

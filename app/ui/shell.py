@@ -35,6 +35,7 @@ from app.ui.pages.meetings import MeetingsPage
 from app.ui.pages.outreach import OutreachPage
 from app.ui.pages.referrals import ReferralsPage
 from app.ui.pages.settings import SettingsPage
+from app.ui.pages.statistics import StatisticsPage
 from app.ui.sign_in import SignInPage
 
 T = {
@@ -70,6 +71,7 @@ PAGES: dict[str, type[Page]] = {
     "つなぐシート": ReferralsPage,
     "訪問・経過": OutreachPage,
     "会議": MeetingsPage,
+    "統計": StatisticsPage,
     "バックアップ": BackupPage,
     "関係機関": AgenciesPage,
     "設定": SettingsPage,

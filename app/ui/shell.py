@@ -33,6 +33,7 @@ from app.ui.pages.home import HomePage
 from app.ui.pages.households import HouseholdsPage
 from app.ui.pages.meetings import MeetingsPage
 from app.ui.pages.outreach import OutreachPage
+from app.ui.pages.program import ProgramPage
 from app.ui.pages.referrals import ReferralsPage
 from app.ui.pages.settings import SettingsPage
 from app.ui.pages.statistics import StatisticsPage
@@ -71,6 +72,7 @@ PAGES: dict[str, type[Page]] = {
     "つなぐシート": ReferralsPage,
     "訪問・経過": OutreachPage,
     "会議": MeetingsPage,
+    "実施計画": ProgramPage,
     "統計": StatisticsPage,
     "バックアップ": BackupPage,
     "関係機関": AgenciesPage,

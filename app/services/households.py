@@ -514,3 +514,18 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
             ]
         lines.append(HistoryLine(r.at, r.actor, what, _ACTION_WORD[r.action], changes))
     return lines
+
+
+def recent(store: Store, limit: int = 8) -> list[tuple[int, str, str, str]]:
+    """(id, code, head or label, status word) of the households changed most recently (ホーム)."""
+    from app.services import search
+
+    with store.session() as s:
+        ids = list(
+            s.scalars(
+                select(Household.id).order_by(Household.updated_at.desc(), Household.id.desc()).limit(limit)
+            )
+        )
+        rows = {r.id: r for r in search.rows(s, ids)}
+    return [(i, rows[i].code, rows[i].head_name or rows[i].label or rows[i].address, vocab.HOUSEHOLD_STATUS.get(rows[i].status, ""))
+            for i in ids if i in rows]  # fmt: skip

@@ -142,6 +142,9 @@ class Content(QWidget):
             QListWidgetItem(name, self.nav)
         self.nav.currentRowChanged.connect(self._show)
         self.by_name["ホーム"].open_household.connect(self.open_household)
+        self.by_name["ホーム"].open_page.connect(
+            lambda name: self.nav.setCurrentRow(list(self.by_name).index(name))
+        )
         self.by_name["訪問・経過"].open_household.connect(self.open_household)
         self.by_name["会議"].open_household.connect(self.open_household)
 

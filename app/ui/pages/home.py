@@ -13,13 +13,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
-from app.services import backup, flag_review, outreach, plans, referrals
+from app.services import backup, flag_review, households, outreach, plans, program_plan, referrals, statistics
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.pages import Page
@@ -50,6 +53,17 @@ T = {
     "backup_never": "まだバックアップがありません。「バックアップ」で作成してください。",
     "follow": "訪問・連絡が必要な世帯（{n} 件）",
     "follow_cols": ["世帯番号", "世帯", "最後の連絡", "次回予定", "理由"],
+    "program": "実施計画の点検・見直し（{n} 件）",
+    "recent": "最近の世帯",
+    "recent_cols": ["世帯番号", "世帯", "状態"],
+    "year_counts": "{fy}の件数（{as_of}現在）",
+    "year_labels": [
+        ("summary", "相談受付件数（延べ）", "相談受付"),
+        ("summary", "相談受付の実人数", "実人数"),
+        ("visit", "訪問（会えなかった訪問を含む延べ）", "訪問"),
+        ("referral", "送付", "つなぐシート"),
+        ("plan", "重層的支援会議につながれた件数（実世帯）", "重層的支援会議"),
+    ],
     "reviews": "見直しの時期が来た支援プラン（{n} 件）",
     "review_cols": ["世帯番号", "版", "見直し日", ""],
     "review_late": "期限を過ぎています",
@@ -59,6 +73,7 @@ T = {
 class HomePage(Page):
     nav_label = T["nav"]
     open_household = Signal(int)
+    open_page = Signal(str)
 
     def __init__(self, ctx):
         super().__init__(ctx)
@@ -114,16 +129,39 @@ class HomePage(Page):
         self.reviews = record_table(T["review_cols"], "reviews")
         self.reviews.setMaximumHeight(150)
         self.reviews.doubleClicked.connect(lambda _i: self._open_review())
+        self.program_title = QLabel(objectName="subheading")
+        self.program = QListWidget(objectName="program_reminders")
+        self.program.setMaximumHeight(90)
+        self.program.itemActivated.connect(lambda _i: self.open_page.emit("実施計画"))
+        self.program.itemDoubleClicked.connect(lambda _i: self.open_page.emit("実施計画"))
+        self.recent = record_table(T["recent_cols"], "recent")
+        self.recent.doubleClicked.connect(lambda _i: self._open_recent())
+        self.year_title = QLabel(objectName="subheading")
+        self.year_counts = QFrame(objectName="card")
+        year_grid = QGridLayout(self.year_counts)
+        self.year_figures = []
+        for c, (_sec, _line, word) in enumerate(T["year_labels"]):
+            figure = QLabel(objectName="figure")
+            year_grid.addWidget(QLabel(word), 0, c)
+            year_grid.addWidget(figure, 1, c)
+            self.year_figures.append(figure)
         hint = QLabel(T["shortcuts"], objectName="hint")
-        layout = QVBoxLayout(self)
+        body = QWidget()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.title)
         layout.addWidget(self.today)
         layout.addSpacing(12)
-        layout.addWidget(self.counts)
+        layout.addWidget(self.year_title)
+        top = QHBoxLayout()
+        top.addWidget(self.counts, 2)
+        top.addWidget(self.year_counts, 5)
+        layout.addLayout(top)
         layout.addWidget(self.backup_notice)
         layout.addWidget(self.empty)
         layout.addWidget(self.follow_title)
         layout.addWidget(self.follow)
+        layout.addWidget(self.program_title)
+        layout.addWidget(self.program)
         layout.addWidget(self.reviews_title)
         layout.addWidget(self.reviews)
         layout.addWidget(self.overdue_title)
@@ -131,7 +169,16 @@ class HomePage(Page):
         layout.addWidget(self.candidates_title)
         layout.addWidget(self.candidates, 1)
         layout.addLayout(buttons)
+        layout.addWidget(QLabel(T["recent"], objectName="subheading"))
+        layout.addWidget(self.recent)
         layout.addWidget(hint)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
 
     def refresh(self) -> None:
         store = self.ctx.require_store()
@@ -168,6 +215,23 @@ class HomePage(Page):
         fill_table(self.reviews, [[d.code, f"第{d.version}版", format_wareki(d.review_on),
                                    T["review_late"] if d.review_on < today else ""] for d in self.due_reviews],
                    [d.household_id for d in self.due_reviews])  # fmt: skip
+        self.program_items = program_plan.reminders(store, today)
+        self.program_title.setText(T["program"].format(n=len(self.program_items)))
+        for widget in (self.program_title, self.program):
+            widget.setVisible(bool(self.program_items))
+        self.program.clear()
+        self.program.addItems([r.text for r in self.program_items])
+        self.recent_rows = households.recent(store)
+        fill_table(self.recent, [[code, name, status] for _i, code, name, status in self.recent_rows],
+                   [i for i, *_ in self.recent_rows])  # fmt: skip
+        self.recent.setMaximumHeight(34 + 30 * max(1, len(self.recent_rows)))
+        fy = fiscal_year(today)
+        report = statistics.compute(store, statistics.Period.of(fy), today)
+        self.year_title.setText(
+            T["year_counts"].format(fy=format_fiscal_year(fy), as_of=format_wareki(today))
+        )
+        for figure, (section, line, _word) in zip(self.year_figures, T["year_labels"], strict=True):
+            figure.setText(f"{report.value(section, line):,}")
         self.late = referrals.overdue(store, self.ctx.today())
         names = referrals.agency_names(store)
         self.overdue_title.setText(T["overdue"].format(n=len(self.late)))
@@ -195,6 +259,11 @@ class HomePage(Page):
         row = self.follow.currentRow()
         if 0 <= row < len(self.follow_items):
             self.open_household.emit(self.follow_items[row].household_id)
+
+    def _open_recent(self) -> None:
+        household_id = selected_data(self.recent)
+        if household_id is not None:
+            self.open_household.emit(household_id)
 
     def _open_review(self) -> None:
         household_id = selected_data(self.reviews)

@@ -268,6 +268,47 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     (PRINTS / "case-summary.pdf").write_bytes(detail.plan_tab.summary_pdf())
     detail.plan_tab.anonymise.setChecked(True)
     (PRINTS / "case-summary-anonymised.pdf").write_bytes(detail.plan_tab.summary_pdf())
+    program_screens(shell)
+
+
+def program_screens(shell: Shell) -> None:
+    from app.services import demo, program_plan, statistics, statistics_forms
+    from app.services import settings as town_settings
+
+    store = shell.ctx.require_store()
+    demo.populate_casework(store, seed=2, until=date(2026, 11, 22))  # so the figures are not all zero
+    pid = program_plan.create(store, 2025, 2027)
+    plan = program_plan.get(store, pid)
+    marks = {"contents_1": "written", "contents_2": "written", "required_1": "written", "required_2": "considering",
+             "required_3": "written", "optional_2": "needs_review", "process_internal": "written"}  # fmt: skip
+    for item in plan.items:
+        if item.code in marks:
+            program_plan.update_item(store, item.id, {"status": marks[item.code], "location": "第3章",
+                                                      "changing": item.code == "required_2"})  # fmt: skip
+    program_plan.save_body(store, {"name": "つなぎ町地域包括支援センター", "field": "高齢", "form": "basic", "places": 1,
+                                   "operation": "outsourced", "contractor": "つなぎ町社会福祉協議会"})  # fmt: skip
+    program_plan.save_body(store, {"name": "つなぎ町福祉課 重層支援係", "field": "総合相談", "form": "integrated",
+                                   "places": 1, "operation": "direct"})  # fmt: skip
+    program_plan.save_setup(store, "outreach", {"body": "つなぎ町", "outsourced": True, "contractor": "つなぎ町社会福祉協議会",
+                                                "staff": 2})  # fmt: skip
+    content = shell.content
+    content.nav.setCurrentRow(list(content.by_name).index("実施計画"))
+    snap(shell, "28-program-checklist")
+    page = content.page("実施計画")
+    page.tabs.setCurrentIndex(3)
+    page.year.setCurrentIndex(page.year.findData(2026))
+    snap(shell, "29-program-indicators")
+    (PRINTS / "program-checklist.pdf").write_bytes(page.checklist_pdf())
+    content.nav.setCurrentRow(list(content.by_name).index("統計"))
+    stats = content.page("統計")
+    stats.year.setCurrentIndex(stats.year.findData(2025))
+    snap(shell, "30-statistics")
+    report = statistics.compute(store, statistics.Period.of(2025), date(2026, 11, 22))
+    (PRINTS / "statistics-report.pdf").write_bytes(
+        statistics_forms.report_sheet(town_settings.form_context(store), report)
+    )
+    content.nav.setCurrentRow(0)
+    snap(shell, "31-home-todos")
     backup_screens(shell)
 
 

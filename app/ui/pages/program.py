@@ -3,7 +3,16 @@ the indicators (actuals counted from the case data where the app holds them)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.models import vocab
 from app.services import program_forms, program_plan
@@ -69,6 +78,10 @@ class ProgramPage(Page):
             bar.addWidget(button(key, slot))
         bar.addStretch()
         self.checklist = record_table(T["check_cols"], "checklist")
+        # The wording is long: the 項目 column takes the spare width and wraps, so 状態 stays in view.
+        self.checklist.horizontalHeader().setStretchLastSection(False)
+        self.checklist.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.checklist.setWordWrap(True)
         self.checklist.doubleClicked.connect(lambda _i: self.edit_item())
         self.bodies = record_table(T["body_cols"], "bodies")
         self.bodies.doubleClicked.connect(lambda _i: self.edit_body())
@@ -137,7 +150,6 @@ class ProgramPage(Page):
                                          vocab.CHECK_STATUS.get(i.status, "") + ("（変わる見込み）" if i.changing else ""),
                                          i.location, format_wareki(i.checked_on) if i.checked_on else ""]
                                         for i in plan.items], [i.id for i in plan.items])  # fmt: skip
-            self.checklist.setWordWrap(True)
             self.checklist.resizeRowsToContents()
             years = list(range(plan.first_fy, plan.last_fy + 1))
             current = min(max(fiscal_year(self.ctx.today()), plan.first_fy), plan.last_fy)

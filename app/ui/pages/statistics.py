@@ -107,7 +107,8 @@ class StatisticsPage(Page):
             title = QLabel(section.title, objectName="subheading")
             table = record_table(T["cols"], f"stats_{section.key}")
             fill_table(table, [[label, f"{value:,}"] for label, value in section.rows])
-            table.setMinimumHeight(min(28 * len(section.rows) + 30, 420))
+            whole = table.horizontalHeader().sizeHint().height() + table.verticalHeader().length() + 4
+            table.setFixedHeight(min(whole, 440))  # the whole section at once; the page scrolls
             self.tables[section.key] = table
             self.grid.addWidget(title, row * 2, 0, 1, 2)
             self.grid.addWidget(table, row * 2 + 1, 0)

@@ -161,3 +161,17 @@ def test_the_printed_report_carries_every_number(store, known):
     for section in r.sections:
         assert section.title in text
     assert "令和7年度" in text and "重層的支援会議につながれた件数（実世帯）" in text
+
+
+def test_every_computed_indicator_matches_the_hand_count(store, known):
+    from app.services import program_plan
+
+    pid = program_plan.create(store, 2025, 2027)
+    actual = {
+        i.label: i.actual
+        for i in program_plan.indicator_lines(store, pid, FY, date(2026, 11, 22))
+        if i.computed
+    }
+    assert actual == {"相談受付件数": 4, "相談受付の実人数": 4, "訪問相談件数": 3, "重層的支援会議につながれた件数": 1,
+                      "つなぐシート件数": 3, "支援プラン作成件数": 1}  # fmt: skip
+    assert set(actual) == {label for label, _s, _l in program_plan.COMPUTED.values()}

@@ -1,0 +1,284 @@
+"""The whole benchmark suite in one command (issue 13): every figure is the median of several runs and
+stands next to a baseline measured in the same run. Prints one table and writes bench/RESULTS.md.
+
+    .venv/bin/python -m bench [--sizes 1000 10000 50000] [--repeat 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from bench.stores import CACHE, PASSPHRASE, ROOT, demo_store, open_store
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+TODAY = date(2026, 11, 22)
+
+
+@dataclass
+class Line:
+    what: str
+    figure: str
+    baseline: str = ""
+    target: str = ""
+    verdict: str = ""  # 達成 / 未達 / "" (no target)
+
+
+def med(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+# --- start-up -----------------------------------------------------------------------------------------
+
+
+def _probe(args: list[str]) -> dict:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    out = subprocess.run([sys.executable, "-m", "bench.probe", *args, str(time.time())], capture_output=True, text=True,
+                         cwd=ROOT, env=env, check=True)  # fmt: skip
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def startup(repeat: int) -> list[Line]:
+    folder = demo_store(1_000)
+    app = [_probe(["app", str(folder)]) for _ in range(repeat)]
+    bare = [_probe(["bare"]) for _ in range(repeat)]
+    a, b = statistics.median(x["seconds"] for x in app), statistics.median(x["seconds"] for x in bare)
+    am, bm = statistics.median(x["peak_mib"] for x in app), statistics.median(x["peak_mib"] for x in bare)
+    imports = [
+        float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import app.ui.shell; "
+                              "print(time.perf_counter() - t)"], capture_output=True, text=True, cwd=ROOT,
+                             check=True).stdout)
+        for _ in range(repeat)
+    ]  # fmt: skip
+    loaded = app[0]["loaded"]
+    return [
+        Line("cold start to the sign-in window", f"{a:.2f} s", f"bare PySide6 window {b:.2f} s", "≤ 2× bare",
+             f"{verdict(a <= 2 * b)} ({a / b:.1f}×)"),
+        Line("peak memory at the sign-in window", f"{am:.0f} MiB", f"bare PySide6 window {bm:.0f} MiB"),
+        Line("import time of app (app.ui.shell and what it imports)", f"{statistics.median(imports):.2f} s", "",
+             "no ReportLab/openpyxl at start-up",
+             verdict(not {"reportlab", "openpyxl"} & set(loaded)) + f" (loaded: {', '.join(loaded) or 'none'})"),
+    ]  # fmt: skip
+
+
+def unlock_and_list(n: int, repeat: int) -> Line:
+    from app.services import search
+
+    folder = demo_store(n)
+
+    def once():
+        store = open_store(folder)
+        with store.session() as s:
+            search.rows(s, search.find(s, "")[:200])
+        store.close()
+
+    return Line(f"unlock + first household list ({n:,})", f"{med(once, repeat):.2f} s", "", "")
+
+
+# --- per store size --------------------------------------------------------------------------------------
+
+
+def per_size(sizes: list[int], repeat: int) -> tuple[list[Line], dict]:
+    from bench import flags_eval, search_latency, statistics_time
+
+    lines, growth = [], {}
+    searched = search_latency.run(sizes, repeat)
+    for r in searched:
+        ok = r["enc_p95"] < 50 and r["enc_p95"] <= 1.5 * max(r["plain_p95"], 1.0)
+        lines.append(Line(f"search p50 / p95 ({r['households']:,})", f"{r['enc_p50']:.1f} / {r['enc_p95']:.1f} ms",
+                          f"plain SQLite {r['plain_p50']:.1f} / {r['plain_p95']:.1f} ms", "p95 < 50 ms, ≤ 1.5× plain",
+                          f"{verdict(ok)} ({r['enc_p95'] / max(r['plain_p95'], 0.001):.2f}×)"))  # fmt: skip
+    growth["search p95"] = [r["enc_p95"] for r in searched]
+    flagged = [flags_eval.measure(n, max(1, repeat // 2)) for n in sizes]
+    for r in flagged:
+        total = r["load"] + r["rules"]
+        lines.append(Line(f"flag evaluation of every household ({r['households']:,})", f"{total:.2f} s",
+                          f"daily refresh {r['refresh']:.2f} s", "50,000 < 5 s" if r["households"] == 50_000 else "",
+                          verdict(total < 5) if r["households"] == 50_000 else ""))  # fmt: skip
+    growth["flag evaluation"] = [r["load"] + r["rules"] for r in flagged]
+    stats = [statistics_time.measure(n, repeat) for n in sizes]
+    for r in stats:
+        lines.append(Line(f"statistics of a fiscal year ({r['households']:,})", f"{r['stats']:.3f} s",
+                          f"plain SQLite {r['plain']:.3f} s", "50,000 < 2 s" if r["households"] == 50_000 else "",
+                          verdict(r["stats"] < 2) if r["households"] == 50_000 else ""))  # fmt: skip
+    growth["statistics"] = [r["stats"] for r in stats]
+    return lines, growth
+
+
+# --- printed forms -----------------------------------------------------------------------------------------
+
+
+def forms(n: int, repeat: int) -> list[Line]:
+    from app.services import (
+        agencies,
+        consents,
+        household_forms,
+        households,
+        outreach,
+        outreach_forms,
+        referrals,
+        statistics_forms,
+    )
+    from app.services import settings as town_settings
+    from app.services import statistics as stats
+
+    folder = demo_store(n)
+    work = Path(tempfile.mkdtemp(prefix="tsunagi-bench-forms-"))
+    shutil.copytree(folder, work / "store")
+    store = open_store(work / "store")
+    try:
+        context = town_settings.form_context(store)
+        with store.session() as s:
+            from sqlalchemy import select
+
+            from app.models import Intake
+
+            hid = s.scalar(select(Intake.household_id).order_by(Intake.id))
+        household = households.open_household(store, hid)
+        intake = households.latest_intake(store, hid)
+        agency = agencies.save(store, {"name": "ベンチ用 地域包括支援センター"})
+        person = referrals.draft_outgoing(store, hid)["person_id"]
+        consents.record(store, person, {"purpose": "referral", "method": "verbal", "consented_on": date.today(),
+                                        "scope": "general"})  # fmt: skip
+        rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": agency})
+        report = stats.compute(store, stats.Period.of(2025), TODAY)
+        entries = outreach.timeline(store, hid)
+        household_forms.face_sheet(context, household)  # fonts load once per process; not counted
+        makers = {
+            "つなぐシート": lambda: referrals.sheet_pdf(store, rid),
+            "世帯票": lambda: household_forms.face_sheet(context, household, latest=intake),
+            "相談受付票": lambda: household_forms.intake_sheet(context, household, intake),
+            "経過一覧": lambda: outreach_forms.timeline_sheet(context, household, entries),
+            "統計レポート": lambda: statistics_forms.report_sheet(context, report),
+        }
+        return [
+            Line(f"PDF: {name} ({n:,})", f"{med(make, repeat) * 1000:.0f} ms")
+            for name, make in makers.items()
+        ]
+    finally:
+        store.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# --- backup and restore ---------------------------------------------------------------------------------
+
+
+def backup_restore(n: int, repeat: int) -> list[Line]:
+    from app.services import backup
+    from app.services.store import DB_NAME
+
+    folder = demo_store(n)
+    size = (folder / DB_NAME).stat().st_size
+    copies, backups, restores = [], [], []
+    with tempfile.TemporaryDirectory(prefix="tsunagi-bench-") as tmp:
+        tmp = Path(tmp)
+        for i in range(repeat):
+            usb = tmp / f"usb{i}"
+            usb.mkdir()
+            t = time.perf_counter()
+            shutil.copyfile(folder / DB_NAME, usb / "plain-copy.db")
+            with open(usb / "plain-copy.db", "rb+") as f:
+                os.fsync(f.fileno())  # a backup is flushed to the medium; so is the baseline
+            copies.append(time.perf_counter() - t)
+            store = open_store(folder)
+            t = time.perf_counter()
+            result = backup.create_backup(store, usb)
+            backups.append(time.perf_counter() - t)
+            store.close()
+            target = tmp / f"restored{i}"
+            t = time.perf_counter()
+            backup.restore(result.path, target, passphrase=PASSPHRASE).close()
+            restores.append(time.perf_counter() - t)
+            shutil.rmtree(target, ignore_errors=True)
+            shutil.rmtree(usb, ignore_errors=True)
+    c, b, r = statistics.median(copies), statistics.median(backups), statistics.median(restores)
+    return [
+        Line(f"backup of the {n:,}-household store ({size / 2**20:.0f} MB), verified", f"{b:.2f} s",
+             f"file copy + fsync {c:.2f} s", "≤ 3× the copy", f"{verdict(b <= 3 * c)} ({b / c:.1f}×)"),
+        Line("restore of that backup (verify, swap, open)", f"{r:.2f} s", f"file copy + fsync {c:.2f} s",
+             "≤ 3× the copy", f"{verdict(r <= 3 * c)} ({r / c:.1f}×)"),
+    ]  # fmt: skip
+
+
+# --- the report ------------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    mem = ""
+    with contextlib.suppress(OSError):
+        meminfo = Path("/proc/meminfo").read_text().splitlines()
+        kib = int(next(line for line in meminfo if line.startswith("MemTotal")).split()[1])
+        mem = f", {kib / 2**20:.1f} GiB RAM"
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError, StopIteration):
+        cpu = (
+            next(line for line in open("/proc/cpuinfo") if line.startswith("model name"))
+            .split(":", 1)[1]
+            .strip()
+        )
+    return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs{mem}, Python {platform.python_version()}"
+
+
+def table(lines: list[Line]) -> str:
+    rows = ["| what | figure (median) | baseline, same run | target | verdict |", "|---|---|---|---|---|"]
+    rows += [f"| {x.what} | {x.figure} | {x.baseline} | {x.target} | {x.verdict} |" for x in lines]
+    return "\n".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 50_000])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-write", action="store_true", help="print only; leave bench/RESULTS.md alone")
+    args = ap.parse_args()
+    started = time.perf_counter()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for n in args.sizes:
+        demo_store(n)  # built once, cached in bench/cache
+    lines = startup(args.repeat)
+    lines.append(unlock_and_list(args.sizes[-1], args.repeat))
+    sized, growth = per_size(args.sizes, args.repeat)
+    lines += sized
+    lines += forms(10_000 if 10_000 in args.sizes else args.sizes[0], args.repeat * 2)
+    lines += backup_restore(args.sizes[-1], max(2, args.repeat // 2))
+    a, b = args.sizes[0], args.sizes[-1]
+    grow = [f"- {name}: ×{values[-1] / values[0]:.1f} for ×{b / a:.0f} households ({a:,} → {b:,})"
+            for name, values in growth.items() if values[0] > 0]  # fmt: skip
+    elapsed = time.perf_counter() - started
+    text = "\n".join([
+        "# Benchmark results", "",
+        f"Run {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
+        f"Command: `.venv/bin/python -m bench` (sizes {', '.join(f'{n:,}' for n in args.sizes)}; median of "
+        f"{args.repeat} runs unless noted); the whole suite took {elapsed / 60:.1f} minutes.", "",
+        table(lines), "", "Growth from the smallest to the largest store (a cost growing faster than the data shows here):",
+        *grow, "",
+    ])  # fmt: skip
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"written: {RESULTS}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -232,11 +232,8 @@ def machine() -> str:
         mem = f", {kib / 2**20:.1f} GiB RAM"
     cpu = platform.processor() or platform.machine()
     with contextlib.suppress(OSError, StopIteration):
-        cpu = (
-            next(line for line in open("/proc/cpuinfo") if line.startswith("model name"))
-            .split(":", 1)[1]
-            .strip()
-        )
+        cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+        cpu = next(line for line in cpuinfo if line.startswith("model name")).split(":", 1)[1].strip()
     return f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} CPUs{mem}, Python {platform.python_version()}"
 
 

@@ -66,3 +66,12 @@ class RelationWords:
         """The householder named by role too, so the sentence stays unambiguous: 世帯主（父）."""
         label = self(m)
         return f"{label}（{role_word}）" if m.relation == "head" else label
+
+
+def care_notes(person) -> list[str]:
+    """要介護・障害・ひきこもり words for one member, as the member lists and forms show them."""
+    notes = [vocab.CARE_LEVEL[person.care_level]] if person.care_level != "none" else []
+    notes += [vocab.DISABILITY[d] for d in person.disability]
+    if person.hikikomori != "no":
+        notes.append("ひきこもり" + ("疑い" if person.hikikomori == "suspected" else ""))
+    return notes

@@ -10,7 +10,7 @@ from reportlab.lib.units import mm
 
 from app.models import Consent, Household, Intake, Person, vocab
 from app.services import exchange, flags, genogram
-from app.services.family import RelationWords
+from app.services.family import RelationWords, care_notes
 from app.services.forms import CONTENT_W, GOTHIC, Form, FormContext
 from app.services.japanese import age_on, format_wareki
 
@@ -246,10 +246,7 @@ def face_sheet(
     words = RelationWords(record)
     rows = []
     for p, m in zip(household.members, record.members, strict=True):
-        notes = [vocab.CARE_LEVEL[p.care_level]] if p.care_level != "none" else []
-        notes += [vocab.DISABILITY[d] for d in p.disability]
-        if p.hikikomori != "no":
-            notes.append("ひきこもり" + ("疑い" if p.hikikomori == "suspected" else ""))
+        notes = care_notes(p)
         place = "死亡" if p.deceased else ("同居" if p.lives_here else "別居")
         rows.append(
             [

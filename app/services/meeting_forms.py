@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 
 from app.models import Household, Meeting, Person, SupportPlan, vocab
 from app.services import exchange
-from app.services.family import RelationWords
+from app.services.family import RelationWords, care_notes
 from app.services.forms import CONTENT_W, Form, FormContext
 from app.services.japanese import age_on, format_wareki
 from app.services.meetings import CONFIDENTIALITY_NOTICE, LAW_WORDS
@@ -252,10 +252,7 @@ def case_summary(
     rows = []
     for p, m in zip(household.members, record.members, strict=True):
         age = age_on(p.birth_date, on)
-        notes = [vocab.CARE_LEVEL[p.care_level]] if p.care_level != "none" else []
-        notes += [vocab.DISABILITY[d] for d in p.disability]
-        if p.hikikomori != "no":
-            notes.append("ひきこもり" + ("疑い" if p.hikikomori == "suspected" else ""))
+        notes = care_notes(p)
         place = "死亡" if p.deceased else ("同居" if p.lives_here else "別居")
         who = initials(p) if anonymise else p.name
         rows.append(

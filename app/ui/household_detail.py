@@ -30,7 +30,7 @@ from app.services import (
     referrals,
 )
 from app.services import settings as town_settings
-from app.services.family import RelationWords
+from app.services.family import RelationWords, care_notes
 from app.services.japanese import age_on, format_wareki
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
@@ -296,10 +296,7 @@ class HouseholdDetail(QWidget):
         names = {m.id: m.name for m in h.members}
         rows = []
         for p, m in zip(h.members, record.members, strict=True):
-            notes = [vocab.CARE_LEVEL[p.care_level]] if p.care_level != "none" else []
-            notes += [vocab.DISABILITY[d] for d in p.disability]
-            if p.hikikomori != "no":
-                notes.append("ひきこもり" + ("疑い" if p.hikikomori == "suspected" else ""))
+            notes = care_notes(p)
             place = T["dead"] if p.deceased else (T["here"] if p.lives_here else T["away"])
             rows.append(
                 [p.name, p.kana, words(m), vocab.SEX[p.sex], format_wareki(p.birth_date),

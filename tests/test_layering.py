@@ -41,3 +41,14 @@ def test_importing_every_service_loads_no_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_start_up_does_not_load_reportlab_or_openpyxl():
+    """The sign-in window needs neither; they load with the first print or export (issue 13)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, app.ui.main, app.ui.shell, app.ui.first_run; "
+            "print(sorted(m for m in ('reportlab', 'openpyxl') if m in sys.modules))")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

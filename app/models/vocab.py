@@ -260,3 +260,6 @@ PROGRAM = {
     "collaboration": "多機関協働事業",
     "outreach": "アウトリーチ等を通じた継続的支援事業",
 }
+
+# 確認欄 (the town may print approval boxes on its forms).
+DEFAULT_APPROVERS = ("担当", "係長", "課長")

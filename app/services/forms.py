@@ -35,13 +35,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.models import vocab
 from app.services.japanese import format_wareki
 from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
 
 GOTHIC = "IPAexGothic"
 MINCHO = "IPAexMincho"
 FOOTER_NOTICE = "取扱注意（個人情報）"
-DEFAULT_APPROVERS = ("担当", "係長", "課長")
+DEFAULT_APPROVERS = vocab.DEFAULT_APPROVERS
 MARK_SELECTED, MARK_MAIN, MARK_EMPTY = "○", "◎", "□"
 
 PAGE_W, PAGE_H = A4

@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.models import Setting, User
+from app.models import Setting, User, vocab
 from app.services.errors import InvalidInput
-from app.services.forms import DEFAULT_APPROVERS, FormContext
 from app.services.store import Store
 
 
@@ -31,7 +30,7 @@ SPECS: dict[str, Spec] = {
     "security.auto_lock_minutes": Spec("自動ロックまでの分数", 10, 1, 240),
     "ui.font_pt": Spec("文字の大きさ", 11, 9, 20),
     "forms.approvers_enabled": Spec("確認欄を印刷する", False),
-    "forms.approvers": Spec("確認欄の項目", list(DEFAULT_APPROVERS)),
+    "forms.approvers": Spec("確認欄の項目", list(vocab.DEFAULT_APPROVERS)),
     "backup.reminder_days": Spec("バックアップを促すまでの日数", 7, 1, 90),
     # 気づきの基準 (spec/households.md defaults; app.services.flags.FlagSettings)
     "flags.parent_min_age": Spec("8050: 親の年齢（以上）", 75, 50, 110),
@@ -96,11 +95,13 @@ def save(store: Store, changes: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def form_context(store: Store) -> FormContext:
+def form_context(store: Store):
     """Who and where every printed form names, from the settings and the signed-in user."""
     values = load(store)
     with store.session() as s:
         display = s.scalar(select(User.display_name).where(User.name == store.actor))
+    from app.services.forms import FormContext  # ReportLab loads with the first print, not at start-up
+
     return FormContext(
         town=values["town.name"],
         printed_by=display or store.actor,

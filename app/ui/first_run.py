@@ -18,12 +18,15 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.services import printing, recovery_sheet
+from app.services import printing
 from app.services import settings as town_settings
 from app.services.errors import TsunagiError
 from app.services.store import Created, Store
 from app.ui.context import AppContext
+from app.ui.lazy import lazy_import
 from app.ui.widgets import ErrorLabel, PassphraseFields, ask_save_pdf, open_pdf
+
+recovery_sheet = lazy_import("app.services.recovery_sheet")  # ReportLab loads on first print
 
 T = {
     "title": "つなぎ — はじめての設定",

@@ -23,10 +23,8 @@ from app.services import (
     exchange,
     flag_review,
     genogram,
-    household_forms,
     households,
     outreach,
-    outreach_forms,
     referrals,
 )
 from app.services import settings as town_settings
@@ -35,10 +33,14 @@ from app.services.japanese import age_on, format_wareki
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
+from app.ui.lazy import lazy_import
 from app.ui.outreach_dialogs import NoteDialog, VisitDialog
 from app.ui.plan_tab import PlanTab
 from app.ui.referral_dialogs import ConsentDialog, ReferralDialog
 from app.ui.widgets import confirm, fill_table, heading, pdf_action, record_table, selected_data
+
+household_forms = lazy_import("app.services.household_forms")  # ReportLab/openpyxl load on first use
+outreach_forms = lazy_import("app.services.outreach_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "back": "← 一覧に戻る",

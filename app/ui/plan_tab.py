@@ -7,12 +7,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.models import vocab
-from app.services import flag_review, households, meeting_forms, meetings, outreach, plans
+from app.services import flag_review, households, meetings, outreach, plans
 from app.services import settings as town_settings
 from app.services.errors import InvalidInput
 from app.services.japanese import format_wareki
+from app.ui.lazy import lazy_import
 from app.ui.meeting_dialogs import CaseDialog, ChoiceDialog, PlanDialog, add_to_agenda
 from app.ui.widgets import ReasonDialog, confirm, fill_table, pdf_action, record_table, selected_data
+
+meeting_forms = lazy_import("app.services.meeting_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "plans": "支援プラン",

@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import backup, media, media_forms, printing
+from app.services import backup, media, printing
 from app.services import settings as town_settings
 from app.services.errors import TsunagiError
 from app.services.japanese import format_wareki
+from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.widgets import ErrorLabel, heading, open_pdf
+
+media_forms = lazy_import("app.services.media_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "バックアップ",

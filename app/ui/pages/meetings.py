@@ -6,10 +6,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.models import vocab
-from app.services import meeting_forms, meetings
+from app.services import meetings
 from app.services import settings as town_settings
 from app.services.errors import InvalidInput
 from app.services.japanese import format_wareki
+from app.ui.lazy import lazy_import
 from app.ui.meeting_dialogs import (
     CaseDialog,
     HouseholdPicker,
@@ -19,6 +20,8 @@ from app.ui.meeting_dialogs import (
 )
 from app.ui.pages import Page
 from app.ui.widgets import confirm, fill_table, heading, pdf_action, record_table, selected_data
+
+meeting_forms = lazy_import("app.services.meeting_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "会議",

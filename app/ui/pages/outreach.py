@@ -13,11 +13,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import outreach, outreach_forms, printing
+from app.services import outreach, printing
 from app.services import settings as town_settings
 from app.services.japanese import format_wareki
+from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.widgets import DateField, fill_table, heading, open_pdf, record_table
+
+outreach_forms = lazy_import("app.services.outreach_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "訪問・経過",

@@ -15,12 +15,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import program_forms, program_plan
+from app.services import program_plan
 from app.services import settings as town_settings
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.program_dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog, SetupDialog
 from app.ui.widgets import fill_table, heading, pdf_action, record_table, selected_data
+
+program_forms = lazy_import("app.services.program_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "実施計画",

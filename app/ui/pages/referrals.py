@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import households, printing, referral_forms, referrals
+from app.services import households, printing, referrals
 from app.services import settings as town_settings
 from app.services.japanese import format_wareki
+from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.referral_dialogs import ReferralDialog
 from app.ui.widgets import heading, open_pdf
+
+referral_forms = lazy_import("app.services.referral_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "つなぐシート",

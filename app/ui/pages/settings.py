@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import printing, recovery_sheet
+from app.services import printing
 from app.services import settings as town_settings
 from app.services.errors import TsunagiError
+from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.widgets import ErrorLabel, PassphraseFields, confirm, heading, open_pdf
+
+recovery_sheet = lazy_import("app.services.recovery_sheet")  # ReportLab loads on first print
 
 T = {
     "nav": "設定",

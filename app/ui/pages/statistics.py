@@ -19,11 +19,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import settings as town_settings
-from app.services import statistics, statistics_export, statistics_forms
+from app.services import statistics
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.charts import BarChart
+from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.widgets import fill_table, heading, pdf_action, record_table
+
+statistics_export = lazy_import("app.services.statistics_export")  # ReportLab/openpyxl load on first use
+statistics_forms = lazy_import("app.services.statistics_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "統計",

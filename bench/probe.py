@@ -11,13 +11,12 @@ import json
 import resource
 import sys
 import time
+from pathlib import Path
 
 
 def main() -> None:
     kind = sys.argv[1]
     if kind == "app":
-        from pathlib import Path
-
         from app.ui.context import AppContext
         from app.ui.main import build_application, start
 
@@ -33,7 +32,14 @@ def main() -> None:
     qt_app.processEvents()
     since_start = time.time() - float(sys.argv[-1])
     heavy = [m for m in ("reportlab", "openpyxl", "sqlalchemy") if m in sys.modules]
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec on Linux.
+    status = Path("/proc/self/status")
+    if status.exists():
+        peak_kib = int(
+            next(line for line in status.read_text().splitlines() if line.startswith("VmHWM")).split()[1]
+        )
+    else:
+        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
         json.dumps(
             {

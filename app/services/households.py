@@ -35,6 +35,14 @@ class NotFound(InvalidInput):
     pass
 
 
+def must_get(session: Session, model, row_id, message: str):
+    """The row, or NotFound with the user's words for what is missing (deleted meanwhile, mistyped id)."""
+    row = session.get(model, row_id) if row_id is not None else None
+    if row is None:
+        raise NotFound(message)
+    return row
+
+
 # --- households ------------------------------------------------------------------------------------
 
 HOUSEHOLD_FIELDS = ("label", "address", "postal_code", "district", "housing", "phone", "note")
@@ -115,10 +123,9 @@ def change_status(
 
 
 def _get(session: Session, household_id: int) -> Household:
-    h = session.get(Household, household_id)
-    if h is None:
-        raise NotFound("その世帯は見つかりません（削除された可能性があります）")
-    return h
+    return must_get(
+        session, Household, household_id, "その世帯は見つかりません（削除された可能性があります）"
+    )
 
 
 def open_household(store: Store, household_id: int) -> Household:

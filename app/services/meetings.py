@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import Agency, Consent, Household, Meeting, MeetingCase, MeetingType, Person, vocab
 from app.services.errors import InvalidInput
-from app.services.households import FieldErrors, NotFound
+from app.services.households import FieldErrors, NotFound, must_get
 from app.services.japanese import format_wareki
 from app.services.store import Store
 
@@ -144,10 +144,7 @@ def delete_meeting(store: Store, meeting_id: int) -> None:
 
 
 def _meeting(session: Session, meeting_id: int) -> Meeting:
-    meeting = session.get(Meeting, meeting_id)
-    if meeting is None:
-        raise NotFound("その会議は見つかりません")
-    return meeting
+    return must_get(session, Meeting, meeting_id, "その会議は見つかりません")
 
 
 def get_meeting(store: Store, meeting_id: int) -> Meeting:
@@ -254,10 +251,7 @@ def remove_case(store: Store, case_id: int) -> None:
 
 
 def _case(session: Session, case_id: int) -> MeetingCase:
-    case = session.get(MeetingCase, case_id)
-    if case is None:
-        raise NotFound("その案件は見つかりません")
-    return case
+    return must_get(session, MeetingCase, case_id, "その案件は見つかりません")
 
 
 def get_case(store: Store, case_id: int) -> MeetingCase:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.models import Household, Meeting, MeetingCase, MeetingType, SupportPlan, vocab
 from app.services import meetings
 from app.services.errors import InvalidInput
-from app.services.households import FieldErrors, NotFound
+from app.services.households import FieldErrors, NotFound, must_get
 from app.services.store import Store
 
 TEXT_FIELDS = ("issues", "wishes")
@@ -41,10 +41,7 @@ def get(store: Store, plan_id: int) -> SupportPlan:
 
 
 def _plan(session: Session, plan_id: int) -> SupportPlan:
-    plan = session.get(SupportPlan, plan_id)
-    if plan is None:
-        raise NotFound("その支援プランは見つかりません")
-    return plan
+    return must_get(session, SupportPlan, plan_id, "その支援プランは見つかりません")
 
 
 def start_version(store: Store, household_id: int) -> int:

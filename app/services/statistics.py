@@ -23,15 +23,12 @@ from app.models import (
     FlagRecord,
     Household,
     Intake,
-    Meeting,
-    MeetingCase,
-    MeetingType,
     Note,
     Referral,
-    SupportPlan,
     Visit,
     vocab,
 )
+from app.services import meetings, plans
 from app.services.flags import KINDS
 from app.services.japanese import fiscal_year_bounds, format_fiscal_year, format_wareki
 from app.services.store import Store
@@ -238,50 +235,18 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
         visit_rows.append(("訪問した実世帯数", visited or 0))
         report.sections.append(Section("visit", "訪問（アウトリーチ）", visit_rows))
 
-        held = Meeting.held_on.between(period.start, period.end)
-        by_type = dict(
-            s.execute(select(MeetingType.name, func.count(Meeting.id)).join(Meeting, Meeting.type_id == MeetingType.id)
-                      .where(held).group_by(MeetingType.name)).all()
-        )  # fmt: skip
-        names = [
-            n for (n,) in s.execute(select(MeetingType.name).order_by(MeetingType.position, MeetingType.id))
-        ]
-        report.sections.append(
-            Section("meeting", "会議の開催回数（種類別）", [(n, by_type.get(n, 0)) for n in names])
-        )
-        cases = s.scalar(select(func.count()).select_from(MeetingCase).join(Meeting).where(held)) or 0
-        linked = s.scalar(
-            select(func.count(func.distinct(MeetingCase.household_id))).join(Meeting).join(MeetingType)
-            .where(held, MeetingType.code == "jusou")
-        )  # fmt: skip
-        made = s.scalar(select(func.count()).where(SupportPlan.approved_on.between(period.start, period.end)))
-        reviewed = s.scalar(
-            select(func.count()).where(SupportPlan.evaluated_on.between(period.start, period.end))
-        )
-        ended = s.scalar(
-            select(func.count()).where(SupportPlan.collaboration_ended_on.between(period.start, period.end))
-        )
-        report.sections.append(
-            Section(
-                "plan",
-                "会議の事例と支援プラン",
-                [
-                    ("会議で検討した事例（延べ）", cases),
-                    ("重層的支援会議につながれた件数（実世帯）", linked or 0),
-                    ("支援プランの承認", made or 0),
-                    ("支援プランの評価（見直し）", reviewed or 0),
-                    ("多機関協働の関与終了", ended or 0),
-                ],
-            )  # fmt: skip
-        )
-        closures = dict(
-            s.execute(
-                select(Household.closure_reason, func.count())
-                .where(Household.status == "closed", Household.closed_on.between(period.start, period.end))
-                .group_by(Household.closure_reason)
-            ).all()
-        )  # fmt: skip
-        report.sections.append(
-            Section("closure", "終結（理由別）", _labelled(closures, vocab.CLOSURE_REASON))
-        )
+    # Meetings, plans and closures are counted where they are kept (app.services.meetings and .plans).
+    held = meetings.counts(store, period.start, period.end)
+    made = plans.counts(store, period.start, period.end)
+    names = [t.name for t in meetings.types(store)]
+    report.sections += [
+        Section("meeting", "会議の開催回数（種類別）", [(n, held["by_type"].get(n, 0)) for n in names]),
+        Section("plan", "会議の事例と支援プラン", [
+            ("会議で検討した事例（延べ）", held["cases"]),
+            ("重層的支援会議につながれた件数（実世帯）", held["linked_to_jusou"]),
+            ("支援プランの承認", made["plans_made"]), ("支援プランの評価（見直し）", made["plans_reviewed"]),
+            ("多機関協働の関与終了", made["collaboration_ended"]),
+        ]),
+        Section("closure", "終結（理由別）", _labelled(made["closures_by_reason"], vocab.CLOSURE_REASON)),
+    ]  # fmt: skip
     return report

@@ -260,7 +260,7 @@ def case_summary(
                 who,
                 words(m),
                 vocab.SEX[p.sex],
-                age_band(age) if anonymise else f"{age}歳",
+                "" if p.deceased else (age_band(age) if anonymise else f"{age}歳"),
                 "・".join(notes),
                 place,
             ]
@@ -296,7 +296,7 @@ def case_summary(
         form.grid(
             [[f"{format_wareki(e.at.date()).split('月')[0]}月" if anonymise else _wareki(e.at.date()), e.kind_word,
               clean(e.title), clean(e.detail)] for e in entries],
-            [30, 20, 50, FULL - 100], header=["時期" if anonymise else "日付", "種類", "内容", "記録"],
+            [34, 20, 50, FULL - 104], header=["時期" if anonymise else "日付", "種類", "内容", "記録"],
         )  # fmt: skip
     if plan is not None:
         form.heading(f"支援プラン（第{plan.version}版・{vocab.PLAN_STATE.get(plan.state, '')}）")

@@ -9,7 +9,7 @@ from app.services.forms import CONTENT_W, Form, FormContext
 from app.services.japanese import format_fiscal_year, format_wareki
 from app.services.program_plan import CHECKLIST, TEXT, IndicatorLine, period_name
 
-TITLE, NUMBER = "実施計画 記載事項チェックリスト", "様式 J-1"
+TITLE, NUMBER = "実施計画チェックリスト", "様式 J-1"
 FULL = CONTENT_W / mm
 MARKS = {"todo": "□ 未着手", "considering": "△ 検討中", "written": "■ 記載済", "needs_review": "！見直し要"}
 
@@ -56,7 +56,7 @@ def checklist_sheet(
     form.heading("実施体制（必須2）")
     form.grid([[vocab.PROGRAM[code], p.body, "委託" if p.outsourced else "直営", p.contractor, _n(p.staff)]
                for code, p in setups.items()],
-              [56, 40, 14, FULL - 130, 20], header=["事業", "実施主体", "委託の有無", "委託先", "配置人数"])  # fmt: skip
+              [56, 38, 20, FULL - 134, 20], header=["事業", "実施主体", "委託の有無", "委託先", "配置人数"])  # fmt: skip
     form.heading(f"評価指標（{format_fiscal_year(fy)}）")
     form.grid([[i.label, f"{_n(i.baseline)}" + (f"（{format_fiscal_year(i.baseline_fy)}）" if i.baseline_fy else ""),
                 _n(i.target), _n(i.actual), i.source] for i in indicators],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak
 
 from app.services.forms import CONTENT_W, GOTHIC, Form, FormContext
 from app.services.japanese import format_wareki
@@ -15,6 +16,7 @@ TITLE, NUMBER = "統計レポート", "様式 S-1"
 FULL = CONTENT_W / mm
 BAR_COLOUR = colors.HexColor("#2F6FB0")
 LABEL_W, ROW_H = 62 * mm, 5.2 * mm
+HEADING_H, TABLE_ROW_H, FRAME_H = 9 * mm, 6.8 * mm, 240 * mm  # estimates for keeping a section together
 
 
 def short(label: str, limit: int = 24) -> str:
@@ -41,6 +43,16 @@ def report_sheet(context: FormContext, report: Report) -> bytes:
     form = Form(f"{TITLE}（{report.period.label}）", NUMBER, context)
     form.key_values([("期間", report.period.span), ("期限超過などの基準日", format_wareki(report.as_of))])
     for section in report.sections:
+        charted = section.chart and any(v for _l, v in section.rows)
+        # Start a section on a new page when its heading, table and chart would not fit together on what
+        # is left of this one (so a chart is never printed apart from its table); long sections still split.
+        height = (
+            HEADING_H
+            + TABLE_ROW_H * (len(section.rows) + 1)
+            + (ROW_H * len(section.rows) + 4 * mm if charted else 0)
+        )
+        if height < FRAME_H:
+            form.flowable(CondPageBreak(height))
         form.heading(section.title)
         if section.note:
             form.paragraph(section.note, "small")
@@ -50,7 +62,7 @@ def report_sheet(context: FormContext, report: Report) -> bytes:
         form.grid(
             [[label, f"{value:,}"] for label, value in section.rows], [FULL - 30, 30], header=["項目", "件数"]
         )
-        if section.chart and any(v for _l, v in section.rows):
+        if charted:
             form.spacer(2)
             form.flowable(bar_chart(section.rows))
     return form.render()

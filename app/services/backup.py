@@ -1,16 +1,22 @@
 """USB backup and restore that never loses data.
 
-A backup is one file, ``tsunagi-YYYYMMDD-HHMM.tsbk``: a ZIP (stored, not compressed — the database is
+A backup is one file, ``tsunagi-YYYYMMDD-HHMMSS.tsbk``: a ZIP (stored, not compressed — the database is
 encrypted and would not shrink) holding
 
-    manifest.json   format, app version, schema revision, SQLCipher version, created at, row counts,
-                    SHA-256 of the two files below
-    tsunagi.db      a consistent snapshot of the still-encrypted database (SQLite online backup)
+    tsunagi.db      the still-encrypted database, copied while it is held still (see ``_held_still``)
     tsunagi.keys    the key slots that do not depend on this PC: portable passphrase slots, recovery key
+    manifest.json   format, app version, schema revision, SQLCipher version, created at, row counts,
+                    SHA-256 and size of the two files above
 
-It is written under a temporary name, flushed and fsynced, then reopened and verified (hashes, decrypt,
-``cipher_integrity_check``, ``integrity_check``, row counts) and only then renamed: a pulled stick or a
-full disk leaves at worst a stray ``.partial`` file, never a damaged backup or a touched live store.
+It is written under a temporary name and fsynced, then read back from the medium (the OS cache of the
+file is dropped first) and compared with the hash taken while writing; the database it holds is checked
+meanwhile, page by page (``cipher_integrity_check``: decrypt and authenticate) and as b-trees
+(``integrity_check``), with its row counts. Only then is it renamed: a pulled stick or a full disk
+leaves at worst a stray ``.partial`` file, never a damaged backup or a touched live store.
+
+Every step reads the data once: the copy, the read-back and the two checks run side by side on their
+own threads (SQLite, hashlib and file I/O all release the GIL), which is what keeps a backup of a 100 MB
+store around a second (bench/backup_restore.py).
 
 A restore verifies the file before touching anything, keeps a copy of the current store, and writes a
 journal (``restore.pending``) so that a restore interrupted half-way is rolled back at the next start.
@@ -23,9 +29,12 @@ import hashlib
 import json
 import os
 import shutil
+import struct
+import time
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,11 +42,11 @@ import sqlcipher3
 from sqlalchemy import select
 
 from app import __version__
-from app.models import MediaLog, now
+from app.models import MediaLog, Setting, now
 from app.services import audit
 from app.services.errors import InvalidInput, TsunagiError
 from app.services.fileio import fsync_dir
-from app.services.keyslots import KeyFile, PcSecrets
+from app.services.keyslots import KeyFile, PcSecrets, Unlocked
 from app.services.store import DB_NAME, KEYS_NAME, SAFETY_DIR, Store, connect, head_revision
 
 FORMAT = "tsunagi-backup/1"
@@ -48,6 +57,8 @@ WORK_DIR = ".backup-work"
 CHUNK = 1 << 20
 DEFAULT_GENERATIONS = 5
 LAST_BACKUP_KEY = "backup.last"
+CHECKS = ("cipher_integrity_check", "integrity_check")
+CHECK_CACHE_KIB = 262_144  # integrity_check revisits pages; a big cache decrypts each of them once
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening (Japanese)
 
@@ -81,6 +92,9 @@ class Manifest:
         doc = json.loads(raw)
         return cls(**{k: doc[k] for k in cls.__dataclass_fields__})
 
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
     def summary(self) -> str:
         households = self.counts.get("households", 0)
         persons = self.counts.get("persons", 0)
@@ -91,17 +105,13 @@ class Manifest:
 @dataclass(frozen=True)
 class BackupResult:
     path: Path
-    sha256: str
+    sha256: str  # of the whole file, as the 持出し記録 lists it
     size: int
     manifest: Manifest
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            h.update(block)
-    return h.hexdigest()
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _counts(conn) -> dict[str, int]:
@@ -118,20 +128,52 @@ def _counts(conn) -> dict[str, int]:
     }
 
 
-def _check_database(db: Path, key: bytes) -> dict[str, int]:
-    """Decrypt and check every page; returns the row counts. Raises BackupInvalid on any damage."""
+# --- checking a database ---------------------------------------------------------------------------
+
+
+def _run_check(db: Path, key: bytes, pragma: str) -> list[tuple]:
+    with contextlib.closing(connect(db, key)) as conn:
+        conn.execute(f"PRAGMA cache_size = -{CHECK_CACHE_KIB}")
+        return conn.execute(f"PRAGMA {pragma}").fetchall()
+
+
+def _start_checks(pool: ThreadPoolExecutor, db: Path, key: bytes) -> dict[str, Future]:
+    """Each check on its own connection and thread, so they overlap each other and the file copy."""
+    return {pragma: pool.submit(_run_check, db, key, pragma) for pragma in CHECKS}
+
+
+def _await_checks(checks: dict[str, Future], progress: Progress) -> None:
+    """Wait for the checks, keeping the progress window alive. Raises BackupInvalid on any damage."""
+    pending = set(checks.values())
+    while pending:
+        progress(len(checks) - len(pending), len(checks), "データベースの全ページを確かめています")
+        _done, pending = wait(pending, timeout=0.1)
     try:
-        with contextlib.closing(connect(db, key)) as conn:
-            problems = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-            if problems:
-                raise BackupInvalid(
-                    f"バックアップのデータベースに壊れたページがあります（{len(problems)} か所）"
-                )
-            if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-                raise BackupInvalid("バックアップのデータベースの整合性検査で問題が見つかりました")
-            return _counts(conn)
+        damaged_pages = checks["cipher_integrity_check"].result()
+        integrity = checks["integrity_check"].result()
     except sqlcipher3.dbapi2.DatabaseError as exc:
         raise BackupInvalid("バックアップのデータベースを開けません（壊れているか、鍵が合いません）") from exc
+    if damaged_pages:
+        raise BackupInvalid(
+            f"バックアップのデータベースに壊れたページがあります（{len(damaged_pages)} か所）"
+        )
+    if integrity != [("ok",)]:
+        raise BackupInvalid("バックアップのデータベースの整合性検査で問題が見つかりました")
+
+
+def _check_database(db: Path, key: bytes, progress: Progress) -> dict[str, int]:
+    """Decrypt and check every page; returns the row counts. Raises BackupInvalid on any damage."""
+    with ThreadPoolExecutor(len(CHECKS)) as pool:
+        checks = _start_checks(pool, db, key)
+        try:
+            with contextlib.closing(connect(db, key)) as conn:
+                counts = _counts(conn)
+        except sqlcipher3.dbapi2.DatabaseError as exc:
+            raise BackupInvalid(
+                "バックアップのデータベースを開けません（壊れているか、鍵が合いません）"
+            ) from exc
+        _await_checks(checks, progress)
+    return counts
 
 
 def _work(folder: Path) -> Path:
@@ -146,6 +188,30 @@ def backup_name(at: datetime) -> str:
 
 
 # --- backup ----------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _held_still(db: Path, key: bytes) -> Iterator[sqlcipher3.dbapi2.Connection]:
+    """The live database file, complete and unchanging: the WAL is checkpointed into it and emptied, and
+    a write transaction is held so that nothing is added until the copy and its checks are done. Reading
+    goes on meanwhile (the backup window is modal, so the coordinator is not writing)."""
+    wal = db.with_name(db.name + "-wal")
+    conn = connect(db, key)
+    conn.isolation_level = None
+    try:
+        for _attempt in range(5):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("BEGIN IMMEDIATE")
+            if not wal.exists() or wal.stat().st_size == 0:
+                yield conn
+                return
+            conn.execute("ROLLBACK")  # a write slipped in between: checkpoint again
+            time.sleep(0.2)
+        raise BackupFailed(
+            "ほかの処理がデータを書き込み中のため、写しを作れませんでした。少し待ってからもう一度お試しください"
+        )
+    finally:
+        conn.close()  # also ends the write transaction
 
 
 def create_backup(
@@ -169,74 +235,72 @@ def create_backup(
     at = now()
     final = dest_dir / backup_name(at)
     partial = final.with_name(final.name + ".partial")
-    work = _work(store.folder)
+    key = store._key()
+    with store.session() as s:
+        town = (s.get(Setting, "town.name") or Setting(value="")).value or ""
     try:
-        progress(0, 1, "データの写しを作っています")
-        snapshot = work / DB_NAME
-        key = store._key()
-        with (
-            contextlib.closing(connect(store.db_path, key)) as src,
-            contextlib.closing(connect(snapshot, key)) as dst,
-        ):
-            src.backup(dst)  # SQLite online backup: a consistent copy while the app stays open
-            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
-            counts = _counts(dst)
-        keys = work / KEYS_NAME
-        keys.write_bytes(store.keyfile.for_backup(key).to_bytes())
-        with store.session() as s:
-            from app.models import Setting
-
-            town = (s.get(Setting, "town.name") or Setting(value="")).value or ""
-        manifest = Manifest(
-            format=FORMAT, app_version=__version__, schema=head_revision(),
-            sqlcipher_version=_sqlcipher_version(snapshot, key), created_at=at.isoformat(), store_id=store.keyfile.store_id,
-            town=town, counts=counts, db_sha256=_sha256(snapshot), keys_sha256=_sha256(keys), db_size=snapshot.stat().st_size,
-        )  # fmt: skip
-        total = manifest.db_size
-        try:
-            with opener(partial, "wb") as raw:
-                with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as z:
-                    z.writestr(MANIFEST, json.dumps(manifest.__dict__, ensure_ascii=False, indent=2))
-                    z.write(keys, KEYS_NAME)
-                    with open(snapshot, "rb") as src_file, z.open(DB_NAME, "w", force_zip64=True) as out:
-                        done = 0
-                        for block in iter(lambda: src_file.read(CHUNK), b""):
-                            out.write(block)
-                            done += len(block)
-                            progress(done, total, "保存先に書き込んでいます")
-                raw.flush()
-                os.fsync(raw.fileno())
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
-            raise BackupFailed(_write_error(exc, dest_dir)) from exc
-        progress(0, 1, "書き込んだファイルを確かめています")
-        try:
-            _verify_file(partial, key, manifest, work)
-        except BackupInvalid as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink()
-            raise BackupFailed(
-                f"書き込んだバックアップを読み戻して確かめたところ、一致しませんでした（{exc}）。保存先の媒体を確認してください"
-            ) from exc
+        progress(0, 1, "データの写しを用意しています")
+        with _held_still(store.db_path, key) as conn, ThreadPoolExecutor(len(CHECKS)) as pool:
+            checks = _start_checks(pool, store.db_path, key)
+            fields = dict(
+                format=FORMAT, app_version=__version__, schema=head_revision(),
+                sqlcipher_version=conn.execute("PRAGMA cipher_version").fetchone()[0],
+                created_at=at.isoformat(), store_id=store.keyfile.store_id, town=town, counts=_counts(conn),
+            )  # fmt: skip
+            keys = store.keyfile.for_backup(key).to_bytes()
+            try:
+                manifest = _write(partial, store.db_path, keys, fields, opener, progress)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+                raise BackupFailed(_write_error(exc, dest_dir)) from exc
+            try:
+                sha = _read_through(partial, manifest, progress, "書き込んだファイルを読み戻しています",
+                                    from_medium=True)  # fmt: skip
+                _await_checks(checks, progress)
+            except BackupInvalid as exc:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+                raise BackupFailed(
+                    f"書き込んだバックアップを確かめたところ、問題が見つかりました（{exc}）。保存先の媒体を確認してください"
+                ) from exc
         os.replace(partial, final)
         fsync_dir(dest_dir)
-        sha = _sha256(final)
         _prune(dest_dir, generations)
-        result = BackupResult(final, sha, final.stat().st_size, manifest)
-        _log(store, "backup", medium or str(dest_dir), final.name, sha, final.stat().st_size, "ok")
+        size = final.stat().st_size
+        result = BackupResult(final, sha, size, manifest)
+        _log(store, "backup", medium or str(dest_dir), final.name, sha, size, "ok")
         store.set_setting(LAST_BACKUP_KEY, at.isoformat())
         return result
     except TsunagiError as exc:
         _log(store, "backup", medium or str(dest_dir), final.name, "", 0, "failed", str(exc))
         raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
 
 
-def _sqlcipher_version(db: Path, key: bytes) -> str:
-    with contextlib.closing(connect(db, key)) as conn:
-        return conn.execute("PRAGMA cipher_version").fetchone()[0]
+def _write(
+    partial: Path, db: Path, keys: bytes, fields: dict, opener: Callable, progress: Progress
+) -> Manifest:
+    """Stream the database into the archive, hashing it on the way; the manifest goes last, when the
+    hash is known. Flushed and fsynced before returning."""
+    total = db.stat().st_size
+    digest = hashlib.sha256()
+    done = 0
+    with opener(partial, "wb") as raw:
+        with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as z:
+            with open(db, "rb") as src, z.open(DB_NAME, "w", force_zip64=True) as out:
+                for block in iter(lambda: src.read(CHUNK), b""):
+                    digest.update(block)
+                    out.write(block)
+                    done += len(block)
+                    progress(done, total, "保存先に書き込んでいます")
+            z.writestr(KEYS_NAME, keys)
+            manifest = Manifest(
+                **fields, db_sha256=digest.hexdigest(), keys_sha256=_sha256(keys), db_size=done
+            )
+            z.writestr(MANIFEST, manifest.to_json())
+        raw.flush()
+        os.fsync(raw.fileno())
+    return manifest
 
 
 def _write_error(exc: OSError, dest: Path) -> str:
@@ -275,6 +339,15 @@ def media_log(store: Store) -> list[MediaLog]:
 
 # --- reading and verifying -------------------------------------------------------------------------
 
+_BROKEN = "バックアップファイルが途中で切れているか、壊れています"
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise BackupInvalid(_BROKEN) from exc
+
 
 def read_manifest(path: Path) -> Manifest:
     """What a backup holds, from its manifest, after checking the file is a whole ZIP of ours."""
@@ -282,13 +355,12 @@ def read_manifest(path: Path) -> Manifest:
     if not path.is_file():
         raise BackupInvalid(f"ファイル {path} が見つかりません")
     try:
-        with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
-            if not {MANIFEST, DB_NAME, KEYS_NAME} <= names:
+        with _open_zip(path) as z:
+            if not {MANIFEST, DB_NAME, KEYS_NAME} <= set(z.namelist()):
                 raise BackupInvalid("つなぎのバックアップファイルではありません（必要な中身がありません）")
             manifest = Manifest.from_json(z.read(MANIFEST))
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise BackupInvalid("バックアップファイルが途中で切れているか、壊れています") from exc
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:  # includes a CRC mismatch from a flipped bit
+        raise BackupInvalid(_BROKEN) from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise BackupInvalid("バックアップファイルの目録（manifest）が読めません") from exc
     if manifest.format != FORMAT:
@@ -296,31 +368,67 @@ def read_manifest(path: Path) -> Manifest:
     return manifest
 
 
-def _extract(path: Path, manifest: Manifest, work: Path) -> tuple[Path, Path]:
+def _read_keys(path: Path, manifest: Manifest) -> bytes:
     try:
-        with zipfile.ZipFile(path) as z:
-            for name in (DB_NAME, KEYS_NAME):
-                with z.open(name) as src, open(work / name, "wb") as out:
-                    shutil.copyfileobj(src, out, CHUNK)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:  # includes a CRC mismatch from a flipped bit
-        raise BackupInvalid("バックアップファイルが途中で切れているか、壊れています") from exc
-    db, keys = work / DB_NAME, work / KEYS_NAME
-    if _sha256(db) != manifest.db_sha256 or _sha256(keys) != manifest.keys_sha256:
+        with _open_zip(path) as z:
+            keys = z.read(KEYS_NAME)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise BackupInvalid(_BROKEN) from exc
+    if _sha256(keys) != manifest.keys_sha256:
         raise BackupInvalid("バックアップファイルの中身が目録と一致しません（壊れています）")
-    return db, keys
+    return keys
 
 
-def _verify_file(path: Path, key: bytes, manifest: Manifest, work: Path) -> None:
-    check = work / "verify"
-    check.mkdir(exist_ok=True)
-    try:
-        read_manifest(path)
-        db, _keys = _extract(path, manifest, check)
-        counts = _check_database(db, key)
-        if counts != manifest.counts:
-            raise BackupInvalid("バックアップの件数が元のデータと一致しません")
-    finally:
-        shutil.rmtree(check, ignore_errors=True)
+def _db_span(path: Path) -> tuple[int, int]:
+    """Where the database's bytes lie in the file (stored, so they are the database itself)."""
+    with _open_zip(path) as z:
+        info = z.getinfo(DB_NAME)
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise BackupInvalid("つなぎのバックアップファイルではありません（形式が違います）")
+    with open(path, "rb") as fh:
+        fh.seek(info.header_offset)
+        header = fh.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise BackupInvalid(_BROKEN)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    start = info.header_offset + 30 + name_len + extra_len
+    return start, start + info.file_size
+
+
+def _drop_cache(fh) -> None:
+    # After an fsync the file's pages in the OS cache are clean; dropping them makes the next read come
+    # from the stick itself. (Linux; elsewhere the read-back may be served from memory.)
+    if hasattr(os, "posix_fadvise"):
+        os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+
+
+def _read_through(
+    path: Path, manifest: Manifest, progress: Progress, what: str, *, out=None, from_medium: bool = False
+) -> str:
+    """One pass over a backup file: the database inside must hash to the manifest's SHA-256, and is
+    copied to ``out`` on the way when given. Returns the SHA-256 of the whole file (for the ledger)."""
+    start, end = _db_span(path)
+    if end - start != manifest.db_size:
+        raise BackupInvalid("バックアップファイルの中身が目録と一致しません（壊れています）")
+    whole, db = hashlib.sha256(), hashlib.sha256()
+    total = Path(path).stat().st_size
+    with open(path, "rb") as fh:
+        if from_medium:
+            _drop_cache(fh)
+        pos = 0
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            whole.update(block)
+            lo, hi = max(start - pos, 0), min(end - pos, len(block))
+            if lo < hi:
+                part = memoryview(block)[lo:hi]
+                db.update(part)
+                if out is not None:
+                    out.write(part)
+            pos += len(block)
+            progress(pos, total, what)
+    if pos != total or db.hexdigest() != manifest.db_sha256:
+        raise BackupInvalid("バックアップファイルの中身が目録と一致しません（壊れています）")
+    return whole.hexdigest()
 
 
 @dataclass
@@ -328,28 +436,42 @@ class Verified:
     manifest: Manifest
     db: Path
     keys: Path
-    data_key: bytes
-    user: str | None
+    unlocked: Unlocked
+    sha256: str  # of the whole file
+
+
+def _unlock(keys: Path, pc_secrets: PcSecrets | None, passphrase, recovery_key, user) -> Unlocked:
+    keyfile = KeyFile.load(keys, pc_secrets)
+    if recovery_key is not None:
+        return keyfile.unlock_with_recovery(recovery_key)
+    return keyfile.unlock_with_passphrase(passphrase, user)
 
 
 def verify_backup(
     path: Path, work: Path, *, passphrase: str | None = None, recovery_key: str | None = None, user: str | None = None,
-    pc_secrets: PcSecrets | None = None,
+    pc_secrets: PcSecrets | None = None, progress: Progress | None = None,
 ) -> Verified:  # fmt: skip
-    """Check a backup completely with the given secret, extracting it into ``work``. Changes nothing else."""
-    manifest = read_manifest(path)
-    db, keys = _extract(path, manifest, work)
-    keyfile = KeyFile.load(keys, pc_secrets)
-    if recovery_key is not None:
-        unlocked = keyfile.unlock_with_recovery(recovery_key)
-    elif passphrase is not None:
-        unlocked = keyfile.unlock_with_passphrase(passphrase, user)
-    else:
+    """Check a backup completely with the given secret, extracting it into ``work``. Changes nothing else.
+
+    The key is unwrapped (Argon2id for a passphrase) while the database is copied out and hashed."""
+    progress = progress or (lambda *_: None)
+    if passphrase is None and recovery_key is None:
         raise InvalidInput("パスフレーズか回復キーを指定してください")
-    counts = _check_database(db, unlocked.data_key)
+    path = Path(path)
+    manifest = read_manifest(path)
+    keys, db = work / KEYS_NAME, work / DB_NAME
+    keys.write_bytes(_read_keys(path, manifest))
+    with ThreadPoolExecutor(1) as pool:
+        unlocking = pool.submit(_unlock, keys, pc_secrets, passphrase, recovery_key, user)
+        with open(db, "wb") as out:
+            sha = _read_through(path, manifest, progress, "バックアップを読み込んでいます", out=out)
+            out.flush()
+            os.fsync(out.fileno())  # it becomes the live database: on disk before any rename
+        unlocked = unlocking.result()
+    counts = _check_database(db, unlocked.data_key, progress)
     if counts != manifest.counts:
         raise BackupInvalid("バックアップの件数が目録と一致しません")
-    return Verified(manifest, db, keys, unlocked.data_key, unlocked.user)
+    return Verified(manifest, db, keys, unlocked, sha)
 
 
 def check_only(path: Path, **secret) -> Manifest:
@@ -384,14 +506,13 @@ def restore(
     recover_interrupted_restore(data_dir)
     work = _work(data_dir)
     try:
-        progress(0, 3, "バックアップを確かめています")
         verified = verify_backup(Path(path), work, passphrase=passphrase, recovery_key=recovery_key, user=user,
-                                 pc_secrets=pc_secrets)  # fmt: skip
+                                 pc_secrets=pc_secrets, progress=progress)  # fmt: skip
         if verified.manifest.schema not in _known_revisions():
             raise BackupInvalid(
                 "このバックアップは、より新しい版のつなぎで作られています。つなぎを新しい版に更新してから復元してください"
             )
-        progress(1, 3, "今のデータを退避しています")
+        progress(0, 1, "今のデータを退避しています")
         safety = None
         if (data_dir / DB_NAME).exists() or (data_dir / KEYS_NAME).exists():
             safety = data_dir / SAFETY_DIR / f"{now():%Y%m%d-%H%M%S}-before-restore"
@@ -403,7 +524,7 @@ def restore(
         journal = data_dir / JOURNAL
         journal.write_text(json.dumps({"safety": str(safety) if safety else None}), encoding="utf-8")
         fsync_dir(data_dir)
-        progress(2, 3, "復元しています")
+        progress(0, 1, "復元しています")
         for name in (f"{DB_NAME}-wal", f"{DB_NAME}-shm"):  # they belong to the old database
             with contextlib.suppress(FileNotFoundError):
                 (data_dir / name).unlink()
@@ -416,19 +537,19 @@ def restore(
         fsync_dir(data_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    store = Store.open(
-        data_dir, passphrase=passphrase, recovery_key=recovery_key, user=user, pc_secrets=pc_secrets
-    )
+    keyfile = KeyFile.load(data_dir / KEYS_NAME, pc_secrets)
+    store = Store.open_unlocked(data_dir, keyfile, verified.unlocked, passphrase)
+    source = Path(path)
     _log(
         store,
         "restore",
-        medium or str(Path(path).parent),
-        Path(path).name,
-        _sha256(Path(path)),
-        Path(path).stat().st_size,
+        medium or str(source.parent),
+        source.name,
+        verified.sha256,
+        source.stat().st_size,
         "ok",
     )
-    progress(3, 3, "復元しました")
+    progress(1, 1, "復元しました")
     return store
 
 

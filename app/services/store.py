@@ -212,6 +212,13 @@ class Store:
             if not isinstance(exc, InvalidInput) or recovery_key is not None:
                 _note_failed_unlock(folder, user, "recovery" if recovery_key is not None else "passphrase")
             raise
+        return cls.open_unlocked(folder, keyfile, unlocked, passphrase)
+
+    @classmethod
+    def open_unlocked(
+        cls, folder: Path, keyfile: KeyFile, unlocked: Unlocked, passphrase: str | None = None
+    ) -> Store:
+        """Open with a key already unwrapped (a restore has just done so: no second Argon2 run)."""
         store = cls(folder, keyfile, unlocked)
         if passphrase is not None and unlocked.user is not None:
             store._refresh_slots(unlocked.user, passphrase)
@@ -236,7 +243,7 @@ class Store:
         """At sign-in, while the passphrase is at hand: give an older slot its portable copy (for backups),
         and bind a slot restored from a backup to this PC's keyring secret when one can be kept here."""
         slot = next(s for s in self.keyfile.slots if s.kind == "passphrase" and s.user == user)
-        needs_copy = not any(p.user == user for p in self.keyfile.portable_slots(self._key()))
+        needs_copy = not self.keyfile.has_portable(user, self._key())  # no keyring: portable already
         secrets_here = self.keyfile.pc_secrets
         # Creating the PC secret fails fast where no keyring exists, so no Argon2 run is wasted there.
         can_bind = (

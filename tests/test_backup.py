@@ -271,3 +271,70 @@ def test_wrong_secret_and_newer_schema_change_nothing(town, tmp_path):
     with pytest.raises(BackupInvalid, match="新しい版"):
         backup.restore(newer, tmp_path / "y", passphrase=PASSPHRASE)
     assert not (tmp_path / "y" / DB_NAME).exists()
+
+
+class CorruptingFile(FailingFile):
+    """A stick that takes every byte and silently changes one: only reading it back can tell."""
+
+    def write(self, data):
+        if self.written <= self.limit < self.written + len(data):
+            data = bytearray(data)
+            data[self.limit - self.written] ^= 0x01
+            data = bytes(data)
+        self.written += len(data)
+        return self.fh.write(data)
+
+
+def test_a_stick_that_changes_what_was_written_is_caught_by_the_read_back(town, tmp_path):
+    store = town.store
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    earlier = backup.create_backup(store, usb).path
+    earlier_hash = _digest(earlier)
+    time.sleep(1.05)
+    with pytest.raises(BackupFailed, match="読み戻したところ、書いた内容と一致しませんでした"):
+        backup.create_backup(store, usb, opener=lambda p, m: CorruptingFile(p, m, 300_000, 0))
+    assert sorted(usb.iterdir()) == [earlier] and _digest(earlier) == earlier_hash
+    assert backup.media_log(store)[0].result == "failed"
+
+
+def test_a_damaged_live_database_does_not_push_out_good_generations(town, tmp_path):
+    store = town.store
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    earlier = backup.create_backup(store, usb, generations=1).path
+    earlier_hash = _digest(earlier)
+    key = store._key()
+    with contextlib.closing(connect(store.db_path, key)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'persons'").fetchone()[0]
+        page_size = int(conn.execute("PRAGMA cipher_page_size").fetchone()[0])
+    store.engine.dispose()
+    with open(store.db_path, "r+b") as fh:  # one flipped bit in the persons table, as a failing disk would
+        fh.seek((root - 1) * page_size + 200)
+        byte = fh.read(1)
+        fh.seek(-1, os.SEEK_CUR)
+        fh.write(bytes([byte[0] ^ 0x10]))
+    time.sleep(1.05)
+    with pytest.raises(BackupFailed, match="今のデータベース.*以前のバックアップはそのまま残っています"):
+        backup.create_backup(store, usb, generations=1)
+    assert sorted(usb.iterdir()) == [earlier] and _digest(earlier) == earlier_hash
+    restored = backup.restore(earlier, tmp_path / "again", passphrase=PASSPHRASE)
+    assert restored.counts()["households"] == 61
+    restored.close()
+
+
+def test_a_backup_waits_for_a_writer_and_then_says_clearly_why_it_stopped(town, tmp_path, monkeypatch):
+    store = town.store
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    monkeypatch.setattr(backup, "BUSY_MS", 50)
+    writer = connect(store.db_path, store._key())
+    writer.isolation_level = None
+    writer.execute("BEGIN IMMEDIATE")  # another program in the middle of writing
+    with pytest.raises(BackupFailed, match="書き込み中"):
+        backup.create_backup(store, usb)
+    assert list(usb.iterdir()) == []
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert backup.create_backup(store, usb).manifest.counts["households"] == 61

@@ -40,6 +40,7 @@ from pathlib import Path
 
 import sqlcipher3
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import __version__
 from app.models import MediaLog, Setting, now
@@ -58,6 +59,7 @@ CHUNK = 1 << 20
 DEFAULT_GENERATIONS = 5
 LAST_BACKUP_KEY = "backup.last"
 CHECKS = ("cipher_integrity_check", "integrity_check")
+BUSY_MS = 5_000  # how long to wait for another writer to finish, per attempt
 CHECK_CACHE_KIB = 262_144  # integrity_check revisits pages; a big cache decrypts each of them once
 
 Progress = Callable[[int, int, str], None]  # done, total, what is happening (Japanese)
@@ -142,8 +144,9 @@ def _start_checks(pool: ThreadPoolExecutor, db: Path, key: bytes) -> dict[str, F
     return {pragma: pool.submit(_run_check, db, key, pragma) for pragma in CHECKS}
 
 
-def _await_checks(checks: dict[str, Future], progress: Progress) -> None:
-    """Wait for the checks, keeping the progress window alive. Raises BackupInvalid on any damage."""
+def _await_checks(checks: dict[str, Future], progress: Progress, whose: str) -> None:
+    """Wait for the checks, keeping the progress window alive. Raises BackupInvalid on any damage;
+    ``whose`` database it is goes into the message (バックアップの / 今の)."""
     pending = set(checks.values())
     while pending:
         progress(len(checks) - len(pending), len(checks), "データベースの全ページを確かめています")
@@ -152,13 +155,11 @@ def _await_checks(checks: dict[str, Future], progress: Progress) -> None:
         damaged_pages = checks["cipher_integrity_check"].result()
         integrity = checks["integrity_check"].result()
     except sqlcipher3.dbapi2.DatabaseError as exc:
-        raise BackupInvalid("バックアップのデータベースを開けません（壊れているか、鍵が合いません）") from exc
+        raise BackupInvalid(f"{whose}データベースを開けません（壊れているか、鍵が合いません）") from exc
     if damaged_pages:
-        raise BackupInvalid(
-            f"バックアップのデータベースに壊れたページがあります（{len(damaged_pages)} か所）"
-        )
+        raise BackupInvalid(f"{whose}データベースに壊れたページがあります（{len(damaged_pages)} か所）")
     if integrity != [("ok",)]:
-        raise BackupInvalid("バックアップのデータベースの整合性検査で問題が見つかりました")
+        raise BackupInvalid(f"{whose}データベースの整合性検査で問題が見つかりました")
 
 
 def _check_database(db: Path, key: bytes, progress: Progress) -> dict[str, int]:
@@ -172,7 +173,7 @@ def _check_database(db: Path, key: bytes, progress: Progress) -> dict[str, int]:
             raise BackupInvalid(
                 "バックアップのデータベースを開けません（壊れているか、鍵が合いません）"
             ) from exc
-        _await_checks(checks, progress)
+        _await_checks(checks, progress, "バックアップの")
     return counts
 
 
@@ -198,10 +199,14 @@ def _held_still(db: Path, key: bytes) -> Iterator[sqlcipher3.dbapi2.Connection]:
     wal = db.with_name(db.name + "-wal")
     conn = connect(db, key)
     conn.isolation_level = None
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
     try:
-        for _attempt in range(5):
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.execute("BEGIN IMMEDIATE")
+        for _attempt in range(3):
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlcipher3.dbapi2.OperationalError:  # still busy when the timeout ran out
+                continue
             if not wal.exists() or wal.stat().st_size == 0:
                 yield conn
                 return
@@ -212,6 +217,16 @@ def _held_still(db: Path, key: bytes) -> Iterator[sqlcipher3.dbapi2.Connection]:
         )
     finally:
         conn.close()  # also ends the write transaction
+
+
+def _live_counts(conn) -> dict[str, int]:
+    try:
+        return _counts(conn)
+    except sqlcipher3.dbapi2.DatabaseError as exc:
+        raise BackupFailed(
+            "今のデータベースに読めない箇所があるため、バックアップを保存しませんでした。"
+            "以前のバックアップはそのまま残っています"
+        ) from exc
 
 
 def create_backup(
@@ -245,7 +260,7 @@ def create_backup(
             fields = dict(
                 format=FORMAT, app_version=__version__, schema=head_revision(),
                 sqlcipher_version=conn.execute("PRAGMA cipher_version").fetchone()[0],
-                created_at=at.isoformat(), store_id=store.keyfile.store_id, town=town, counts=_counts(conn),
+                created_at=at.isoformat(), store_id=store.keyfile.store_id, town=town, counts=_live_counts(conn),
             )  # fmt: skip
             keys = store.keyfile.for_backup(key).to_bytes()
             try:
@@ -257,12 +272,21 @@ def create_backup(
             try:
                 sha = _read_through(partial, manifest, progress, "書き込んだファイルを読み戻しています",
                                     from_medium=True)  # fmt: skip
-                _await_checks(checks, progress)
             except BackupInvalid as exc:
                 with contextlib.suppress(OSError):
                     partial.unlink()
                 raise BackupFailed(
-                    f"書き込んだバックアップを確かめたところ、問題が見つかりました（{exc}）。保存先の媒体を確認してください"
+                    f"書き込んだバックアップを読み戻したところ、書いた内容と一致しませんでした（{exc}）。"
+                    "保存先の媒体を確認してください。以前のバックアップはそのまま残っています"
+                ) from exc
+            try:
+                _await_checks(checks, progress, "今の")
+            except BackupInvalid as exc:
+                with contextlib.suppress(OSError):
+                    partial.unlink()
+                raise BackupFailed(
+                    f"{exc}。壊れたデータで以前のバックアップを押し出さないよう、今回のバックアップは保存しませんでした。"
+                    "以前のバックアップはそのまま残っています"
                 ) from exc
         os.replace(partial, final)
         fsync_dir(dest_dir)
@@ -273,7 +297,10 @@ def create_backup(
         store.set_setting(LAST_BACKUP_KEY, at.isoformat())
         return result
     except TsunagiError as exc:
-        _log(store, "backup", medium or str(dest_dir), final.name, "", 0, "failed", str(exc))
+        # The reason reaches the coordinator either way; the ledger line cannot be written while
+        # another program holds the database for writing.
+        with contextlib.suppress(SQLAlchemyError):
+            _log(store, "backup", medium or str(dest_dir), final.name, "", 0, "failed", str(exc))
         raise
 
 

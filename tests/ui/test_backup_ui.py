@@ -13,6 +13,24 @@ from app.ui.shell import Shell
 PASS = "合言葉です合言葉"
 
 
+def _record_progress(page) -> list[str]:
+    """What the progress window said, in order (the window itself closes when the work is done)."""
+    shown: list[str] = []
+    make = page._progress
+
+    def recording(label):
+        dialog, progress = make(label)
+
+        def report(done, total, what):
+            shown.append(what)
+            progress(done, total, what)
+
+        return dialog, report
+
+    page._progress = recording
+    return shown
+
+
 def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
     created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", town="例示町", kdf=FAST)
     store = created.store
@@ -35,7 +53,13 @@ def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
     page.dest.setEditText(str(usb))
+    shown = _record_progress(page)
     assert page.run_backup()
+    assert {
+        "保存先に書き込んでいます",
+        "書き込んだファイルを読み戻しています",
+        "データベースの全ページを確かめています",
+    } <= set(shown)
     path = page.last_result.path
     assert path.exists() and page.log.rowCount() == 1 and page.log.item(0, 5).text() == "正常"
     assert not shell.backup_due()
@@ -44,7 +68,13 @@ def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
 
     households.create_household(store, address="復元で消える世帯")  # made after the backup
     assert ctx.store.counts()["households"] == 2
+    shown.clear()
     assert page.restore_from(path, {"passphrase": PASS, "user": "田中"})
+    assert {
+        "バックアップを読み込んでいます",
+        "データベースの全ページを確かめています",
+        "復元しました",
+    } <= set(shown)
     assert ctx.store is not None and ctx.store.counts()["households"] == 1
     assert shell.content.isVisible()
     restored_log = backup.media_log(ctx.store)

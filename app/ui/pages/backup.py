@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -56,6 +55,7 @@ T = {
     "log_cols": ["日時", "作業", "媒体", "作業者", "ファイル", "結果"],
     "print_log": "管理簿を印刷(&P)",
     "restore": "バックアップから復元(&R)…",
+    "restoring": "バックアップから復元しています…",
     "restore_filter": "つなぎのバックアップ (*.tsbk)",
     "restore_confirm": "次のバックアップから復元します。\n\n{summary}\n\n今のデータは、念のため退避してから置き換えます。よろしいですか？",
     "secret_title": "復元するバックアップの鍵",
@@ -199,16 +199,7 @@ class BackupPage(Page):
         store = self.ctx.require_store()
         if self.keep.value() != int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS)):
             store.set_setting("backup.generations", self.keep.value())
-        dialog = QProgressDialog(T["running"], "", 0, 1000, self)
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-
-        def progress(done: int, total: int, what: str) -> None:
-            dialog.setLabelText(what)
-            dialog.setValue(int(1000 * done / total) if total else 0)
-            QApplication.processEvents()
-
+        dialog, progress = self._progress(T["running"])
         try:
             result = backup.create_backup(
                 store, dest, generations=self.keep.value(), medium=media.describe(dest), progress=progress
@@ -224,6 +215,21 @@ class BackupPage(Page):
         if not getattr(self.ctx, "quiet", False):
             QMessageBox.information(self, T["done_title"], T["done"].format(path=result.path))
         return True
+
+    def _progress(self, label: str) -> tuple[QProgressDialog, backup.Progress]:
+        """A modal progress window (no cancel: a half-written file is never what anyone wants) and the
+        callback the service reports to."""
+        dialog = QProgressDialog(label, "", 0, 1000, self)
+        dialog.setCancelButton(None)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+
+        def progress(done: int, total: int, what: str) -> None:
+            dialog.setLabelText(what)
+            dialog.setValue(int(1000 * done / total) if total else 0)
+            QApplication.processEvents()
+
+        return dialog, progress
 
     def print_log(self) -> None:
         store = self.ctx.require_store()
@@ -255,16 +261,16 @@ class BackupPage(Page):
             secret = dialog.secret()
         shell = self.window()
         folder = self.ctx.require_store().folder
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        dialog, progress = self._progress(T["restoring"])
         try:
             self.ctx.store.close()  # the files are about to be replaced
             self.ctx.store = None
-            store = backup.restore(path, folder, medium=str(path.parent), **secret)
+            store = backup.restore(path, folder, medium=str(path.parent), progress=progress, **secret)
         except TsunagiError as exc:
-            QGuiApplication.restoreOverrideCursor()
+            dialog.close()
             self.error.show_error(str(exc))
             shell.show_sign_in()  # nothing changed; sign in again to the same data
             return False
-        QGuiApplication.restoreOverrideCursor()
+        dialog.close()
         shell.replace_store(store)
         return True

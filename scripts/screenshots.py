@@ -323,7 +323,23 @@ def backup_screens(shell: Shell) -> None:
     page = shell.content.page("バックアップ")
     shell.content.nav.setCurrentRow(list(shell.content.by_name).index("バックアップ"))
     page.dest.setEditText(str(usb))
+    make = page._progress
+
+    def progress_shot(label):  # the progress window, caught while the checks run
+        dialog, report = make(label)
+
+        def shoot(done, total, what):
+            report(done, total, what)
+            if what.startswith("データベース") and not (OUT / "32-backup-progress.png").exists():
+                QTest.qWait(200)
+                QApplication.primaryScreen().grabWindow(0).save(str(OUT / "32-backup-progress.png"))
+
+        return dialog, shoot
+
+    (OUT / "32-backup-progress.png").unlink(missing_ok=True)
+    page._progress = progress_shot
     page.run_backup()
+    page._progress = make
     snap(shell, "22-backup-page")
     store = shell.ctx.require_store()
     (PRINTS / "media-ledger.pdf").write_bytes(

@@ -149,7 +149,7 @@ def _await_checks(checks: dict[str, Future], progress: Progress, whose: str) -> 
     ``whose`` database it is goes into the message (バックアップの / 今の)."""
     pending = set(checks.values())
     while pending:
-        progress(len(checks) - len(pending), len(checks), "データベースの全ページを確かめています")
+        progress(0, 0, "データベースの全ページを確かめています")  # SQLite cannot say how far it is
         _done, pending = wait(pending, timeout=0.1)
     try:
         damaged_pages = checks["cipher_integrity_check"].result()

@@ -61,6 +61,7 @@ def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
         "データベースの全ページを確かめています",
     } <= set(shown)
     path = page.last_result.path
+    assert page.last.text().startswith("最後のバックアップ: 令和") and page.last.text().endswith("（今日）")
     assert path.exists() and page.log.rowCount() == 1 and page.log.item(0, 5).text() == "正常"
     assert not shell.backup_due()
     home.refresh()

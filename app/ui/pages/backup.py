@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -49,7 +50,9 @@ T = {
     "running": "バックアップを作成しています…",
     "done_title": "バックアップが終わりました",
     "done": "書き込んだファイルを読み戻して確認しました。\n\n{path}\n\n保存先の媒体は安全に取り外せます。",
-    "last": "最後のバックアップ: {when}（{days}日前）",
+    "last": "最後のバックアップ: {when}（{ago}）",
+    "today": "今日",
+    "days_ago": "{days}日前",
     "never": "まだバックアップがありません",
     "log": "持出し記録（バックアップと復元）",
     "log_cols": ["日時", "作業", "媒体", "作業者", "ファイル", "結果"],
@@ -167,9 +170,12 @@ class BackupPage(Page):
         self.keep.setValue(int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS)))
         days = backup.days_since_backup(store)
         last = store.setting(backup.LAST_BACKUP_KEY)
-        self.last.setText(
-            T["last"].format(when=last[:16].replace("T", " "), days=days) if last else T["never"]
-        )
+        if last:
+            at = datetime.fromisoformat(last)
+            ago = T["today"] if days == 0 else T["days_ago"].format(days=days)
+            self.last.setText(T["last"].format(when=f"{format_wareki(at.date())} {at:%H:%M}", ago=ago))
+        else:
+            self.last.setText(T["never"])
         entries = backup.media_log(store)
         self.log.setRowCount(len(entries))
         for r, e in enumerate(entries):
@@ -223,10 +229,17 @@ class BackupPage(Page):
         dialog.setCancelButton(None)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
+        dialog.setWindowTitle(T["title"])
+        dialog.setAutoReset(False)  # one step reaching 100 % must not close the window on the next
+        dialog.setAutoClose(False)
 
         def progress(done: int, total: int, what: str) -> None:
             dialog.setLabelText(what)
-            dialog.setValue(int(1000 * done / total) if total else 0)
+            if total:
+                dialog.setRange(0, 1000)
+                dialog.setValue(int(1000 * done / total))
+            else:  # a step that cannot say how far it is: a moving bar, not a frozen 0 %
+                dialog.setRange(0, 0)
             QApplication.processEvents()
 
         return dialog, progress

@@ -18,7 +18,7 @@ import pytest
 
 from app.services import backup, demo
 from app.services.backup import BackupFailed, BackupInvalid
-from app.services.errors import WrongSecret
+from app.services.errors import StoreCorrupt, WrongSecret
 from app.services.keyslots import FAST
 from app.services.store import DB_NAME, Store, connect
 from tests.conftest import PASSPHRASE, ROOT, MemoryKeyring
@@ -274,18 +274,29 @@ def test_wrong_secret_and_newer_schema_change_nothing(town, tmp_path):
 
 
 class CorruptingFile(FailingFile):
-    """A stick that takes every byte and silently changes one: only reading it back can tell."""
+    """A stick that takes every byte and silently changes one (at an offset, or in the first write
+    holding ``marker``): only reading it back can tell."""
+
+    def __init__(self, path, mode, limit, marker=None):
+        super().__init__(path, mode, limit, 0)
+        self.marker, self.done = marker, False
 
     def write(self, data):
-        if self.written <= self.limit < self.written + len(data):
+        at = None
+        if self.marker is None and self.written <= self.limit < self.written + len(data):
+            at = self.limit - self.written
+        elif self.marker is not None and not self.done and self.marker in bytes(data):
+            at = bytes(data).index(self.marker) + 2
+        if at is not None:
             data = bytearray(data)
-            data[self.limit - self.written] ^= 0x01
-            data = bytes(data)
+            data[at] ^= 0x01
+            data, self.done = bytes(data), True
         self.written += len(data)
         return self.fh.write(data)
 
 
-def test_a_stick_that_changes_what_was_written_is_caught_by_the_read_back(town, tmp_path):
+@pytest.mark.parametrize("marker", [None, b'"slots"', b'"db_sha256"'], ids=["database", "keys", "manifest"])
+def test_a_stick_that_changes_what_was_written_is_caught_by_the_read_back(town, tmp_path, marker):
     store = town.store
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -293,7 +304,7 @@ def test_a_stick_that_changes_what_was_written_is_caught_by_the_read_back(town, 
     earlier_hash = _digest(earlier)
     time.sleep(1.05)
     with pytest.raises(BackupFailed, match="読み戻したところ、書いた内容と一致しませんでした"):
-        backup.create_backup(store, usb, opener=lambda p, m: CorruptingFile(p, m, 300_000, 0))
+        backup.create_backup(store, usb, opener=lambda p, m: CorruptingFile(p, m, 300_000, marker))
     assert sorted(usb.iterdir()) == [earlier] and _digest(earlier) == earlier_hash
     assert backup.media_log(store)[0].result == "failed"
 
@@ -338,3 +349,51 @@ def test_a_backup_waits_for_a_writer_and_then_says_clearly_why_it_stopped(town, 
     writer.execute("ROLLBACK")
     writer.close()
     assert backup.create_backup(store, usb).manifest.counts["households"] == 61
+
+
+def test_a_stick_pulled_during_the_read_back_is_named_and_leaves_nothing(town, tmp_path, monkeypatch):
+    store = town.store
+    usb = tmp_path / "usb"
+    usb.mkdir()
+
+    def pulled(*_args, **_kw):
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(backup, "_read_through", pulled)
+    with pytest.raises(BackupFailed, match="読み戻せませんでした"):
+        backup.create_backup(store, usb)
+    assert list(usb.iterdir()) == []
+    assert backup.media_log(store)[0].result == "failed"
+
+
+def test_pruning_keeps_the_new_backup_and_leaves_other_stores_alone(town, tmp_path):
+    store = town.store
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    other = Store.create(tmp_path / "other-town", passphrase="別の町の合言葉", kdf=FAST)
+    theirs = backup.create_backup(other.store, usb).path
+    other.store.close()
+    ours = backup.create_backup(store, usb).path
+    future = ours.with_name("tsunagi-20991231-000000.tsbk")  # made on a PC whose clock ran ahead
+    ours.rename(future)
+    (usb / "tsunagi-20000101-000000.tsbk").write_text("読めないファイル", encoding="utf-8")
+    time.sleep(1.05)
+    newest = backup.create_backup(store, usb, generations=1).path
+    assert newest.exists() and not future.exists()
+    assert theirs.exists() and (usb / "tsunagi-20000101-000000.tsbk").exists()
+
+
+def test_a_journal_that_cannot_be_trusted_touches_nothing(town, tmp_path):
+    folder = town.store.folder
+    town.store.close()
+    before = {p.name: _digest(p) for p in folder.iterdir() if p.is_file()}
+    journal = folder / backup.JOURNAL
+    journal.write_text("", encoding="utf-8")  # cut short by a power failure
+    with pytest.raises(StoreCorrupt, match="途中記録"):
+        Store.open(folder, passphrase=PASSPHRASE)
+    journal.write_text('{"safety": "safety/nowhere", "files": ["tsunagi.db"]}', encoding="utf-8")
+    with pytest.raises(StoreCorrupt, match="そろっていない"):
+        Store.open(folder, passphrase=PASSPHRASE)
+    journal.unlink()
+    assert {p.name: _digest(p) for p in folder.iterdir() if p.is_file()} == before
+    Store.open(folder, passphrase=PASSPHRASE).close()

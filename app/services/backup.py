@@ -25,6 +25,7 @@ journal (``restore.pending``) so that a restore interrupted half-way is rolled b
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -45,8 +46,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import __version__
 from app.models import MediaLog, Setting, now
 from app.services import audit
-from app.services.errors import InvalidInput, TsunagiError
-from app.services.fileio import fsync_dir
+from app.services.errors import InvalidInput, StoreCorrupt, TsunagiError
+from app.services.fileio import atomic_write_bytes, copy_durably, fsync_dir
 from app.services.keyslots import KeyFile, PcSecrets, Unlocked
 from app.services.store import DB_NAME, KEYS_NAME, SAFETY_DIR, Store, connect, head_revision
 
@@ -249,49 +250,57 @@ def create_backup(
         raise InvalidInput(f"保存先 {dest_dir} が見つかりません")
     at = now()
     final = dest_dir / backup_name(at)
+    for n in range(2, 100):  # never over an existing file (another store backed up in the same second)
+        if not final.exists():
+            break
+        final = dest_dir / backup_name(at).replace(SUFFIX, f"-{n}{SUFFIX}")
     partial = final.with_name(final.name + ".partial")
     key = store._key()
     with store.session() as s:
         town = (s.get(Setting, "town.name") or Setting(value="")).value or ""
     try:
         progress(0, 1, "データの写しを用意しています")
-        with _held_still(store.db_path, key) as conn, ThreadPoolExecutor(len(CHECKS)) as pool:
-            checks = _start_checks(pool, store.db_path, key)
-            fields = dict(
-                format=FORMAT, app_version=__version__, schema=head_revision(),
-                sqlcipher_version=conn.execute("PRAGMA cipher_version").fetchone()[0],
-                created_at=at.isoformat(), store_id=store.keyfile.store_id, town=town, counts=_live_counts(conn),
-            )  # fmt: skip
-            keys = store.keyfile.for_backup(key).to_bytes()
-            try:
-                manifest = _write(partial, store.db_path, keys, fields, opener, progress)
-            except OSError as exc:
-                with contextlib.suppress(OSError):
-                    partial.unlink()
-                raise BackupFailed(_write_error(exc, dest_dir)) from exc
-            try:
-                sha = _read_through(partial, manifest, progress, "書き込んだファイルを読み戻しています",
-                                    from_medium=True)  # fmt: skip
-            except BackupInvalid as exc:
-                with contextlib.suppress(OSError):
-                    partial.unlink()
-                raise BackupFailed(
-                    f"書き込んだバックアップを読み戻したところ、書いた内容と一致しませんでした（{exc}）。"
-                    "保存先の媒体を確認してください。以前のバックアップはそのまま残っています"
-                ) from exc
-            try:
-                _await_checks(checks, progress, "今の")
-            except BackupInvalid as exc:
-                with contextlib.suppress(OSError):
-                    partial.unlink()
-                raise BackupFailed(
-                    f"{exc}。壊れたデータで以前のバックアップを押し出さないよう、今回のバックアップは保存しませんでした。"
-                    "以前のバックアップはそのまま残っています"
-                ) from exc
-        os.replace(partial, final)
-        fsync_dir(dest_dir)
-        _prune(dest_dir, generations)
-        size = final.stat().st_size
+        try:
+            with _held_still(store.db_path, key) as conn, ThreadPoolExecutor(len(CHECKS)) as pool:
+                checks = _start_checks(pool, store.db_path, key)
+                fields = dict(
+                    format=FORMAT, app_version=__version__, schema=head_revision(),
+                    sqlcipher_version=conn.execute("PRAGMA cipher_version").fetchone()[0],
+                    created_at=at.isoformat(), store_id=store.keyfile.store_id, town=town, counts=_live_counts(conn),
+                )  # fmt: skip
+                keys = store.keyfile.for_backup(key).to_bytes()
+                try:
+                    manifest = _write(partial, store.db_path, keys, fields, opener, progress)
+                except OSError as exc:
+                    raise BackupFailed(_write_error(exc, dest_dir)) from exc
+                try:
+                    sha = _read_back(partial, manifest, keys, progress)
+                except OSError as exc:
+                    raise BackupFailed(
+                        f"保存先（{dest_dir}）から読み戻せませんでした（{exc.strerror or exc}）。"
+                        "媒体が抜かれていないか確認してください。以前のバックアップはそのまま残っています"
+                    ) from exc
+                except BackupInvalid as exc:
+                    raise BackupFailed(
+                        f"書き込んだバックアップを読み戻したところ、書いた内容と一致しませんでした（{exc}）。"
+                        "保存先の媒体を確認してください。以前のバックアップはそのまま残っています"
+                    ) from exc
+                try:
+                    _await_checks(checks, progress, "今の")
+                except BackupInvalid as exc:
+                    raise BackupFailed(
+                        f"{exc}。壊れたデータで以前のバックアップを押し出さないよう、今回のバックアップは保存しませんでした。"
+                        "以前のバックアップはそのまま残っています"
+                    ) from exc
+            os.replace(partial, final)
+            fsync_dir(dest_dir)
+            size = final.stat().st_size
+        except OSError as exc:
+            raise BackupFailed(_write_error(exc, dest_dir)) from exc
+        finally:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)  # anything short of a verified, renamed file goes
+        _prune(dest_dir, generations, keep=final, store_id=store.keyfile.store_id)
         result = BackupResult(final, sha, size, manifest)
         _log(store, "backup", medium or str(dest_dir), final.name, sha, size, "ok")
         store.set_setting(LAST_BACKUP_KEY, at.isoformat())
@@ -313,9 +322,10 @@ def _write(
     digest = hashlib.sha256()
     done = 0
     with opener(partial, "wb") as raw:
+        _claim(raw)
         with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as z:
-            with open(db, "rb") as src, z.open(DB_NAME, "w", force_zip64=True) as out:
-                for block in iter(lambda: src.read(CHUNK), b""):
+            with z.open(DB_NAME, "w", force_zip64=True) as out:
+                for block in _blocks(db):
                     digest.update(block)
                     out.write(block)
                     done += len(block)
@@ -330,21 +340,65 @@ def _write(
     return manifest
 
 
-def _write_error(exc: OSError, dest: Path) -> str:
-    import errno
+def _blocks(db: Path) -> Iterator[bytes]:
+    """The live file in chunks; a read error is this PC's disk, not the stick, and says so."""
+    try:
+        with open(db, "rb") as src:
+            yield from iter(lambda: src.read(CHUNK), b"")
+    except OSError as exc:
+        raise BackupFailed(
+            f"このPCのデータベースファイルを読めませんでした（{exc.strerror or exc}）。以前のバックアップはそのまま残っています"
+        ) from exc
 
+
+def _claim(fh) -> None:
+    # An OS lock on the file being written: another backup pruning the same stick can tell a
+    # .partial still being written from one left by a process that died (the lock goes with it).
+    if os.name == "posix":
+        import fcntl
+
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _abandoned(partial: Path) -> bool:
+    if os.name != "posix":
+        return True  # Windows refuses to delete a file another process still has open
+    import fcntl
+
+    try:
+        with open(partial, "rb") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except OSError:
+        return False
+
+
+def _write_error(exc: OSError, dest: Path) -> str:
     if exc.errno == errno.ENOSPC:
         return f"保存先（{dest}）の空き容量が足りません。古いバックアップを整理するか、別の媒体を使ってください。データは変わっていません"
     return f"保存先（{dest}）に書き込めませんでした（{exc.strerror or exc}）。媒体が抜かれていないか確認してください。データは変わっていません"
 
 
-def _prune(dest_dir: Path, generations: int) -> None:
-    """Keep the newest ``generations`` backups; stray .partial files from failed runs go too."""
+def _prune(dest_dir: Path, generations: int, *, keep: Path, store_id: str) -> None:
+    """Keep the newest ``generations`` backups of this store, the one just written always among them;
+    .partial files no process is writing any more go too. Another store's backups on the same stick
+    (a second town, the demo) and files that are not readable backups are left alone."""
     for stray in dest_dir.glob(f"tsunagi-*{SUFFIX}.partial"):
-        with contextlib.suppress(OSError):
-            stray.unlink()
-    files = sorted(dest_dir.glob(f"tsunagi-*{SUFFIX}"))
-    for old in files[: max(0, len(files) - generations)]:
+        if _abandoned(stray):
+            with contextlib.suppress(OSError):
+                stray.unlink()
+    ours = []
+    for path in dest_dir.glob(f"tsunagi-*{SUFFIX}"):
+        if path == keep:
+            continue
+        try:
+            manifest = read_manifest(path)
+        except TsunagiError:
+            continue
+        if manifest.store_id == store_id:
+            ours.append((manifest.created_at, path))
+    ours.sort()
+    for _created, old in ours[: max(0, len(ours) - (max(1, generations) - 1))]:
         with contextlib.suppress(OSError):
             old.unlink()
 
@@ -429,9 +483,18 @@ def _drop_cache(fh) -> None:
         os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
 
 
-def _read_through(
-    path: Path, manifest: Manifest, progress: Progress, what: str, *, out=None, from_medium: bool = False
-) -> str:
+def _read_back(path: Path, manifest: Manifest, keys: bytes, progress: Progress) -> str:
+    """The written file read back from the medium, every byte: the database part must hash to what was
+    written, and the key slots, the manifest and the ZIP directory must read back as written."""
+    with open(path, "rb") as fh:
+        _drop_cache(fh)
+    sha = _read_through(path, manifest, progress, "書き込んだファイルを読み戻しています")
+    if read_manifest(path) != manifest or _read_keys(path, manifest) != keys:
+        raise BackupInvalid("目録か鍵の部分が書いた内容と一致しません")
+    return sha
+
+
+def _read_through(path: Path, manifest: Manifest, progress: Progress, what: str, *, out=None) -> str:
     """One pass over a backup file: the database inside must hash to the manifest's SHA-256, and is
     copied to ``out`` on the way when given. Returns the SHA-256 of the whole file (for the ledger)."""
     start, end = _db_span(path)
@@ -440,8 +503,6 @@ def _read_through(
     whole, db = hashlib.sha256(), hashlib.sha256()
     total = Path(path).stat().st_size
     with open(path, "rb") as fh:
-        if from_medium:
-            _drop_cache(fh)
         pos = 0
         for block in iter(lambda: fh.read(CHUNK), b""):
             whole.update(block)
@@ -487,18 +548,35 @@ def verify_backup(
     path = Path(path)
     manifest = read_manifest(path)
     keys, db = work / KEYS_NAME, work / DB_NAME
-    keys.write_bytes(_read_keys(path, manifest))
-    with ThreadPoolExecutor(1) as pool:
-        unlocking = pool.submit(_unlock, keys, pc_secrets, passphrase, recovery_key, user)
-        with open(db, "wb") as out:
-            sha = _read_through(path, manifest, progress, "バックアップを読み込んでいます", out=out)
-            out.flush()
-            os.fsync(out.fileno())  # it becomes the live database: on disk before any rename
-        unlocked = unlocking.result()
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            _write_durably(keys, _read_keys(path, manifest))
+            unlocking = pool.submit(_unlock, keys, pc_secrets, passphrase, recovery_key, user)
+            with open(db, "wb") as out:
+                sha = _read_through(path, manifest, progress, "バックアップを読み込んでいます", out=out)
+                out.flush()
+                os.fsync(out.fileno())  # it becomes the live database: on disk before any rename
+            unlocked = unlocking.result()
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise BackupFailed(
+                "このPCの空き容量が足りないため、復元できません。データは変わっていません"
+            ) from exc
+        raise BackupInvalid(
+            f"バックアップファイルを読めませんでした（{exc.strerror or exc}）。媒体が抜かれていないか確認してください。"
+            "データは変わっていません"
+        ) from exc
     counts = _check_database(db, unlocked.data_key, progress)
     if counts != manifest.counts:
         raise BackupInvalid("バックアップの件数が目録と一致しません")
     return Verified(manifest, db, keys, unlocked, sha)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def check_only(path: Path, **secret) -> Manifest:
@@ -540,28 +618,28 @@ def restore(
                 "このバックアップは、より新しい版のつなぎで作られています。つなぎを新しい版に更新してから復元してください"
             )
         progress(0, 1, "今のデータを退避しています")
-        safety = None
-        if (data_dir / DB_NAME).exists() or (data_dir / KEYS_NAME).exists():
-            safety = data_dir / SAFETY_DIR / f"{now():%Y%m%d-%H%M%S}-before-restore"
-            safety.mkdir(parents=True)
-            for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME):
-                if (data_dir / name).exists():
-                    shutil.copy2(data_dir / name, safety / name)
-            fsync_dir(safety)
-        journal = data_dir / JOURNAL
-        journal.write_text(json.dumps({"safety": str(safety) if safety else None}), encoding="utf-8")
-        fsync_dir(data_dir)
+        try:
+            journal = _keep_current(data_dir)
+        except OSError as exc:
+            raise BackupFailed(
+                f"今のデータを退避できませんでした（{exc.strerror or exc}）。空き容量を確認してください。データは変わっていません"
+            ) from exc
         progress(0, 1, "復元しています")
-        for name in (f"{DB_NAME}-wal", f"{DB_NAME}-shm"):  # they belong to the old database
-            with contextlib.suppress(FileNotFoundError):
-                (data_dir / name).unlink()
-        os.replace(verified.keys, data_dir / KEYS_NAME)
-        if _before_swap is not None:
-            _before_swap()  # fault tests stop here, half-way
-        os.replace(verified.db, data_dir / DB_NAME)
-        fsync_dir(data_dir)
-        journal.unlink()
-        fsync_dir(data_dir)
+        try:
+            for name in (f"{DB_NAME}-wal", f"{DB_NAME}-shm"):  # they belong to the old database
+                (data_dir / name).unlink(missing_ok=True)
+            os.replace(verified.keys, data_dir / KEYS_NAME)
+            if _before_swap is not None:
+                _before_swap()  # fault tests stop here, half-way
+            os.replace(verified.db, data_dir / DB_NAME)
+            fsync_dir(data_dir)
+            journal.unlink()
+            fsync_dir(data_dir)
+        except OSError as exc:
+            recover_interrupted_restore(data_dir)
+            raise BackupFailed(
+                f"復元の途中で失敗したため、元のデータに戻しました（{exc.strerror or exc}）"
+            ) from exc
     finally:
         shutil.rmtree(work, ignore_errors=True)
     keyfile = KeyFile.load(data_dir / KEYS_NAME, pc_secrets)
@@ -580,23 +658,56 @@ def restore(
     return store
 
 
+_STORE_FILES = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME)
+
+
+def _keep_current(data_dir: Path) -> Path:
+    """Copy the current store into safety/ (each copy fsynced), then write the journal that names it.
+    Returns the journal; until it is removed, opening the folder puts the copied files back."""
+    files = [name for name in _STORE_FILES if (data_dir / name).exists()]
+    safety = None
+    if files:
+        safety = Path(SAFETY_DIR) / f"{now():%Y%m%d-%H%M%S}-before-restore"
+        (data_dir / safety).mkdir(parents=True)
+        for name in files:
+            copy_durably(data_dir / name, data_dir / safety / name)
+        fsync_dir(data_dir / safety)
+    journal = data_dir / JOURNAL
+    # Written whole or not at all: a half-written journal would point nowhere.
+    atomic_write_bytes(journal, json.dumps({"safety": safety and safety.as_posix(), "files": files}).encode())
+    return journal
+
+
 def recover_interrupted_restore(data_dir: Path) -> bool:
-    """A restore stopped between its renames: put the store back as it was. Returns whether it did."""
-    journal = Path(data_dir) / JOURNAL
+    """A restore stopped between its renames: put the store back as it was. Returns whether it did.
+
+    Nothing is deleted unless the journal reads and every file it names is in the safety folder."""
+    data_dir = Path(data_dir)
+    journal = data_dir / JOURNAL
     if not journal.exists():
         return False
     try:
-        safety = json.loads(journal.read_text(encoding="utf-8")).get("safety")
-    except ValueError:
-        safety = None
-    for name in (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME):
-        with contextlib.suppress(FileNotFoundError):
-            (Path(data_dir) / name).unlink()
-    if safety:
-        for item in Path(safety).iterdir():
-            shutil.copy2(item, Path(data_dir) / item.name)
-    fsync_dir(Path(data_dir))
+        doc = json.loads(journal.read_text(encoding="utf-8"))
+        safety = data_dir / doc["safety"] if doc["safety"] else None  # (older journals: absolute paths)
+        files = doc.get("files")
+        if files is None:
+            files = [item.name for item in safety.iterdir()] if safety else []
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        raise StoreCorrupt(
+            f"前回の復元の途中記録（{JOURNAL}）が読めません。データには手を付けていません。"
+            f"{SAFETY_DIR} フォルダの退避データを確かめてください"
+        ) from exc
+    if safety is not None and not all((safety / name).is_file() for name in files):
+        raise StoreCorrupt(
+            f"前回の復元で退避したデータ（{safety}）がそろっていないため、元に戻せません。データには手を付けていません"
+        )
+    for name in _STORE_FILES:
+        (data_dir / name).unlink(missing_ok=True)
+    for name in files:
+        copy_durably(safety / name, data_dir / name)
+    fsync_dir(data_dir)
     journal.unlink()
+    fsync_dir(data_dir)
     return True
 
 

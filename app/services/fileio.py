@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 from pathlib import Path
 
 
@@ -34,3 +35,10 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             tmp.unlink()
         raise
     fsync_dir(path.parent)
+
+
+def copy_durably(src: Path, dest: Path) -> None:
+    """Copy with metadata and fsync the copy: a safety copy that a power cut can empty is no copy."""
+    shutil.copy2(src, dest)
+    with open(dest, "rb") as fh:
+        os.fsync(fh.fileno())

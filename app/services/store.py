@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ from app import __version__
 from app.models import Household, Person, Setting, User, now
 from app.services import audit, history, search
 from app.services.errors import InvalidInput, StoreCorrupt, StoreExists, StoreMissing, TsunagiError
+from app.services.fileio import copy_durably
 from app.services.keyslots import STRONG, KdfParams, KeyFile, PcSecrets, Unlocked
 
 DB_NAME = "tsunagi.db"
@@ -298,9 +298,7 @@ class Store:
         dest = self.folder / SAFETY_DIR / f"{now().strftime('%Y%m%d-%H%M%S')}-{label}"
         dest.mkdir(parents=True, exist_ok=False)
         for name in (DB_NAME, KEYS_NAME):
-            shutil.copy2(self.folder / name, dest / name)
-            with open(dest / name, "rb") as fh:
-                os.fsync(fh.fileno())
+            copy_durably(self.folder / name, dest / name)
         with contextlib.closing(connect(dest / DB_NAME, self._key())) as conn:
             if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                 raise StoreCorrupt("安全のための複製を確認できませんでした。作業を中止しました")

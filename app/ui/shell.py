@@ -268,6 +268,11 @@ class Shell(QMainWindow):
         self.stack.setCurrentWidget(self.sign_in)
         self.sign_in.passphrase.setFocus()
 
+    def keep_awake(self) -> None:
+        """Long work (a backup on a slow stick) counts as activity, like a key press."""
+        if self.idle.timer.isActive():
+            self.idle.timer.start()
+
     def _idle_lock(self) -> None:
         if self.ctx.store is not None:
             self.lock()

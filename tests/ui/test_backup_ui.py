@@ -101,3 +101,31 @@ def test_a_wrong_secret_changes_nothing_and_returns_to_sign_in(qtbot, ctx, tmp_p
     again = Store.open(ctx.data_dir, passphrase=PASS)
     assert again.counts()["households"] == 1
     again.close()
+
+
+def test_a_long_backup_keeps_the_screen_unlocked_and_any_failure_closes_the_window(
+    qtbot, ctx, tmp_path, monkeypatch
+):
+    from PySide6.QtWidgets import QProgressDialog
+
+    ctx.idle_ms = 1_000  # the auto-lock would fire half-way through the slow backup below
+    store = Store.create(ctx.data_dir, passphrase=PASS, user="田中", kdf=FAST).store
+    shell = Shell(ctx)
+    qtbot.addWidget(shell)
+    shell.enter(store)
+    page = shell.content.page("バックアップ")
+    page.dest.setEditText(str(tmp_path))
+
+    def slow_then_broken(store, dest, *, progress, **_kw):
+        for i in range(15):
+            qtbot.wait(150)
+            progress(i, 15, "保存先に書き込んでいます")
+        raise RuntimeError("想定外")
+
+    monkeypatch.setattr(backup, "create_backup", slow_then_broken)
+    shell.keep_awake()  # (building the pages took a moment; the idle time starts now)
+    assert not page.run_backup()
+    assert not shell.locked
+    assert "予期しないエラー" in page.error.text() and "想定外" in page.error.text()
+    assert not any(d.isVisible() for d in page.findChildren(QProgressDialog))
+    shell.lock()

@@ -58,6 +58,7 @@ T = {
     "log_cols": ["日時", "作業", "媒体", "作業者", "ファイル", "結果"],
     "print_log": "管理簿を印刷(&P)",
     "restore": "バックアップから復元(&R)…",
+    "unexpected": "予期しないエラーで中断しました（{exc}）。保存済みのデータは変わっていません",
     "restoring": "バックアップから復元しています…",
     "restore_filter": "つなぎのバックアップ (*.tsbk)",
     "restore_confirm": "次のバックアップから復元します。\n\n{summary}\n\n今のデータは、念のため退避してから置き換えます。よろしいですか？",
@@ -210,12 +211,12 @@ class BackupPage(Page):
             result = backup.create_backup(
                 store, dest, generations=self.keep.value(), medium=media.describe(dest), progress=progress
             )
-        except TsunagiError as exc:
-            dialog.close()
-            self.error.show_error(str(exc))
+        except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
+            self.error.show_error(_message(exc))
             self.refresh()
             return False
-        dialog.close()
+        finally:
+            dialog.close()
         self.refresh()
         self.last_result = result
         if not getattr(self.ctx, "quiet", False):
@@ -233,7 +234,11 @@ class BackupPage(Page):
         dialog.setAutoReset(False)  # one step reaching 100 % must not close the window on the next
         dialog.setAutoClose(False)
 
+        shell = self.window()
+
         def progress(done: int, total: int, what: str) -> None:
+            # Work in progress counts as activity: no idle auto-lock in the middle of a long backup.
+            getattr(shell, "keep_awake", lambda: None)()
             dialog.setLabelText(what)
             if total:
                 dialog.setRange(0, 1000)
@@ -279,11 +284,15 @@ class BackupPage(Page):
             self.ctx.store.close()  # the files are about to be replaced
             self.ctx.store = None
             store = backup.restore(path, folder, medium=str(path.parent), progress=progress, **secret)
-        except TsunagiError as exc:
-            dialog.close()
-            self.error.show_error(str(exc))
-            shell.show_sign_in()  # nothing changed; sign in again to the same data
+        except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
+            self.error.show_error(_message(exc))
+            shell.show_sign_in()  # nothing changed (or rolled back on opening); sign in again
             return False
-        dialog.close()
+        finally:
+            dialog.close()
         shell.replace_store(store)
         return True
+
+
+def _message(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, TsunagiError) else T["unexpected"].format(exc=exc)

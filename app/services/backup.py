@@ -528,13 +528,6 @@ class Verified:
     sha256: str  # of the whole file
 
 
-def _unlock(keys: Path, pc_secrets: PcSecrets | None, passphrase, recovery_key, user) -> Unlocked:
-    keyfile = KeyFile.load(keys, pc_secrets)
-    if recovery_key is not None:
-        return keyfile.unlock_with_recovery(recovery_key)
-    return keyfile.unlock_with_passphrase(passphrase, user)
-
-
 def verify_backup(
     path: Path, work: Path, *, passphrase: str | None = None, recovery_key: str | None = None, user: str | None = None,
     pc_secrets: PcSecrets | None = None, progress: Progress | None = None,
@@ -551,7 +544,10 @@ def verify_backup(
     try:
         with ThreadPoolExecutor(1) as pool:
             _write_durably(keys, _read_keys(path, manifest))
-            unlocking = pool.submit(_unlock, keys, pc_secrets, passphrase, recovery_key, user)
+            keyfile = KeyFile.load(keys, pc_secrets)
+            unlocking = pool.submit(
+                keyfile.unlock, passphrase=passphrase, recovery_key=recovery_key, user=user
+            )
             with open(db, "wb") as out:
                 sha = _read_through(path, manifest, progress, "バックアップを読み込んでいます", out=out)
                 out.flush()

@@ -325,6 +325,16 @@ class KeyFile:
 
     # --- unlocking --------------------------------------------------------------------------------
 
+    def unlock(
+        self, *, passphrase: str | None = None, recovery_key: str | None = None, user: str | None = None
+    ) -> Unlocked:
+        """With the recovery key when one is given, else with the passphrase."""
+        if recovery_key is not None:
+            return self.unlock_with_recovery(recovery_key)
+        if passphrase is not None:
+            return self.unlock_with_passphrase(passphrase, user)
+        raise InvalidInput("パスフレーズか回復キーを指定してください")
+
     def unlock_with_passphrase(self, passphrase: str, user: str | None = None) -> Unlocked:
         candidates = [s for s in self.slots if s.kind == "passphrase" and (user is None or s.user == user)]
         if user is not None and not candidates:

@@ -202,12 +202,7 @@ class Store:
             raise StoreMissing(f"{folder} にデータがありません。はじめに init で作成してください")
         keyfile = KeyFile.load(folder / KEYS_NAME, pc_secrets)
         try:
-            if recovery_key is not None:
-                unlocked = keyfile.unlock_with_recovery(recovery_key)
-            elif passphrase is not None:
-                unlocked = keyfile.unlock_with_passphrase(passphrase, user)
-            else:
-                raise InvalidInput("パスフレーズか回復キーを指定してください")
+            unlocked = keyfile.unlock(passphrase=passphrase, recovery_key=recovery_key, user=user)
         except TsunagiError as exc:
             if not isinstance(exc, InvalidInput) or recovery_key is not None:
                 _note_failed_unlock(folder, user, "recovery" if recovery_key is not None else "passphrase")

@@ -343,13 +343,7 @@ class MemberDialog(QDialog):
         grid.addLayout(left.layout, 0, 0)
         grid.addLayout(right.layout, 0, 1)
         grid.addLayout(texts.layout, 1, 0, 1, 2)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(body)
-        self.general = ErrorLabel()
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addWidget(self.general)
-        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
+        self.general = _scrolled_with_buttons(self, body)
         self.resize(1100, 680)
 
     def values(self) -> dict | None:
@@ -502,13 +496,7 @@ class IntakeDialog(QDialog):
         grid.addWidget(visitor, 0, 1)
         grid.addWidget(cats, 1, 0, 1, 2)
         grid.addLayout(words.layout, 2, 0, 1, 2)
-        scroll = QScrollArea(widgetResizable=True)
-        scroll.setWidget(body)
-        self.general = ErrorLabel()
-        layout = QVBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addWidget(self.general)
-        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
+        self.general = _scrolled_with_buttons(self, body)
         self.resize(1100, 720)
 
     def values(self) -> dict | None:
@@ -555,3 +543,15 @@ class IntakeDialog(QDialog):
                 self.general.show_error(str(exc))
             return
         self.accept()
+
+
+def _scrolled_with_buttons(dialog: QDialog, body: QWidget) -> ErrorLabel:
+    """A long form: the body scrolls, the general error line and OK/キャンセル stay in view below it."""
+    scroll = QScrollArea(widgetResizable=True)
+    scroll.setWidget(body)
+    general = ErrorLabel()
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(scroll)
+    layout.addWidget(general)
+    layout.addWidget(dialog_buttons(dialog, T["ok"], T["cancel"]))
+    return general

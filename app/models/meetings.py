@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, now
-from app.models.people import Household
+from app.models.people import Household, Person
 
 
 class MeetingType(Base):
@@ -58,6 +58,9 @@ class MeetingCase(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"), index=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    # 本人: the person whose case this is; their own consent (not another member's) is what lets a
+    # consent-based meeting discuss it.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     position: Mapped[int] = mapped_column(default=0)
     basis: Mapped[str] = mapped_column(String(20))  # vocab.SHARING_BASIS
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="SET NULL"))
@@ -70,6 +73,7 @@ class MeetingCase(Base):
 
     meeting: Mapped[Meeting] = relationship(back_populates="cases")
     household: Mapped[Household] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 class SupportPlan(Base):
@@ -82,6 +86,8 @@ class SupportPlan(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    # 本人: a plan is for a person; the household's other members may appear in it.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
     version: Mapped[int] = mapped_column()
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)  # vocab.PLAN_STATE
     issues: Mapped[str] = mapped_column(Text, default="")  # 課題

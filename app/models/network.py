@@ -53,6 +53,10 @@ class Consent(Base):
     expires_on: Mapped[date | None] = mapped_column(Date)
     withdrawn_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Consent is personal: given by the person (self) or their legal representative (法定代理人: 成年後見人,
+    # 親権者 …), who is then named with their capacity in ``representative``.
+    given_by: Mapped[str] = mapped_column(String(20), default="self")  # vocab.CONSENT_GIVER
+    representative: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
 
     agencies: Mapped[list[Agency]] = relationship(secondary=consent_agencies)

@@ -57,6 +57,10 @@ class Household(Base):
     status_reason: Mapped[str] = mapped_column(Text, default="")
     closure_reason: Mapped[str | None] = mapped_column(String(20))  # vocab.CLOSURE_REASON when 終結
     closed_on: Mapped[date | None] = mapped_column(Date, index=True)  # 終結日, for the yearly counts
+    closure_note: Mapped[str] = mapped_column(Text, default="")  # the reason in words for その他
+    # The meeting case (meeting_cases.id) that decided the closure, when one did. No foreign key: one
+    # would make households and meeting_cases reference each other; a case with a decision is never deleted.
+    closure_case_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)

@@ -78,12 +78,19 @@ HOUSEHOLD_STATUS = {
     "closed": "終結",
 }
 
-# domain.md §3, 000:2916-2920 — verbatim.
+# 終結 (domain.md §3): the seed's three reasons verbatim (000:2916-2920). The seed ends the list with
+# 「等とする」, so they are examples: what else ends a case is recorded honestly too.
 CLOSURE_REASON = {
-    "improved": "本人の状態が改善し、一定程度課題の解決が図られた",
-    "connected": "適切に専門の支援機関につながった",
-    "watch_in_place": "全ての課題は解決していないが、地域や関係機関の関わり・見守りの体制が整備された",
+    "improved": "本人の状態が改善し、一定程度、課題の解決が図られた時",
+    "connected": "適切に専門の支援機関につながった時",
+    "watch_in_place": "全ての課題は解決していないものの、地域や関係機関の関わりや見守りの体制が整備された時",
+    "died": "死亡",
+    "moved": "転出",
+    "lost_contact": "連絡が取れなくなった",
+    "other": "その他（理由）",
 }
+# Reasons that need words: その他 says what it was.
+CLOSURE_NEEDS_NOTE = ("other",)
 
 CONSENT_PURPOSE = {
     "info_sharing": "情報共有",
@@ -92,6 +99,8 @@ CONSENT_PURPOSE = {
 }
 CONSENT_SCOPE = {"general": "関係機関全般", "named": "指定した機関"}
 CONSENT_METHOD = {"signed": "署名", "verbal": "口頭"}
+# Consent is personal: the person themself, or their legal representative recorded as such.
+CONSENT_GIVER = {"self": "本人", "representative": "法定代理人"}
 
 USER_ROLE = {"coordinator": "担当者", "staff": "職員"}
 
@@ -203,13 +212,17 @@ REPLY_STATUS = {
     "difficult": "対応困難",
     "unreachable": "連絡つかず",
 }
-# The basis on which personal information goes on a sheet (domain.md §7).
+# The basis on which personal information leaves the store (domain.md §7). 最小限 is not a basis for
+# sharing but what is left without one: nothing that identifies the person.
 SHARING_BASIS = {
     "consent": "本人同意",
     "support_meeting": "支援会議（社会福祉法第106条の6）",
-    "minimal": "最小限の情報のみ（個人を特定する情報を載せない）",
     "other_law": "その他の法令",
+    "emergency": "生命・身体の保護（緊急）",
+    "minimal": "最小限の情報のみ（個人を特定する情報を載せない）",
 }
+# What a print is for when it does not leave the town hall (the coordinator's own file).
+PRINT_BASIS = {"internal": "庁内の記録", **SHARING_BASIS}
 
 # 訪問記録 (domain.md §8).
 VISIT_KIND = {
@@ -240,12 +253,17 @@ MEETING_BASIS = {
     "other_law": "同意がなくても可（その他の法令の守秘義務）",
 }
 MEETING_DECISION = {
+    "info_exchange": "情報交換",
+    "structure": "支援体制の検討",
     "support": "支援決定",
     "plan_approval": "プラン承認",
     "review": "見直し",
     "collab_end": "多機関協働の関与終了",
     "closure": "終結判断",
 }
+# What only a meeting type that decides plans may record: a 支援会議 (第106条の6) exchanges information
+# and discusses the 支援体制; the plan and the decisions on it belong to the meeting held with consent.
+PLAN_DECISIONS = ("support", "plan_approval", "review", "collab_end", "closure")
 
 # 支援プラン (domain.md §4: several kinds of 自立).
 PLAN_STATE = {"draft": "作成中", "approved": "承認済", "superseded": "改訂済"}

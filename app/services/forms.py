@@ -37,6 +37,7 @@ from reportlab.platypus import (
 
 from app.models import vocab
 from app.services.japanese import format_wareki
+from app.services.sharing import OPEN, Disclosure
 from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
 
 GOTHIC = "IPAexGothic"
@@ -68,6 +69,8 @@ class FormContext:
     printed_by: str
     printed_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     approvers: tuple[str, ...] = ()  # empty: no 確認欄 (the default); e.g. DEFAULT_APPROVERS
+    # What this print may show (app.services.sharing); every text the form draws passes through it.
+    disclosure: Disclosure = OPEN
 
 
 def styles() -> dict[str, ParagraphStyle]:
@@ -135,22 +138,32 @@ def _keep_headings_with_next(story: list[Flowable]) -> list[Flowable]:
 
 
 class Form:
-    """One printed form. Add content with the helpers, then ``render()`` to PDF bytes."""
+    """One printed form. Add content with the helpers, then ``render()`` to PDF bytes.
+
+    Every text goes through the print's disclosure (``scrub``) before it is laid out, so a form cannot
+    print what the rules of sharing withhold even where its layout forgot them. A form that draws text
+    itself (a genogram) passes it through ``form.scrub`` too."""
 
     def __init__(self, title: str, form_number: str, context: FormContext):
-        self.title, self.form_number, self.context = title, form_number, context
+        self.context = context
+        self.disclosure = context.disclosure
+        self.scrub = context.disclosure.scrub
+        self.title, self.form_number = self.scrub(title), form_number
         self.s = styles()
         self.story: list[Flowable] = []
+
+    def _text(self, text: str) -> str:
+        return _escape(self.scrub(text))
 
     # --- content helpers --------------------------------------------------------------------------
 
     def heading(self, text: str) -> None:
-        heading = Paragraph(f"■ {_escape(text)}", self.s["heading"])
+        heading = Paragraph(f"■ {self._text(text)}", self.s["heading"])
         heading.is_heading = True  # kept on the same page as what follows it (see render)
         self.story.append(heading)
 
     def paragraph(self, text: str, style: str = "body") -> None:
-        self.story.append(Paragraph(_escape(text), self.s[style]))
+        self.story.append(Paragraph(self._text(text), self.s[style]))
 
     def page_break(self) -> None:
         self.story.append(PageBreak())
@@ -162,7 +175,7 @@ class Form:
         self.story.append(item)
 
     def _cell(self, value, style="cell"):
-        return value if isinstance(value, Flowable) else Paragraph(_escape(str(value)), self.s[style])
+        return value if isinstance(value, Flowable) else Paragraph(self._text(str(value)), self.s[style])
 
     def grid(
         self,

@@ -74,6 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("restore", parents=[common], help="バックアップから復元する")
     s.add_argument("--from", dest="source", type=Path, required=True, help="バックアップファイル")
 
+    s = sub.add_parser("print", parents=[common], help="帳票を PDF に印刷する（画面と同じ規則で）")
+    s.add_argument("form", nargs="?", help="帳票の名前（--list で一覧）")
+    s.add_argument("--list", action="store_true", help="印刷できる帳票の一覧")
+    s.add_argument("--household", help="世帯番号（例: H-0001）")
+    s.add_argument("--record", help="つなぐシートの番号（例: R8-0001）、または記録・会議の番号")
+    s.add_argument("--basis", default="internal", help="internal（庁内の記録）または minimal（最小限・匿名化）")
+    s.add_argument("--on", help="日付（訪問予定表の日、一覧の基準日。YYYY-MM-DD）")
+    s.add_argument("--year", type=int, help="年度（統計・実施計画。例: 2026）")
+    s.add_argument("--output", type=Path, help="保存先の PDF ファイル")
+
     s = sub.add_parser("audit", parents=[common], help="監査ログ")
     s.add_argument("audit_command", choices=["verify"])
     return p
@@ -282,6 +292,46 @@ def cmd_restore(args) -> int:
     print(f"復元しました: 世帯 {counts['households']} 件、世帯員 {counts['persons']} 人（{_data_dir(args)}）")
     return 0
 
+def cmd_print(args) -> int:
+    from app.services import print_catalog, printing
+
+    if args.list:
+        for entry in print_catalog.CATALOG.values():
+            if entry.cli:
+                print(f"{entry.key}\t{entry.title}")
+        return 0
+    entry = print_catalog.CATALOG.get(args.form or "")
+    if entry is None or not entry.cli:
+        raise InvalidInput("帳票の名前を指定してください（一覧は print --list）")
+    if args.output is None:
+        raise InvalidInput("--output で保存先の PDF ファイルを指定してください")
+    on = _date_arg(args.on) if args.on else None
+    store = _open(args)
+    try:
+        request = print_catalog.request_for(store, entry, household=args.household, record=args.record,
+                                            basis=args.basis, on=on, options={"fy": args.year} if args.year else {})  # fmt: skip
+        printed = print_catalog.produce(store, entry.key, request)
+        printing.save_as(store, printed, args.output)
+    finally:
+        store.close()
+    _say(f"{printed.form}を {args.output} に保存しました（根拠: {vocab_basis(printed.basis)}）")
+    return 0
+
+
+def vocab_basis(code: str) -> str:
+    from app.models import vocab
+
+    return vocab.PRINT_BASIS.get(code, code)
+
+
+def _date_arg(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"日付 {text} を読めません（YYYY-MM-DD で指定してください）") from None
+
 
 COMMANDS = {
     "init": cmd_init,
@@ -293,6 +343,7 @@ COMMANDS = {
     "backup": cmd_backup,
     "verify-backup": cmd_verify_backup,
     "restore": cmd_restore,
+    "print": cmd_print,
 }
 
 

@@ -108,8 +108,6 @@ class Referral(Base):
     # free text as the coordinator reviewed it for a recipient who must not learn who the person is.
     shared_alias: Mapped[str] = mapped_column(String(100), default="")
     shared_text: Mapped[str] = mapped_column(Text, default="")
-    # 生命・身体の保護 (emergency): the meeting case at which the sharing was reported afterwards.
-    review_case_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_cases.id", ondelete="SET NULL"))
     consent_id: Mapped[int | None] = mapped_column(ForeignKey("consents.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(20), default="draft", index=True)  # vocab.REFERRAL_STATE
     state_reason: Mapped[str] = mapped_column(Text, default="")  # 辞退・取消の理由

@@ -80,6 +80,7 @@ def to_record(h: Household) -> HouseholdRecord:
             "status",
             "status_reason",
             "closure_reason",
+            "closure_note",
             "note",
         )
     }

@@ -37,8 +37,8 @@ from reportlab.platypus import (
 
 from app.models import vocab
 from app.services.japanese import format_wareki
-from app.services.sharing import OPEN, Disclosure
 from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
+from app.services.sharing import OPEN, Disclosure
 
 GOTHIC = "IPAexGothic"
 MINCHO = "IPAexMincho"

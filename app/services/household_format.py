@@ -51,6 +51,7 @@ HOUSEHOLD_EXTRAS = {
     "status": "concern",
     "status_reason": "",
     "closure_reason": None,
+    "closure_note": "",  # the words of その他
     "note": "",
 }
 MEMBER_EXTRAS = {"phone": "", "mobile": "", "own_words": "", "strengths": "", "note": ""}

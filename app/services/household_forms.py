@@ -8,11 +8,11 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, Stri
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 
-from app.models import Consent, Household, Intake, Person, vocab
+from app.models import Consent, Household, Intake, vocab
 from app.services import exchange, flags, genogram
 from app.services.family import RelationWords, care_notes
 from app.services.forms import CONTENT_W, GOTHIC, Form, FormContext
-from app.services.japanese import age_on, format_wareki
+from app.services.japanese import format_wareki
 
 INTAKE_TITLE, INTAKE_NUMBER = "相談受付票", "様式 A-1"
 FACE_TITLE, FACE_NUMBER = "世帯票", "様式 S-1"
@@ -23,21 +23,11 @@ def _wareki(d: date | None) -> str:
     return format_wareki(d) if d else ""
 
 
-def _born(p: Person, on: date) -> str:
-    if p.deceased:
-        return f"{format_wareki(p.birth_date)}（死亡）"
-    return f"{format_wareki(p.birth_date)}（{age_on(p.birth_date, on)}歳）"
-
-
-HIDDEN = "（非表示：虐待・DV）"
-
-
-def intake_sheet(
-    context: FormContext, household: Household, intake: Intake, *, restricted: bool = False
-) -> bytes:
-    """相談受付票, filled from the record: nothing re-typed. ``restricted`` (虐待・DV) leaves out where
-    the family lives and how to reach them."""
+def intake_sheet(context: FormContext, household: Household, intake: Intake) -> bytes:
+    """相談受付票, filled from the record: nothing re-typed. What it may show is the print's disclosure
+    (under 虐待・DV, not where the family lives nor how to reach them)."""
     on = context.printed_at.date()
+    d = context.disclosure
     form = Form(INTAKE_TITLE, INTAKE_NUMBER, context)
     form.key_values(
         [
@@ -58,33 +48,23 @@ def intake_sheet(
     if person is not None:
         form.key_values(
             [
-                ("ふりがな", person.kana),
-                ("氏名", person.name),
+                ("ふりがな", d.kana(person)),
+                ("氏名", d.name(person)),
                 ("性別", vocab.SEX.get(person.sex, "")),
-                ("生年月日", _born(person, on)),
-                (
-                    "住所",
-                    " ".join(
-                        x
-                        for x in (
-                            f"〒{household.postal_code}" if household.postal_code else "",
-                            household.address,
-                        )
-                        if x
-                    ),
-                ),
-                ("電話", " / ".join(x for x in (person.phone or household.phone, person.mobile) if x)),
+                ("生年月日", d.birth(person, on)),
+                ("住所", d.address(household)),
+                ("電話", d.phone(household, person.phone or household.phone, person.mobile)),
             ]
         )
     else:
-        form.key_values([("住所", household.address), ("電話", household.phone)])
+        form.key_values([("住所", d.address(household)), ("電話", d.phone(household, household.phone))])
     if intake.visitor_name:
         form.heading("来談者（本人以外の場合）")
         form.key_values(
             [
-                ("氏名", intake.visitor_name),
+                ("氏名", d.scrub(intake.visitor_name) if not d.anonymous else "（非表示：最小限）"),
                 ("本人との関係", intake.visitor_relation),
-                ("電話", intake.visitor_phone),
+                ("電話", d.phone(household, intake.visitor_phone)),
             ]
         )
     form.heading("相談内容（○ 該当するもの、◎ 最も困っていること）")
@@ -107,8 +87,9 @@ def intake_sheet(
 class _GenogramDrawing:
     """The genogram layout drawn with ReportLab shapes (y grows downward in the layout)."""
 
-    def __init__(self, g: genogram.Genogram, max_width: float = CONTENT_W, max_unit: float = 11 * mm):
-        self.g = g
+    def __init__(self, g: genogram.Genogram, max_width: float = CONTENT_W, max_unit: float = 11 * mm,
+                 label=lambda text: text):  # fmt: skip
+        self.g, self.label = g, label
         self.unit = min(max_unit, max_width / max(g.width, 1))
         self.width = max(g.width, 1) * self.unit
         self.height = (g.height + 0.4) * self.unit
@@ -192,12 +173,12 @@ class _GenogramDrawing:
             d.add(Line(cx - r, cy - r, cx + r, cy + r, strokeWidth=1))
             d.add(Line(cx - r, cy + r, cx + r, cy - r, strokeWidth=1))
         size = max(6, min(8, u * 0.3))
-        d.add(String(cx, cy - r - size - 1, n.name, fontName=GOTHIC, fontSize=size, textAnchor="middle"))
+        d.add(String(cx, cy - r - size - 1, self.label(n.name), fontName=GOTHIC, fontSize=size, textAnchor="middle"))
         d.add(
             String(
                 cx,
                 cy - r - 2 * size - 2,
-                n.caption,
+                self.label(n.caption),
                 fontName=GOTHIC,
                 fontSize=size * 0.9,
                 textAnchor="middle",
@@ -206,10 +187,11 @@ class _GenogramDrawing:
 
 
 def genogram_drawing(
-    household: Household, on: date, client: str | None = None, max_width: float = CONTENT_W
+    household: Household, on: date, client: str | None = None, max_width: float = CONTENT_W, label=lambda t: t
 ) -> Drawing:
+    """``label``: what every text drawn passes through (a form's ``scrub``)."""
     record = exchange.to_record(household)
-    return _GenogramDrawing(genogram.layout(record, on, client), max_width).drawing()
+    return _GenogramDrawing(genogram.layout(record, on, client), max_width, label=label).drawing()
 
 
 def face_sheet(
@@ -219,7 +201,6 @@ def face_sheet(
     latest: Intake | None = None,
     consents: list[Consent] | None = None,
     flag_lines: list[tuple[str, str, str]] | None = None,
-    restricted: bool = False,
 ) -> bytes:
     """世帯票: household, members with ages on the print date, genogram, flags, consent, last intake.
 
@@ -227,17 +208,19 @@ def face_sheet(
     candidates are printed and marked 候補.
     """
     on = context.printed_at.date()
+    d = context.disclosure
     form = Form(FACE_TITLE, FACE_NUMBER, context)
     status = vocab.HOUSEHOLD_STATUS.get(household.status, "")
     if household.status == "closed" and household.closure_reason:
-        status += f"（{vocab.CLOSURE_REASON[household.closure_reason]}）"
+        words = household.closure_note if household.closure_reason == "other" and household.closure_note else ""
+        status += f"（{vocab.CLOSURE_REASON[household.closure_reason]}{'：' + words if words else ''}）"
     form.key_values(
         [
             ("世帯番号", household.code),
             ("状態", status),
-            ("住所", HIDDEN if restricted else household.address or household.label),
-            ("自治会・地区", household.district),
-            ("電話", HIDDEN if restricted else household.phone),
+            ("住所", d.address(household) if household.address else d.place(household, household.label)),
+            ("自治会・地区", d.place(household, household.district)),
+            ("電話", d.phone(household, household.phone)),
             ("住居", vocab.HOUSING.get(household.housing, "")),
         ]
     )
@@ -250,10 +233,10 @@ def face_sheet(
         place = "死亡" if p.deceased else ("同居" if p.lives_here else "別居")
         rows.append(
             [
-                f"{p.name}\n{p.kana}",
+                f"{d.name(p)}\n{d.kana(p)}",
                 words(m),
                 vocab.SEX[p.sex],
-                _born(p, on),
+                d.birth(p, on),
                 vocab.WORK[p.work],
                 "・".join(notes),
                 place,
@@ -270,7 +253,7 @@ def face_sheet(
     if household.members:
         form.heading("ジェノグラム（□男性 ○女性、二重は本人、×は死亡、点線の枠は同居、赤の矢印は介護・世話）")
         client = latest.person.code if latest is not None and latest.person is not None else None
-        form.flowable(genogram_drawing(household, on, client))
+        form.flowable(genogram_drawing(household, on, client, label=form.scrub))
     form.heading("気づき（フラグ）")
     if flag_lines is None:
         flag_lines = [(flags.KINDS[f.kind], "候補", f.reason) for f in flags.evaluate(record, on)]
@@ -278,7 +261,7 @@ def face_sheet(
         form.grid([list(line) for line in flag_lines], [26, 18, 130], header=["種類", "状態", "理由"])
     else:
         form.paragraph("該当する気づきはありません。")
-    voices = [(p.name, p.own_words, p.strengths) for p in household.members if p.own_words or p.strengths]
+    voices = [(d.name(p), p.own_words, p.strengths) for p in household.members if p.own_words or p.strengths]
     if voices:
         form.heading("本人の言葉・希望と強み")
         form.grid(
@@ -286,7 +269,7 @@ def face_sheet(
         )
     form.heading("同意の状況")
     if consents:
-        names = {p.id: p.name for p in household.members}
+        names = {p.id: d.name(p) for p in household.members}
         form.grid(
             [
                 [

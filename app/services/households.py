@@ -14,7 +14,18 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import CareRelation, ChangeRecord, Household, Intake, ParentLink, Person, vocab
+from app.models import (
+    CareRelation,
+    ChangeRecord,
+    Household,
+    Intake,
+    Meeting,
+    MeetingCase,
+    MeetingType,
+    ParentLink,
+    Person,
+    vocab,
+)
 from app.services import audit, flag_review
 from app.services.errors import InvalidInput
 from app.services.japanese import age_on, format_wareki, search_key
@@ -103,23 +114,69 @@ def change_status(
     reason: str = "",
     closure_reason: str | None = None,
     closed_on: date | None = None,
+    *,
+    closure_note: str = "",
+    closure_case_id: int | None = None,
 ) -> None:
-    """気になる世帯 → 相談中 → 継続支援 / 見守り → 終結 (with one of the three reasons); reopening keeps
-    the earlier closure in the row history."""
+    """気になる世帯 → 相談中 → 継続支援 / 見守り → 終結 (with one of vocab.CLOSURE_REASON; その他 says
+    what it was in ``closure_note``; ``closure_case_id`` is the meeting case of this household that
+    decided it, if one did). Reopening clears the closure; the row history keeps the earlier one."""
     if status not in vocab.HOUSEHOLD_STATUS:
         raise FieldErrors({"status": "状態を一覧から選んでください"})
-    if status == "closed" and closure_reason not in vocab.CLOSURE_REASON:
-        raise FieldErrors({"closure_reason": "終結の理由を3つの中から選んでください"})
+    closing = status == "closed"
+    note = (closure_note or "").strip()
+    errors = {}
+    if closing and closure_reason not in vocab.CLOSURE_REASON:
+        errors["closure_reason"] = "終結の理由を選んでください"
+    elif closing and closure_reason in vocab.CLOSURE_NEEDS_NOTE and not note:
+        errors["closure_note"] = "「その他」の理由を入力してください"
     with store.session() as s:
         h = _get(s, household_id)
+        if closing and closure_case_id is not None:
+            case = s.get(MeetingCase, closure_case_id)
+            if case is None or case.household_id != h.id:
+                errors["closure_case_id"] = "終結を決めた会議は、この世帯を検討した会議から選んでください"
+        if errors:
+            raise FieldErrors(errors)
         h.status = status
         h.status_reason = reason.strip()
-        h.closure_reason = closure_reason if status == "closed" else None
+        h.closure_reason = closure_reason if closing else None
+        # Words are kept only for a reason that needs them, so a changed reason leaves no stale note.
+        h.closure_note = note if closing and closure_reason in vocab.CLOSURE_NEEDS_NOTE else ""
+        h.closure_case_id = closure_case_id if closing else None
         if status != "closed":
             h.closed_on = None
         elif h.closed_on is None:
             h.closed_on = closed_on or date.today()
         s.commit()
+
+
+@dataclass(frozen=True)
+class ClosureMeeting:
+    """A meeting case of the household that a closure may name as the one that decided it."""
+
+    case_id: int
+    held_on: date
+    type_name: str
+    decided_closure: bool  # 終結判断 was recorded on the case
+
+    @property
+    def label(self) -> str:
+        mark = f"（{vocab.MEETING_DECISION['closure']}）" if self.decided_closure else ""
+        return f"{format_wareki(self.held_on)} {self.type_name}{mark}"
+
+
+def closure_meetings(store: Store, household_id: int) -> list[ClosureMeeting]:
+    """The meetings that discussed this household, newest first, for 「終結を決めた会議」."""
+    with store.session() as s:
+        rows = s.execute(
+            select(MeetingCase.id, Meeting.held_on, MeetingType.name, MeetingCase.decisions)
+            .join(Meeting, Meeting.id == MeetingCase.meeting_id)
+            .join(MeetingType, MeetingType.id == Meeting.type_id)
+            .where(MeetingCase.household_id == household_id)
+            .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+        ).all()
+    return [ClosureMeeting(cid, held, name, "closure" in (decisions or [])) for cid, held, name, decisions in rows]
 
 
 def _get(session: Session, household_id: int) -> Household:

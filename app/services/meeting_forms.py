@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import date
 
-import jaconv
 from reportlab.lib.units import mm
 
-from app.models import Household, Meeting, Person, SupportPlan, vocab
+from app.models import Household, Meeting, SupportPlan, vocab
 from app.services import exchange
 from app.services.family import RelationWords, care_notes
 from app.services.forms import CONTENT_W, Form, FormContext
-from app.services.japanese import age_on, format_wareki
+from app.services.japanese import format_wareki
 from app.services.meetings import CONFIDENTIALITY_NOTICE, LAW_WORDS
 from app.services.outreach import Entry
 
@@ -30,13 +27,17 @@ def _wareki(d: date | None) -> str:
     return format_wareki(d) if d else ""
 
 
-def _head_name(household: Household) -> str:
-    head = next((m for m in household.members if m.relation == "head"), None)
-    return head.name if head else household.label
+def _case_name(form: Form, case) -> str:
+    """The case's 本人 (the person it is about), else the household as it is headed."""
+    person = getattr(case, "person", None)
+    return form.disclosure.name(person) if person is not None else form.disclosure.household_name(case.household)
 
 
-def _notice(form: Form, basis: str) -> None:
-    form.grid([[CONFIDENTIALITY_NOTICE.format(law=LAW_WORDS.get(basis, LAW_WORDS["other_law"]))]], [FULL])
+def _notice(form: Form, basis: str | None) -> None:
+    """The 守秘義務 notice for the meeting's basis; a handout for no meeting in particular gets the words
+    of consent-based sharing."""
+    form.grid([[CONFIDENTIALITY_NOTICE.format(law=LAW_WORDS.get(basis or "consent", LAW_WORDS["other_law"]))]],
+              [FULL])  # fmt: skip
 
 
 def _meeting_facts(meeting: Meeting) -> list[tuple[str, str]]:
@@ -64,7 +65,7 @@ def agenda_sheet(context: FormContext, meeting: Meeting, agencies: dict[int, str
     form.heading("次第")
     form.paragraph("1　開会\n2　事例の検討（下記）\n3　その他（情報交換）\n4　閉会")
     form.heading("検討する事例")
-    rows = [[str(i), c.household.code, _head_name(c.household), vocab.SHARING_BASIS.get(c.basis, "")]
+    rows = [[str(i), c.household.code, _case_name(form, c), vocab.SHARING_BASIS.get(c.basis, "")]
             for i, c in enumerate(meeting.cases, 1)]  # fmt: skip
     if rows:
         form.grid(rows, [10, 26, 50, 88], header=["順", "世帯番号", "世帯", "情報共有の根拠"])
@@ -93,7 +94,7 @@ def record_sheet(context: FormContext, meeting: Meeting, agencies: dict[int, str
     else:
         form.paragraph("出席者の記録はありません。")
     for i, case in enumerate(meeting.cases, 1):
-        form.heading(f"事例{i}　{case.household.code}　{_head_name(case.household)}")
+        form.heading(f"事例{i}　{case.household.code}　{_case_name(form, case)}")
         form.key_values([("情報共有の根拠", vocab.SHARING_BASIS.get(case.basis, "")),
                          ("次回の見直し", _wareki(case.next_review_on))])  # fmt: skip
         form.grid([["課題整理", case.issues or "　"], ["支援方針", case.policy or "　"], ["役割分担", case.roles or "　"]],
@@ -116,12 +117,15 @@ def plan_sheet(
     approved_at: str = "",
     signature: bool = False,
 ) -> bytes:
-    """支援プラン, one version; ``signature`` adds the 本人署名 box for the person to sign."""
+    """支援プラン, one version, for its 本人 (the household's other members may appear in it);
+    ``signature`` adds the 本人署名 box for the person to sign."""
+    d = context.disclosure
+    person = next((m for m in household.members if m.id == plan.person_id), None)
     form = Form(f"{PLAN_TITLE}（第{plan.version}版）", PLAN_NUMBER, context)
     form.key_values_with_approvals(
         [
             ("世帯番号", household.code),
-            ("本人・世帯", _head_name(household)),
+            ("本人", d.name(person) if person is not None else "（本人が選ばれていません）"),
             ("状態", vocab.PLAN_STATE.get(plan.state, "")),
             ("承認", " ".join(x for x in (_wareki(plan.approved_on), approved_at) if x)),
             ("期間", f"{_wareki(plan.period_start)}〜{_wareki(plan.period_end)}"),
@@ -166,57 +170,6 @@ def plan_sheet(
 # --- 事例概要 ----------------------------------------------------------------------------------------
 
 
-def age_band(age: int) -> str:
-    return "10歳未満" if age < 10 else f"{age // 10 * 10}代"
-
-
-def initials(person: Person) -> str:
-    """Y・K for やまだ けん; the family/given split is the first space of the kana (or of the name)."""
-    parts = (person.kana or "").replace("\u3000", " ").split()
-    letters = [jaconv.kana2alphabet(jaconv.kata2hira(p))[:1].upper() for p in parts if p]
-    letters = [c for c in letters if c.isascii() and c.isalpha()]
-    return "・".join(letters) if letters else "＊"
-
-
-@dataclass
-class Anonymiser:
-    """Replaces what identifies the household in free text: names (whole, family and given parts, in
-    kanji and kana), birth dates, the address and the district; exact ages become age bands."""
-
-    replacements: list[tuple[str, str]] = field(default_factory=list)
-
-    @classmethod
-    def for_household(cls, household: Household) -> Anonymiser:
-        pairs = []
-        for p in household.members:
-            mark = initials(p)
-            for text in (p.name, p.kana):
-                text = (text or "").replace("\u3000", " ").strip()
-                if not text:
-                    continue
-                pairs += [(text, mark), (text.replace(" ", ""), mark)]
-                for part in text.split():
-                    # A one-letter part (健) is replaced only where it is used as a name: before さん, 君 …
-                    pairs.append(
-                        (part, mark) if len(part) >= 2 else (re.escape(part) + HONORIFIC, mark + r"\1")
-                    )
-            if p.birth_date:
-                b = p.birth_date
-                pairs += [(format_wareki(b), "（生年月日）"), (b.isoformat(), "（生年月日）"),
-                          (f"{b.year}年{b.month}月{b.day}日", "（生年月日）")]  # fmt: skip
-        for text in (household.address, household.label, household.district, household.phone):
-            if text and len(text) >= 2:
-                pairs.append((text, "（個人を特定する情報）"))
-        # Longest first, so 山田 健 becomes Y・K rather than Y・K's family part being replaced first.
-        return cls(sorted(set(pairs), key=lambda x: -len(x[0])))
-
-    def __call__(self, text: str) -> str:
-        text = text or ""
-        for old, new in self.replacements:
-            text = re.sub(old, new, text) if old.endswith(HONORIFIC) else text.replace(old, new)
-        return re.sub(r"(\d+)歳(?!以上|未満|〜|から|まで)", lambda m: age_band(int(m.group(1))), text or "")
-
-
 def case_summary(
     context: FormContext,
     household: Household,
@@ -226,63 +179,51 @@ def case_summary(
     entries: list[Entry] = (),
     plan: SupportPlan | None = None,
     agencies: dict[int, str] | None = None,
-    anonymise: bool = False,
-    restricted: bool = False,
+    meeting_basis: str | None = None,
 ) -> bytes:
-    """事例概要: the household, how it came, the 気づき, the course so far and the current plan.
-    Anonymised, it carries initials and age bands, and no name, birth date, address or phone."""
+    """事例概要, the usual meeting handout: the household, how it came, the 気づき, the course so far and
+    the current plan, under the 守秘義務 notice of the meeting it is for (``meeting_basis``). On 最小限
+    (研修・事例検討) it carries initials and age bands, and no name, birth date, address or phone."""
     on = context.printed_at.date()
+    d = context.disclosure
+    anonymous = d.anonymous
     agencies = agencies or {}
-    clean = Anonymiser.for_household(household) if anonymise else (lambda t: t or "")
-    title = SUMMARY_TITLE + ("（匿名化）" if anonymise else "")
-    form = Form(title, SUMMARY_NUMBER, context)
-    if anonymise:
+    form = Form(SUMMARY_TITLE + ("（匿名化）" if anonymous else ""), SUMMARY_NUMBER, context)
+    _notice(form, meeting_basis)
+    form.spacer(2)
+    if anonymous:
         form.paragraph(
             "研修・事例検討用に匿名化した資料です。氏名はイニシャル、年齢は年代で表し、住所・生年月日・電話は載せていません。",
             "small",
         )
         form.key_values([("事例", "世帯の事例"), ("状態", vocab.HOUSEHOLD_STATUS.get(household.status, ""))])
     else:
-        form.key_values([("世帯番号", household.code), ("世帯", _head_name(household)),
-                         ("住所", "（非表示：虐待・DV）" if restricted else household.address or household.label),
+        form.key_values([("世帯番号", household.code), ("世帯", d.household_name(household)),
+                         ("住所", d.address(household) if household.address else d.place(household, household.label)),
                          ("状態", vocab.HOUSEHOLD_STATUS.get(household.status, ""))])  # fmt: skip
-    form.heading("世帯構成" + ("" if anonymise else f"（年齢は{format_wareki(on)}現在）"))
+    form.heading("世帯構成" + ("" if anonymous else f"（年齢は{format_wareki(on)}現在）"))
     record = exchange.to_record(household)
     words = RelationWords(record)
     rows = []
     for p, m in zip(household.members, record.members, strict=True):
-        age = age_on(p.birth_date, on)
-        notes = care_notes(p)
         place = "死亡" if p.deceased else ("同居" if p.lives_here else "別居")
-        who = initials(p) if anonymise else p.name
-        rows.append(
-            [
-                who,
-                words(m),
-                vocab.SEX[p.sex],
-                "" if p.deceased else (age_band(age) if anonymise else f"{age}歳"),
-                "・".join(notes),
-                place,
-            ]
-        )
+        rows.append([d.name(p), words(m), vocab.SEX[p.sex], d.age(p, on), "・".join(care_notes(p)), place])
     if rows:
         form.grid(
             rows,
             [34, 20, 12, 20, 64, 24],
-            header=["氏名" if not anonymise else "記号", "続柄", "性別", "年齢", "介護・障害など", "居住"],
+            header=["記号" if anonymous else "氏名", "続柄", "性別", "年齢", "介護・障害など", "居住"],
         )
+
+    def when(day: date) -> str:  # a month is enough to follow a course without dating the person
+        return f"{format_wareki(day).split('月')[0]}月" if anonymous else _wareki(day)
+
     if intake is not None:
         form.heading("相談の経緯")
-        when = (
-            f"{format_wareki(intake.received_on).split('月')[0]}月"
-            if anonymise
-            else _wareki(intake.received_on)
-        )
-        form.key_values([("受付", when), ("経路", vocab.ROUTE.get(intake.route, ""))])
-        form.grid([["主訴", clean(intake.main_complaint) or "　"], ["背景", clean(intake.background) or "　"]],
+        form.key_values([("受付", when(intake.received_on)), ("経路", vocab.ROUTE.get(intake.route, ""))])
+        form.grid([["主訴", intake.main_complaint or "　"], ["背景", intake.background or "　"]],
                   [24, FULL - 24], label_columns=(0,))  # fmt: skip
-    voices = [(initials(p) if anonymise else p.name, clean(p.own_words), clean(p.strengths))
-              for p in household.members if p.own_words or p.strengths]  # fmt: skip
+    voices = [(d.name(p), p.own_words, p.strengths) for p in household.members if p.own_words or p.strengths]
     if voices:
         form.heading("本人の言葉・希望と強み")
         form.grid(
@@ -290,23 +231,22 @@ def case_summary(
         )
     if flag_lines:
         form.heading("気づき")
-        form.grid([[k, clean(r)] for k, r in flag_lines], [30, FULL - 30], header=["種類", "内容"])
+        form.grid([[k, r] for k, r in flag_lines], [30, FULL - 30], header=["種類", "内容"])
     if entries:
         form.heading(f"支援の経過（{len(entries)}件）")
         form.grid(
-            [[f"{format_wareki(e.at.date()).split('月')[0]}月" if anonymise else _wareki(e.at.date()), e.kind_word,
-              clean(e.title), clean(e.detail)] for e in entries],
-            [34, 20, 50, FULL - 104], header=["時期" if anonymise else "日付", "種類", "内容", "記録"],
+            [[when(e.at.date()), e.kind_word, e.title, e.detail] for e in entries],
+            [34, 20, 50, FULL - 104], header=["時期" if anonymous else "日付", "種類", "内容", "記録"],
         )  # fmt: skip
     if plan is not None:
+        person = next((m for m in household.members if m.id == plan.person_id), None)
         form.heading(f"支援プラン（第{plan.version}版・{vocab.PLAN_STATE.get(plan.state, '')}）")
-        form.grid([["本人の希望", clean(plan.wishes) or "　"], ["課題", clean(plan.issues) or "　"],
-                   ["目標", "\n".join(f"{clean(g['text'])}（{vocab.AUTONOMY.get(g.get('kind'), '')}）" for g in plan.goals or []) or "　"],
+        form.grid([["本人", d.name(person) if person is not None else "　"], ["本人の希望", plan.wishes or "　"],
+                   ["課題", plan.issues or "　"],
+                   ["目標", "\n".join(f"{g['text']}（{vocab.AUTONOMY.get(g.get('kind'), '')}）" for g in plan.goals or []) or "　"],
                    ["主担当機関", agencies.get(plan.lead_agency_id or 0, "")]],
                   [28, FULL - 28], label_columns=(0,))  # fmt: skip
-        roles = [
-            [agencies.get(r.get("agency_id") or 0, ""), clean(r.get("task", ""))] for r in plan.roles or []
-        ]
+        roles = [[agencies.get(r.get("agency_id") or 0, ""), r.get("task", "")] for r in plan.roles or []]
         if roles:
             form.grid(roles, [60, FULL - 60], header=["機関", "役割"])
     form.heading("検討したいこと")

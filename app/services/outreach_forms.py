@@ -16,14 +16,11 @@ VISIT_TITLE, VISIT_NUMBER = "訪問記録票", "様式 V-1"
 ROUTE_TITLE, ROUTE_NUMBER = "訪問予定表", "様式 V-2"
 
 
-def _head(household: Household) -> str:
-    head = next((m for m in household.members if m.relation == "head"), None)
-    return head.name if head else household.label
-
-
 def timeline_sheet(context: FormContext, household: Household, entries: list[Entry]) -> bytes:
+    d = context.disclosure
     form = Form(TIMELINE_TITLE, TIMELINE_NUMBER, context)
-    form.key_values([("世帯番号", household.code), ("世帯", _head(household)), ("住所", household.address),
+    form.key_values([("世帯番号", household.code), ("世帯", d.household_name(household)),
+                     ("住所", d.address(household)),
                      ("状態", vocab.HOUSEHOLD_STATUS.get(household.status, ""))])  # fmt: skip
     form.heading(f"経過（{len(entries)}件、古い順）")
     rows = [[f"{format_wareki(e.at.date())}\n{e.at:%H:%M}" if e.at.time() != e.at.min.time() else format_wareki(e.at.date()),
@@ -36,12 +33,13 @@ def timeline_sheet(context: FormContext, household: Household, entries: list[Ent
 
 
 def visit_sheet(context: FormContext, household: Household, visit: Visit, agency_name: str = "") -> bytes:
-    people = {m.id: m.name for m in household.members}
+    d = context.disclosure
+    people = {m.id: d.name(m) for m in household.members}
     form = Form(VISIT_TITLE, VISIT_NUMBER, context)
     form.key_values(
         [
             ("世帯番号", household.code),
-            ("世帯", _head(household)),
+            ("世帯", d.household_name(household)),
             ("訪問日時", f"{format_wareki(visit.visited_at.date())} {visit.visited_at:%H:%M}"),
             ("訪問者", " ".join(x for x in (visit.visitor, agency_name) if x)),
             ("種別", vocab.VISIT_KIND.get(visit.kind, "") + ("（計画）" if visit.planned else "（随時）")),
@@ -59,7 +57,9 @@ def visit_sheet(context: FormContext, household: Household, visit: Visit, agency
 
 
 def route_sheet(context: FormContext, day: date, stops: list[tuple[date, int, str, str, str]]) -> bytes:
-    """The visits planned for one day, in address order, with room to note the result by hand."""
+    """The visits planned for one day, in address order, with room to note the result by hand. Names and
+    addresses come as the stops hold them; the print's disclosure withholds what it must (a 虐待・DV
+    household's address) when the form lays the text out."""
     form = Form(ROUTE_TITLE, ROUTE_NUMBER, context)
     form.paragraph(f"{format_wareki(day)}の訪問予定　{len(stops)}件")
     rows = [

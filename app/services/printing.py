@@ -1,11 +1,15 @@
-"""Printing: a PDF goes into a private temporary folder for the PC's viewer, or is saved where the
-user chooses; either way the act is audited (what, which household or record, by whom)."""
+"""Printing: a PDF goes into a private folder for the PC's viewer, or is saved where the user chooses;
+either way the act is audited once, with the basis it was printed on (what, which record, by whom).
+
+What a form may show is decided before it gets here (app.services.print_catalog, app.services.sharing);
+this module only delivers the bytes."""
 
 from __future__ import annotations
 
 import os
 import re
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from app.services import audit
@@ -13,6 +17,17 @@ from app.services.fileio import atomic_write_bytes
 from app.services.store import Store
 
 _private_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One print: the PDF, the form's title, what it is about (household code, sheet number …) and the
+    basis it was made on (vocab.PRINT_BASIS)."""
+
+    pdf: bytes
+    form: str
+    target: str = ""
+    basis: str = "internal"
 
 
 def private_dir() -> Path:
@@ -36,19 +51,18 @@ def record_print(store: Store, form: str, target: str = "", saved_to: str = "", 
         s.commit()
 
 
-def deliver(store: Store, pdf: bytes, form: str, target: str = "", *, audited: bool = False) -> Path:
-    """Write the PDF for the viewer; returns its path. The caller opens it (Qt: QDesktopServices).
-    ``audited``: the print was already recorded (with more detail) by the caller."""
-    path = private_dir() / f"{_safe_name(form)}{'-' + _safe_name(target) if target else ''}.pdf"
-    atomic_write_bytes(path, pdf)
+def deliver(store: Store, printed: Printed) -> Path:
+    """Write the PDF for the viewer and audit the print; returns its path. The caller opens it."""
+    name = f"{_safe_name(printed.form)}{'-' + _safe_name(printed.target) if printed.target else ''}.pdf"
+    path = private_dir() / name
+    atomic_write_bytes(path, printed.pdf)
     if os.name == "posix":
         path.chmod(0o600)
-    if not audited:
-        record_print(store, form, target)
+    record_print(store, printed.form, printed.target, basis=printed.basis)
     return path
 
 
-def save_as(store: Store, pdf: bytes, destination: Path, form: str, target: str = "") -> Path:
-    atomic_write_bytes(destination, pdf)
-    record_print(store, form, target, saved_to=str(destination))
+def save_as(store: Store, printed: Printed, destination: Path) -> Path:
+    atomic_write_bytes(destination, printed.pdf)
+    record_print(store, printed.form, printed.target, saved_to=str(destination), basis=printed.basis)
     return destination

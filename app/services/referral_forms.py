@@ -1,8 +1,10 @@
 """つなぐシート prints: the sheet with its 返信票 on a second page, a blank sheet for distribution at
 meetings and trainings, and a list of sheets by status. Through the forms layer, like every form.
 
-The household part is taken from the household as it is when printed (nothing re-typed). With the
-basis 最小限 the sheet leaves out birth date, age, address, phone and the family table.
+The household part is taken from the household as it is when printed (nothing re-typed). What it may
+show is the print's disclosure (app.services.sharing): with 最小限 the person is the 呼び名 the coordinator
+chose with an age band, the free text only what the coordinator reviewed for the sheet, and no family
+table; under 虐待・DV no address or phone.
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from app.models import Agency, Consent, Household, Referral, vocab
 from app.services import exchange
 from app.services.family import RelationWords
 from app.services.forms import CONTENT_W, Form, FormContext
-from app.services.japanese import age_on, format_wareki
+from app.services.japanese import format_wareki
 
 TITLE, FORM_NUMBER = "つなぐシート", "様式 T-1"
 BLANK_TITLE = "つなぐシート（記入用）"
 LIST_TITLE = "つなぐシート一覧"
 REPLY_HEADING = "返信票"
 REPLY_INFO = "この返信票に記入し、紹介元へお返しください（FAX・郵送・手渡し）。経過を共有し、支援を途切れさせないためのものです。"
-MINIMAL_NOTE = "情報提供の根拠を「最小限」としたため、個人を特定する情報（生年月日・住所・電話・家族の状況）は載せていません。"
+MINIMAL_NOTE = "本人の同意などの根拠がないため、個人を特定する情報（氏名・生年月日・住所・電話・家族の状況）は載せていません。"
+EMERGENCY_NOTE = "生命・身体の保護のため、本人の同意を得ずに提供します（理由：{reason}）。次の会議で報告します。"
+REPLY_DUE_WORDS = "送付日から{days}日"
 SIGN = "本人署名（同意を得た場合）"
 WIDE = CONTENT_W / mm
 
@@ -43,18 +47,22 @@ def referral_sheet(
     agency: Agency | None,
     consent: Consent | None,
     *,
+    basis: str,
     our_department: str = "",
     our_phone: str = "",
+    reply_days: int = 14,
 ) -> bytes:
-    minimal = ref.basis == "minimal"
+    d = context.disclosure
+    minimal = d.anonymous
     on = context.printed_at.date()
     form = Form(TITLE, f"{FORM_NUMBER}　No. {ref.number}", context)
+    due = _w(ref.reply_due) if ref.reply_due else REPLY_DUE_WORDS.format(days=reply_days)
     form.key_values_with_approvals(
         [
             ("番号", ref.number),
             ("作成日", _w(ref.created_on)),
             ("緊急度", vocab.URGENCY.get(ref.urgency, "")),
-            ("返信期限", _w(ref.reply_due) if ref.reply_due else "送付日から14日"),
+            ("返信期限", due),
         ]
     )
     form.check_row(
@@ -78,44 +86,52 @@ def referral_sheet(
     form.heading("本人")
     person = ref.person or next((m for m in household.members if m.relation == "head"), None)
     if person is None:
-        form.paragraph(household.label or "（世帯員は未登録）")
+        form.paragraph(d.place(household, household.label) or "（世帯員は未登録）")
     elif minimal:
-        form.key_values([("氏名", person.name), ("性別", vocab.SEX.get(person.sex, ""))])
+        form.key_values([("呼び名", d.name(person)), ("年代", d.age(person, on))])
         form.paragraph(MINIMAL_NOTE, "small")
     else:
         form.key_values(
             [
-                ("ふりがな", person.kana),
-                ("氏名", person.name),
-                ("生年月日", f"{_w(person.birth_date)}（{age_on(person.birth_date, on)}歳）"),
+                ("ふりがな", d.kana(person)),
+                ("氏名", d.name(person)),
+                ("生年月日", d.birth(person, on)),
                 ("性別", vocab.SEX.get(person.sex, "")),
-                ("住所", household.address),
-                ("電話", " / ".join(x for x in (person.phone or household.phone, person.mobile) if x)),
+                ("住所", d.address(household, postal=False)),
+                ("電話", d.phone(household, person.phone or household.phone, person.mobile)),
             ]
         )
         form.heading("世帯の状況")
         record = exchange.to_record(household)
         words = RelationWords(record)
         rows = [
-            [p.name, words(m), vocab.SEX.get(p.sex, ""), "" if p.deceased else f"{age_on(p.birth_date, on)}歳",
+            [d.name(p), words(m), vocab.SEX.get(p.sex, ""), d.age(p, on),
              "死亡" if p.deceased else ("同居" if p.lives_here else "別居"),
              vocab.CARE_LEVEL[p.care_level] if p.care_level != "none" else ""]
             for p, m in zip(household.members, record.members, strict=True)
         ]  # fmt: skip
         form.grid(rows, [44, 24, 12, 18, 18, 58], header=["氏名", "続柄", "性別", "年齢", "居住", "介護など"])
 
-    _box(form, "相談の概要（主訴・本人の言葉）", ref.summary, 12)
-    _box(form, "気づいたこと・背景", ref.background, 9)
-    _box(form, "これまでの対応", ref.actions_so_far, 8)
-    _box(form, "依頼したいこと", ref.request, 9)
+    if minimal:
+        # Only the text the coordinator reviewed for a recipient who must not learn who this is.
+        _box(form, "相談の概要・依頼したいこと（確認済みの内容）", ref.shared_text, 30)
+    else:
+        _box(form, "相談の概要（主訴・本人の言葉）", ref.summary, 12)
+        _box(form, "気づいたこと・背景", ref.background, 9)
+        _box(form, "これまでの対応", ref.actions_so_far, 8)
+        _box(form, "依頼したいこと", ref.request, 9)
 
     form.heading("本人への説明と同意（情報提供の根拠）")
-    basis = vocab.SHARING_BASIS.get(ref.basis or "", "未確認")
+    basis_word = vocab.SHARING_BASIS.get(basis or "", "未確認")
+    if basis == "emergency":
+        form.paragraph(EMERGENCY_NOTE.format(reason=ref.basis_note), "small")
     if consent is not None:
         scope = vocab.CONSENT_SCOPE.get(consent.scope, "")
         form.key_values(
             [
-                ("根拠", basis),
+                ("根拠", basis_word),
+                ("同意した人", vocab.CONSENT_GIVER.get(consent.given_by, "本人")
+                 + (f"（{consent.representative}）" if consent.given_by == "representative" else "")),
                 ("同意の方法", vocab.CONSENT_METHOD.get(consent.method, "")),
                 ("同意した日", _w(consent.consented_on)),
                 (
@@ -126,8 +142,10 @@ def referral_sheet(
             ]
         )
     else:
-        form.key_values([("根拠", basis), ("備考", ref.basis_note)])
-    form.signature_line(SIGN)
+        note_label = {"other_law": "法令", "emergency": "理由"}.get(basis, "備考")
+        form.key_values([("根拠", basis_word), (note_label, "" if minimal else ref.basis_note)])
+    if not minimal:
+        form.signature_line(SIGN)
 
     # 返信票: a second page the receiving counter fills in and returns.
     form.page_break()
@@ -139,8 +157,10 @@ def referral_sheet(
         [
             ("宛先（紹介元）", back_to),
             ("担当者", ref.our_staff if ref.direction == "out" else ref.agency_contact),
-            ("本人氏名", person.name if person else ""),
+            ("本人" if minimal else "本人氏名", d.name(person)),
             ("シート番号", ref.number),
+            ("返信期限", due),
+            ("", ""),
         ]
     )
     filled = ref.direction == "in" and ref.reply_status is not None
@@ -165,7 +185,7 @@ def referral_sheet(
     return form.render()
 
 
-def blank_sheet(context: FormContext, *, our_department: str = "", our_phone: str = "") -> bytes:
+def blank_sheet(context: FormContext, *, our_department: str = "", our_phone: str = "", reply_days: int = 14) -> bytes:
     """An empty つなぐシート and 返信票, for partners and town-hall staff to fill by hand."""
     form = Form(BLANK_TITLE, FORM_NUMBER, context)
     form.key_values(
@@ -173,7 +193,7 @@ def blank_sheet(context: FormContext, *, our_department: str = "", our_phone: st
             ("番号", ""),
             ("作成日", "　　　年　　月　　日"),
             ("緊急度", "□通常　□至急　□緊急"),
-            ("返信期限", "　　　年　　月　　日"),
+            ("返信期限", f"　　　年　　月　　日（{REPLY_DUE_WORDS.format(days=reply_days)}）"),
         ]
     )
     form.check_row(list(vocab.REFERRAL_METHOD.values()), columns=3)
@@ -213,7 +233,8 @@ def blank_sheet(context: FormContext, *, our_department: str = "", our_phone: st
     form.paragraph(REPLY_HEADING, "big")
     form.paragraph(REPLY_INFO, "small")
     form.key_values(
-        [("宛先（紹介元）", ""), ("本人氏名", ""), ("受付日", "　　　年　　月　　日"), ("担当者", "")]
+        [("宛先（紹介元）", ""), ("本人氏名", ""), ("受付日", "　　　年　　月　　日"), ("担当者", ""),
+         ("返信期限", REPLY_DUE_WORDS.format(days=reply_days)), ("", "")]
     )
     form.heading("対応状況（あてはまるものに○）")
     form.check_row(list(vocab.REPLY_STATUS.values()), columns=4)

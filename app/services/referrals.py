@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Agency, Household, Intake, Person, Referral, Setting, vocab
-from app.services import consents
+from app.services import consents, sharing
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
 from app.services.japanese import fiscal_year, format_wareki
@@ -137,32 +137,35 @@ def update(store: Store, referral_id: int, values: dict) -> None:
         s.commit()
 
 
-# --- the consent gate ------------------------------------------------------------------------------
+# --- the gate: on what basis the sheet may carry personal information -------------------------------
+
+# Bases the coordinator chooses at the gate (本人同意 is found in the consent records, not chosen).
+CHOSEN_BASES = ("support_meeting", "other_law", "emergency", "minimal")
 
 
 @dataclass(frozen=True)
 class Gate:
-    """What may be printed: ``consent`` when a valid consent covers the recipient; otherwise the
-    choices the user has (and the sheet's stored basis, if one was already chosen)."""
+    """What may be printed: ``consent`` when the person's valid consent covers the recipient; otherwise
+    the choices the user has (and the sheet's stored basis, if one was already chosen)."""
 
     consent_id: int | None
     consent_date: date | None
     support_meeting_member: bool
     basis: str | None
-    restricted: bool  # 虐待・DV: needs explicit confirmation before anything is printed
+    basis_note: str
+    restricted: bool  # 虐待・DV: address and phone never print; the UI says so before printing
 
     @property
     def open(self) -> bool:
-        return self.consent_id is not None or self.basis in ("support_meeting", "minimal", "other_law")
+        return self.consent_id is not None or self.basis in CHOSEN_BASES
 
 
 def gate(store: Store, referral_id: int, on: date | None = None) -> Gate:
-    from app.services import flag_review
-
     with store.session() as s:
         ref = _get(s, referral_id)
         agency = s.get(Agency, ref.agency_id) if ref.agency_id else None
-        person_id, agency_id, basis, household_id = ref.person_id, ref.agency_id, ref.basis, ref.household_id
+        restricted = bool(sharing.restricted_households(s, [ref.household_id]))
+        person_id, agency_id, basis, note = ref.person_id, ref.agency_id, ref.basis, ref.basis_note
     found = consents.covering(store, person_id, agency_id, on)
     return Gate(
         consent_id=found.id if found else None,
@@ -171,30 +174,62 @@ def gate(store: Store, referral_id: int, on: date | None = None) -> Gate:
         # A basis the user chose stays chosen (e.g. 最小限 although a consent exists); a consent found
         # while none was chosen becomes the basis when the sheet is printed.
         basis=basis if basis and basis != "consent" else ("consent" if found else None),
-        restricted=flag_review.printing_restricted(store, household_id),
+        basis_note=note if basis and basis != "consent" else "",
+        restricted=restricted,
     )
 
 
-def set_basis(store: Store, referral_id: int, basis: str, note: str = "") -> None:
-    """Store the basis chosen at the gate (本人同意 is found, not chosen: record the consent instead)."""
+def set_basis(store: Store, referral_id: int, basis: str, note: str = "", *, alias: str = "", text: str = "") -> None:
+    """Store the basis chosen at the gate. 本人同意 is found, not chosen: record the person's consent.
+    その他の法令 names the law; 生命・身体の保護 gives the reason (and is reported at the next meeting);
+    最小限 keeps the 呼び名 on the sheet and the free text as the coordinator reviewed it."""
     if basis not in vocab.SHARING_BASIS:
         raise InvalidInput("根拠を一覧から選んでください")
+    note, alias, text = note.strip(), alias.strip(), text.strip()
+    if basis == "other_law" and not note:
+        raise FieldErrors({"basis_note": "根拠となる法令を条文まで書いてください（例：児童福祉法第25条の3）"})
+    if basis == "emergency" and not note:
+        raise FieldErrors({"basis_note": "緊急に提供する理由を書いてください（生命・身体の保護のために必要で、本人の同意を得ることが難しい事情）"})
     with store.session() as s:
         ref = _get(s, referral_id)
         if basis == "consent":
             found = consents.covering(store, ref.person_id, ref.agency_id)
             if found is None:
-                raise InvalidInput("この紹介先を含む有効な同意の記録がありません。先に同意を記録してください")
+                raise InvalidInput(
+                    "本人の、この紹介先を含む有効な同意の記録がありません。本人（または法定代理人）の同意を記録してください"
+                )
             ref.consent_id = found.id
         elif basis == "support_meeting":
             agency = s.get(Agency, ref.agency_id) if ref.agency_id else None
             if agency is None or not agency.support_meeting_member:
-                raise InvalidInput("紹介先が支援会議（第106条の6）の構成員として登録されていません")
+                raise InvalidInput(
+                    "紹介先が支援会議（第106条の6）の構成員として登録されていません。構成員の機関にだけ、この根拠で提供できます"
+                )
             ref.consent_id = None
         else:
             ref.consent_id = None
-        ref.basis, ref.basis_note = basis, note.strip()
+        ref.basis, ref.basis_note = basis, note
+        if basis == "minimal":
+            ref.shared_alias, ref.shared_text = alias, text
         s.commit()
+
+
+def minimal_draft(store: Store, referral_id: int) -> tuple[str, str]:
+    """(呼び名, text) to start a 最小限 sheet from: what was kept before, else the person's initials and the
+    sheet's 主訴 and 依頼 with every name, birth date, address and phone of the household taken out. The
+    coordinator reviews the text before it prints."""
+    from app.services import households
+
+    ref = get(store, referral_id)
+    household = households.open_household(store, ref.household_id)
+    person = next((m for m in household.members if m.id == ref.person_id), None)
+    alias = ref.shared_alias or (sharing.initials(person) + "さん" if person is not None else "")
+    if ref.shared_text:
+        return alias, ref.shared_text
+    aliases = {person.id: alias} if person is not None else None
+    d = sharing.for_print([household], (), "minimal", aliases)
+    text = "\n\n".join(d.scrub(t) for t in (ref.summary, ref.request) if t.strip())
+    return alias, text
 
 
 def confirm_consent_basis(store: Store, referral_id: int) -> bool:
@@ -207,6 +242,35 @@ def confirm_consent_basis(store: Store, referral_id: int) -> bool:
         ref.basis, ref.consent_id = "consent", found.id
         s.commit()
         return True
+
+
+def settled_basis(store: Store, referral_id: int) -> str:
+    """The basis the sheet prints on now; refuses while none is settled (the print pipeline asks)."""
+    g = gate(store, referral_id)
+    if not g.open:
+        raise InvalidInput(
+            "情報提供の根拠が決まっていません（本人の同意の記録・支援会議・その他の法令・生命身体の保護・最小限のいずれか）"
+        )
+    if g.basis == "consent":
+        confirm_consent_basis(store, referral_id)
+    return g.basis
+
+
+def pending_reviews(store: Store) -> list[Referral]:
+    """Sheets given out on 生命・身体の保護 that no meeting has taken up since: each is reported at the
+    next meeting the household is on the agenda of (ホーム lists them until then)."""
+    from app.models import Meeting, MeetingCase
+
+    later = (
+        select(MeetingCase.id).join(Meeting, Meeting.id == MeetingCase.meeting_id)
+        .where(MeetingCase.household_id == Referral.household_id, Meeting.held_on >= Referral.created_on)
+        .exists()
+    )  # fmt: skip
+    with store.session() as s:
+        return list(s.scalars(
+            select(Referral).where(Referral.basis == "emergency", Referral.state != "cancelled", ~later)
+            .options(selectinload(Referral.household)).order_by(Referral.created_on)
+        ))  # fmt: skip
 
 
 # --- life of a sheet -------------------------------------------------------------------------------
@@ -378,47 +442,3 @@ def counts(store: Store, fy: int, today: date | None = None) -> dict:
         if is_overdue(r, today):
             out["overdue"] += 1
     return out
-
-
-# --- printing --------------------------------------------------------------------------------------
-
-
-def sheet_pdf(store: Store, referral_id: int) -> bytes:
-    """The sheet (and its 返信票) as it prints now. Refuses while no basis for sharing is settled."""
-    from app.models import Consent
-    from app.services import households, referral_forms
-    from app.services import settings as town_settings
-
-    g = gate(store, referral_id)
-    if not g.open:
-        raise InvalidInput(
-            "情報提供の根拠が決まっていません（同意の記録・支援会議・最小限のいずれかを選んでください）"
-        )
-    if g.basis == "consent":
-        confirm_consent_basis(store, referral_id)
-    ref = get(store, referral_id)
-    household = households.open_household(store, ref.household_id)
-    with store.session() as s:
-        agency = s.get(Agency, ref.agency_id) if ref.agency_id else None
-        consent = (
-            s.scalar(
-                select(Consent).where(Consent.id == ref.consent_id).options(selectinload(Consent.agencies))
-            )
-            if ref.basis == "consent" and ref.consent_id
-            else None
-        )
-    values = town_settings.load(store)
-    return referral_forms.referral_sheet(
-        town_settings.form_context(store), ref, household, agency, consent,
-        our_department=values["town.department"], our_phone=values["town.phone"],
-    )  # fmt: skip
-
-
-def print_sheet(store: Store, referral_id: int) -> tuple[bytes, str]:
-    """The PDF, audited as a print together with the basis it was printed on."""
-    from app.services import printing
-
-    pdf = sheet_pdf(store, referral_id)
-    ref = get(store, referral_id)
-    printing.record_print(store, "つなぐシート", ref.number, basis=ref.basis or "")
-    return pdf, ref.number

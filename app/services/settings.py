@@ -95,8 +95,9 @@ def save(store: Store, changes: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def form_context(store: Store):
-    """Who and where every printed form names, from the settings and the signed-in user."""
+def form_context(store: Store, disclosure=None):
+    """Who and where every printed form names, from the settings and the signed-in user, and what the
+    print may show (app.services.sharing; the print pipeline passes it)."""
     values = load(store)
     with store.session() as s:
         display = s.scalar(select(User.display_name).where(User.name == store.actor))
@@ -106,4 +107,5 @@ def form_context(store: Store):
         town=values["town.name"],
         printed_by=display or store.actor,
         approvers=tuple(values["forms.approvers"]) if values["forms.approvers_enabled"] else (),
+        **({"disclosure": disclosure} if disclosure is not None else {}),
     )

@@ -25,6 +25,7 @@ from app.services import (
     genogram,
     households,
     outreach,
+    print_catalog,
     referrals,
 )
 from app.services import settings as town_settings
@@ -33,14 +34,10 @@ from app.services.japanese import age_on, format_wareki
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
-from app.ui.lazy import lazy_import
 from app.ui.outreach_dialogs import NoteDialog, VisitDialog
 from app.ui.plan_tab import PlanTab
 from app.ui.referral_dialogs import ConsentDialog, ReferralDialog
-from app.ui.widgets import confirm, fill_table, heading, pdf_action, record_table, selected_data
-
-household_forms = lazy_import("app.services.household_forms")  # ReportLab/openpyxl load on first use
-outreach_forms = lazy_import("app.services.outreach_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import confirm, fill_table, heading, record_table, selected_data, show_print
 
 T = {
     "back": "← 一覧に戻る",
@@ -281,7 +278,10 @@ class HouseholdDetail(QWidget):
         self.title.setText(f"{name} 世帯（{h.code}）")
         status = vocab.HOUSEHOLD_STATUS[h.status]
         if h.status == "closed" and h.closure_reason:
-            status += "：" + vocab.CLOSURE_REASON[h.closure_reason]
+            words = vocab.CLOSURE_REASON.get(h.closure_reason, "")
+            if h.closure_reason in vocab.CLOSURE_NEEDS_NOTE and h.closure_note:
+                words = f"その他（理由：{h.closure_note}）"
+            status += "：" + words
         self.status_label.setText(status)
         parts = [
             f"{T['address']}: {h.address or '—'}",
@@ -406,38 +406,27 @@ class HouseholdDetail(QWidget):
             if intake is not None:
                 self._after(IntakeDialog(self.ctx, self.household, self, intake=intake))
 
-    def timeline_pdf(self) -> bytes:
-        store = self.ctx.require_store()
-        return outreach_forms.timeline_sheet(town_settings.form_context(store), self.household,
-                                             outreach.timeline(store, self.household.id))  # fmt: skip
+    def _produce(self, key: str, record_id: int | None = None):
+        request = print_catalog.Request(household_id=self.household.id, record_id=record_id)
+        return print_catalog.produce(self.ctx.require_store(), key, request)
 
-    def visit_pdf(self) -> bytes | None:
+    def timeline_print(self):
+        return self._produce("timeline")
+
+    def visit_print(self):
         e = self._entry()
         visits = [x for x in self.entries if x.kind == "visit"]
         target = e if e is not None and e.kind == "visit" else (visits[-1] if visits else None)
-        if target is None:
-            return None
-        store = self.ctx.require_store()
-        visit = outreach.get_visit(store, target.record_id)
-        name = (
-            referrals.agency_names(store).get(visit.visitor_agency_id, "") if visit.visitor_agency_id else ""
-        )
-        return outreach_forms.visit_sheet(town_settings.form_context(store), self.household, visit, name)
+        return None if target is None else self._produce("visit", target.record_id)
 
     def print_timeline(self) -> None:
         if self._may_print():
-            pdf_action(
-                self,
-                self.ctx.require_store(),
-                self.timeline_pdf(),
-                outreach_forms.TIMELINE_TITLE,
-                self.household.code,
-            )
+            show_print(self, self.ctx.require_store(), self.timeline_print())
 
     def print_visit(self) -> None:
-        pdf = self.visit_pdf()
-        if pdf is not None and self._may_print():
-            pdf_action(self, self.ctx.require_store(), pdf, outreach_forms.VISIT_TITLE, self.household.code)
+        printed = self.visit_print()
+        if printed is not None and self._may_print():
+            show_print(self, self.ctx.require_store(), printed)
 
     # --- つなぐシート・同意 ------------------------------------------------------------------------------
 
@@ -607,42 +596,24 @@ class HouseholdDetail(QWidget):
         if intake is not None:
             self._after(IntakeDialog(self.ctx, self.household, self, intake=intake))
 
-    def intake_pdf(self) -> bytes | None:
+    def intake_print(self):
         intake = self._intake()
-        if intake is None:
-            return None
-        store = self.ctx.require_store()
-        return household_forms.intake_sheet(
-            town_settings.form_context(store), self.household, intake,
-            restricted=flag_review.printing_restricted(store, self.household.id),
-        )  # fmt: skip
+        return None if intake is None else self._produce("intake", intake.id)
 
-    def face_pdf(self) -> bytes:
-        store = self.ctx.require_store()
-        lines = [(f.word, f.state_word, f.note or f.reason) for f in self.flag_views
-                 if f.active and f.state in ("candidate", "confirmed")]  # fmt: skip
-        return household_forms.face_sheet(
-            town_settings.form_context(store),
-            self.household,
-            latest=households.latest_intake(store, self.household.id),
-            consents=consents.for_household(store, self.household.id),
-            flag_lines=lines,
-            restricted=flag_review.printing_restricted(store, self.household.id),
-        )
+    def face_print(self):
+        return self._produce("face")
 
     def _may_print(self) -> bool:
+        """Under 虐待・DV the pipeline leaves out where the family lives; the paper still needs care."""
         if not flag_review.printing_restricted(self.ctx.require_store(), self.household.id):
             return True
         return confirm(self, T["face"], T["restricted"])
 
     def print_intake(self) -> None:
-        pdf = self.intake_pdf()
-        if pdf is not None and self._may_print():
-            pdf_action(self, self.ctx.require_store(), pdf, household_forms.INTAKE_TITLE, self.household.code)
+        printed = self.intake_print()
+        if printed is not None and self._may_print():
+            show_print(self, self.ctx.require_store(), printed)
 
     def print_face_sheet(self) -> None:
-        if not self._may_print():
-            return
-        pdf_action(
-            self, self.ctx.require_store(), self.face_pdf(), household_forms.FACE_TITLE, self.household.code
-        )
+        if self._may_print():
+            show_print(self, self.ctx.require_store(), self.face_print())

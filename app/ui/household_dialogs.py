@@ -54,6 +54,10 @@ T = {
     "status_label": "状態(&S)",
     "reason": "理由・経過(&R)",
     "closure": "終結の理由（終結のときは必ず選ぶ）",
+    "closure_note": "「その他」の理由",
+    "closure_note_hint": "例: 施設に入所し、町の支援が要らなくなった",
+    "closure_case_id": "終結を決めた会議",
+    "no_meeting": "（なし）",
     "member": "世帯員",
     "name": "氏名(&N)",
     "kana": "ふりがな(&K)",
@@ -193,20 +197,35 @@ class StatusDialog(QDialog):
             box.addWidget(button)
         self.closure_error = ErrorLabel()
         box.addWidget(self.closure_error)
+        self.closure_form = FieldForm(QFormLayout(), T)
+        self.closure_note = self.closure_form.add("closure_note", QLineEdit(household.closure_note or ""))
+        self.closure_note.setPlaceholderText(T["closure_note_hint"])
+        meeting = QComboBox()
+        meeting.addItem(T["no_meeting"], None)
+        for m in households.closure_meetings(ctx.require_store(), household.id):
+            meeting.addItem(m.label, m.case_id)
+        meeting.setCurrentIndex(max(0, meeting.findData(household.closure_case_id)))
+        self.closure_case = self.closure_form.add("closure_case_id", meeting)
+        box.addLayout(self.closure_form.layout)
         self.group = group
         layout = QVBoxLayout(self)
         layout.addLayout(self.form.layout)
         layout.addWidget(group)
         layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
         self.status.currentIndexChanged.connect(self._sync)
+        self.closure.buttonToggled.connect(self._sync)
         self._sync()
-        self.resize(620, 320)
+        self.resize(660, 520)
 
     def _sync(self) -> None:
         self.group.setEnabled(self.status.currentData() == "closed")
+        self.closure_note.setEnabled(
+            any(self.closure_buttons[c].isChecked() for c in vocab.CLOSURE_NEEDS_NOTE)
+        )
 
     def submit(self) -> None:
         self.form.clear()
+        self.closure_form.clear()
         self.closure_error.show_error("")
         closure = next((c for c, b in self.closure_buttons.items() if b.isChecked()), None)
         try:
@@ -216,9 +235,12 @@ class StatusDialog(QDialog):
                 self.status.currentData(),
                 self.reason.text(),
                 closure,
+                closure_note=self.closure_note.text(),
+                closure_case_id=self.closure_case.currentData(),
             )
         except FieldErrors as exc:
             self.form.show(exc.errors)
+            self.closure_form.show(exc.errors)
             if "closure_reason" in exc.errors:
                 self.closure_error.show_error(exc.errors["closure_reason"])
             return

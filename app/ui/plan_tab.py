@@ -7,15 +7,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.models import vocab
-from app.services import flag_review, households, meetings, outreach, plans
-from app.services import settings as town_settings
+from app.services import meetings, plans, print_catalog
 from app.services.errors import InvalidInput
 from app.services.japanese import format_wareki
-from app.ui.lazy import lazy_import
 from app.ui.meeting_dialogs import CaseDialog, ChoiceDialog, PlanDialog, add_to_agenda
-from app.ui.widgets import ReasonDialog, confirm, fill_table, pdf_action, record_table, selected_data
-
-meeting_forms = lazy_import("app.services.meeting_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import ReasonDialog, confirm, fill_table, record_table, selected_data, show_print
 
 T = {
     "plans": "支援プラン",
@@ -173,31 +169,17 @@ class PlanTab(QWidget):
         if plan_id is None:
             return
         store = self.ctx.require_store()
-        plan = plans.get(store, plan_id)
-        household = households.open_household(store, self.household_id)
-        pdf = meeting_forms.plan_sheet(town_settings.form_context(store), household, plan,
-                                       meetings.agency_names(store), signature=self.signature.isChecked())  # fmt: skip
-        pdf_action(self, store, pdf, f"{meeting_forms.PLAN_TITLE}第{plan.version}版", household.code)
+        request = print_catalog.Request(record_id=plan_id, options={"signature": self.signature.isChecked()})
+        show_print(self, store, print_catalog.produce(store, "plan", request))
 
-    def summary_pdf(self) -> bytes:
-        store = self.ctx.require_store()
-        household = households.open_household(store, self.household_id)
-        flags = [(f.word, f.reason) for f in flag_review.for_household(store, self.household_id, self.ctx.today())
-                 if f.active and f.state == "confirmed"]  # fmt: skip
-        versions = plans.versions(store, self.household_id)
-        current = next((p for p in versions if p.state == "approved"), versions[0] if versions else None)
-        return meeting_forms.case_summary(
-            town_settings.form_context(store), household, intake=households.latest_intake(store, self.household_id),
-            flag_lines=flags, entries=outreach.timeline(store, self.household_id), plan=current,
-            agencies=meetings.agency_names(store), anonymise=self.anonymise.isChecked(),
-            restricted=flag_review.printing_restricted(store, self.household_id),
-        )  # fmt: skip
+    def summary_print(self):
+        """事例概要; 匿名化 prints it on 最小限 (initials, age bands, nothing that locates the family)."""
+        basis = "minimal" if self.anonymise.isChecked() else "internal"
+        request = print_catalog.Request(household_id=self.household_id, basis=basis)
+        return print_catalog.produce(self.ctx.require_store(), "summary", request)
 
     def print_summary(self) -> None:
-        store = self.ctx.require_store()
-        title = meeting_forms.SUMMARY_TITLE + ("（匿名化）" if self.anonymise.isChecked() else "")
-        code = households.open_household(store, self.household_id).code
-        pdf_action(self, store, self.summary_pdf(), title, code)
+        show_print(self, self.ctx.require_store(), self.summary_print())
 
     # --- meetings ---------------------------------------------------------------------------------
 

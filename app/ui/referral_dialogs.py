@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import ChangeRecord, vocab
-from app.services import agencies, consents, printing, referrals
+from app.services import agencies, consents, print_catalog, referrals
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
 from app.services.japanese import format_wareki
@@ -35,7 +37,7 @@ from app.ui.widgets import (
     choice_combo,
     confirm,
     dialog_buttons,
-    open_pdf,
+    show_print,
 )
 
 T = {
@@ -72,13 +74,22 @@ T = {
     "history": "このシートの経過",
     "history_cols": ["日時", "した人", "内容"],
     "saved": "保存しました",
-    "restricted": "虐待・DVの記録がある世帯です。本当に印刷しますか？（印刷物の取扱いに十分注意してください）",
+    "restricted": "虐待・DVの記録がある世帯です。シートには住所と電話を載せません。印刷物の取扱いに十分注意してください。印刷しますか？",
     # gate
     "gate_title": "情報提供の根拠の確認",
-    "gate_none": "本人（{person}）から、紹介先「{agency}」への情報提供について有効な同意の記録がありません。どうしますか？",
-    "gate_consent": "同意を記録する(&C)…",
-    "gate_meeting": "支援会議の構成員として提供（社会福祉法第106条の6）(&M)",
-    "gate_minimal": "最小限の内容で印刷（生年月日・住所・電話・家族の状況を載せない）(&N)",
+    "gate_none": "本人（{person}）から、紹介先「{agency}」への情報提供について有効な同意の記録がありません。"
+    "同意を得て記録するか、提供の根拠を選んでください。",
+    "gate_consent": "本人の同意を記録する(&C)…",
+    "gate_meeting": "支援会議（社会福祉法第106条の6）の構成員として提供(&M)",
+    "gate_law": "その他の法令に基づいて提供(&L)",
+    "gate_law_note": "根拠となる法令（条文まで）",
+    "gate_emergency": "生命・身体の保護のため緊急に提供(&E)",
+    "gate_emergency_note": "緊急に提供する理由（次の会議で報告します）",
+    "gate_minimal": "根拠がないので最小限の内容で印刷（個人を特定する情報を載せない）(&N)",
+    "gate_alias": "シート上の呼び名（イニシャルなど）",
+    "gate_text": "載せる内容（確認してから印刷してください）",
+    "gate_ok": "この根拠で印刷(&P)",
+    "gate_choose": "根拠を選んでください",
     "gate_not_member": "（紹介先は支援会議の構成員として登録されていません）",
     # consent
     "consent_title": "同意の記録",
@@ -353,12 +364,12 @@ class ReferralDialog(QDialog):
                 self._sync()
                 return
         try:
-            pdf, number = referrals.print_sheet(store, self.referral_id)
+            printed = print_catalog.produce(store, "referral", print_catalog.Request(record_id=self.referral_id))
         except InvalidInput as exc:
             self.general.show_error(str(exc))
             return
-        self.last_pdf = pdf
-        open_pdf(printing.deliver(store, pdf, "つなぐシート", number, audited=True))
+        self.last_pdf = printed.pdf
+        show_print(self, store, printed)
         self._sync()
 
     def mark_sent(self) -> None:
@@ -393,7 +404,8 @@ class ReferralDialog(QDialog):
 
 
 class GateDialog(QDialog):
-    """No valid consent covers the recipient: choose the basis, or record the consent now."""
+    """No valid consent of the person covers the recipient: record the consent now, or choose the basis
+    (支援会議, a named other law, 生命・身体の保護 with its reason) or print 最小限."""
 
     def __init__(self, ctx, referral_id: int, g, parent=None):
         super().__init__(parent)
@@ -406,24 +418,49 @@ class GateDialog(QDialog):
         info = QLabel(T["gate_none"].format(person=person, agency=names.get(ref.agency_id, "")))
         info.setWordWrap(True)
         self.consent = QPushButton(T["gate_consent"], objectName="gate_consent")
-        self.meeting = QPushButton(T["gate_meeting"], objectName="gate_meeting")
-        self.minimal = QPushButton(T["gate_minimal"], objectName="gate_minimal")
-        self.meeting.setEnabled(g.support_meeting_member)
-        self.error = ErrorLabel()
-        cancel = QPushButton(T["cancel"])
-        cancel.clicked.connect(self.reject)
         self.consent.clicked.connect(self.record_consent)
-        self.meeting.clicked.connect(lambda: self.choose("support_meeting"))
-        self.minimal.clicked.connect(lambda: self.choose("minimal"))
+        self.choices = QButtonGroup(self)
+        self.options: dict[str, QRadioButton] = {}
+        alias, text = referrals.minimal_draft(store, referral_id)
+        self.law = QLineEdit(g.basis_note if g.basis == "other_law" else "", objectName="gate_law_note")
+        self.reason = QLineEdit(g.basis_note if g.basis == "emergency" else "", objectName="gate_emergency_note")
+        self.alias = QLineEdit(alias, objectName="gate_alias")
+        self.text = QPlainTextEdit(text, objectName="gate_text")
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(90)
+        self.law.setPlaceholderText("例：児童福祉法第25条の3")
+        self.error = ErrorLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(info)
-        for b in (self.consent, self.meeting, self.minimal):
-            layout.addWidget(b)
-        if not g.support_meeting_member:
-            layout.addWidget(QLabel(T["gate_not_member"], objectName="hint"))
+        layout.addWidget(self.consent)
+        details = {
+            "support_meeting": [QLabel(T["gate_not_member"], objectName="hint")] if not g.support_meeting_member else [],
+            "other_law": [QLabel(T["gate_law_note"]), self.law],
+            "emergency": [QLabel(T["gate_emergency_note"]), self.reason],
+            "minimal": [QLabel(T["gate_alias"]), self.alias, QLabel(T["gate_text"]), self.text],
+        }
+        labels = {"support_meeting": "gate_meeting", "other_law": "gate_law", "emergency": "gate_emergency",
+                  "minimal": "gate_minimal"}  # fmt: skip
+        for basis, key in labels.items():
+            button = QRadioButton(T[key], objectName=f"gate_{basis}")
+            self.options[basis] = button
+            self.choices.addButton(button)
+            layout.addWidget(button)
+            box = QWidget()
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(24, 0, 0, 4)
+            for w in details[basis]:
+                inner.addWidget(w)
+            box.setVisible(bool(details[basis]))
+            box.setEnabled(False)
+            button.toggled.connect(box.setEnabled)
+            layout.addWidget(box)
+        self.options["support_meeting"].setEnabled(g.support_meeting_member)
+        if g.basis in self.options:
+            self.options[g.basis].setChecked(True)
         layout.addWidget(self.error)
-        layout.addWidget(cancel)
-        self.resize(640, 300)
+        layout.addWidget(dialog_buttons(self, T["gate_ok"], T["cancel"]))
+        self.resize(680, 560)
 
     def record_consent(self) -> None:
         store = self.ctx.require_store()
@@ -436,8 +473,22 @@ class GateDialog(QDialog):
                 self.error.show_error("記録した同意はこの紹介先を含んでいません")
 
     def choose(self, basis: str) -> None:
+        self.options[basis].setChecked(True)
+        self.submit()
+
+    def submit(self) -> None:
+        basis = next((b for b, button in self.options.items() if button.isChecked()), None)
+        if basis is None:
+            self.error.show_error(T["gate_choose"])
+            return
+        note = {"other_law": self.law.text(), "emergency": self.reason.text()}.get(basis, "")
         try:
-            referrals.set_basis(self.ctx.require_store(), self.referral_id, basis)
+            referrals.set_basis(self.ctx.require_store(), self.referral_id, basis, note,
+                                alias=self.alias.text(), text=self.text.toPlainText())  # fmt: skip
+        except FieldErrors as exc:
+            self.error.show_error(next(iter(exc.errors.values())))
+            (self.law if basis == "other_law" else self.reason).setFocus()
+            return
         except InvalidInput as exc:
             self.error.show_error(str(exc))
             return

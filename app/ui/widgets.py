@@ -176,11 +176,12 @@ def choice_combo(options: dict[str, str], current: str | None = None, *, empty: 
     return box
 
 
-def pdf_action(parent: QWidget, store, pdf: bytes, form: str, target: str = "") -> None:
-    """Open a printed form in the PC's viewer (audited as a print)."""
+def show_print(parent: QWidget, store, printed) -> None:
+    """Open a print (app.services.printing.Printed, made by app.services.print_catalog) in the PC's
+    viewer; delivering it audits it."""
     from app.services import printing
 
-    open_pdf(printing.deliver(store, pdf, form, target))
+    open_pdf(printing.deliver(store, printed))
 
 
 def dialog_buttons(dialog, ok_text: str, cancel_text: str = "キャンセル"):

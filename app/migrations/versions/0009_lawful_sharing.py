@@ -1,5 +1,5 @@
 """lawful sharing: consent by the person or their representative, a person on each meeting case and plan,
-the closure's words and meeting, what a 最小限 sheet shows, the review of an emergency sharing
+the closure's words and meeting, what a 最小限 sheet shows
 
 Revision ID: 0009
 Revises: 0008
@@ -44,9 +44,6 @@ def upgrade() -> None:
     with op.batch_alter_table('referrals') as batch:
         batch.add_column(sa.Column('shared_alias', sa.String(length=100), nullable=False, server_default=''))
         batch.add_column(sa.Column('shared_text', sa.Text(), nullable=False, server_default=''))
-        batch.add_column(sa.Column('review_case_id', sa.Integer(), nullable=True))
-        batch.create_foreign_key(batch.f('fk_referrals_review_case_id_meeting_cases'), 'meeting_cases',
-                                 ['review_case_id'], ['id'], ondelete='SET NULL')
     # A case discussed on a consent was the consenting person's case.
     op.execute(
         "UPDATE meeting_cases SET person_id = (SELECT person_id FROM consents WHERE consents.id = meeting_cases.consent_id)"
@@ -60,8 +57,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('referrals') as batch:
-        batch.drop_constraint(batch.f('fk_referrals_review_case_id_meeting_cases'), type_='foreignkey')
-        batch.drop_column('review_case_id')
         batch.drop_column('shared_text')
         batch.drop_column('shared_alias')
     with op.batch_alter_table('households') as batch:

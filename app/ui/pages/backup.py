@@ -27,15 +27,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import backup, media, printing
-from app.services import settings as town_settings
+from app.services import backup, media, print_catalog
 from app.services.errors import TsunagiError
 from app.services.japanese import format_wareki
-from app.ui.lazy import lazy_import
 from app.ui.pages import Page
-from app.ui.widgets import ErrorLabel, heading, open_pdf
-
-media_forms = lazy_import("app.services.media_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import ErrorLabel, heading, show_print
 
 T = {
     "nav": "バックアップ",
@@ -251,8 +247,7 @@ class BackupPage(Page):
 
     def print_log(self) -> None:
         store = self.ctx.require_store()
-        pdf = media_forms.ledger(town_settings.form_context(store), list(reversed(backup.media_log(store))))
-        open_pdf(printing.deliver(store, pdf, media_forms.TITLE))
+        show_print(self, store, print_catalog.produce(store, "media-log"))
 
     def choose_restore(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, T["restore"], "", T["restore_filter"])

@@ -6,11 +6,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.models import vocab
-from app.services import meetings
-from app.services import settings as town_settings
+from app.services import meetings, print_catalog
 from app.services.errors import InvalidInput
 from app.services.japanese import format_wareki
-from app.ui.lazy import lazy_import
 from app.ui.meeting_dialogs import (
     CaseDialog,
     HouseholdPicker,
@@ -19,9 +17,7 @@ from app.ui.meeting_dialogs import (
     add_to_agenda,
 )
 from app.ui.pages import Page
-from app.ui.widgets import confirm, fill_table, heading, pdf_action, record_table, selected_data
-
-meeting_forms = lazy_import("app.services.meeting_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import confirm, fill_table, heading, record_table, selected_data, show_print
 
 T = {
     "nav": "会議",
@@ -172,17 +168,15 @@ class MeetingsPage(Page):
         if chosen is not None:
             self.open_household.emit(chosen[1])
 
-    def _print(self, make, title: str) -> None:
+    def _print(self, key: str) -> None:
         meeting_id = self._meeting_id()
         if meeting_id is None:
             return
         store = self.ctx.require_store()
-        meeting = meetings.get_meeting(store, meeting_id)
-        pdf = make(town_settings.form_context(store), meeting, meetings.agency_names(store))
-        pdf_action(self, store, pdf, f"{meeting.type.name}{title}", format_wareki(meeting.held_on))
+        show_print(self, store, print_catalog.produce(store, key, print_catalog.Request(record_id=meeting_id)))
 
     def print_agenda(self) -> None:
-        self._print(meeting_forms.agenda_sheet, meeting_forms.AGENDA_TITLE)
+        self._print("agenda")
 
     def print_record(self) -> None:
-        self._print(meeting_forms.record_sheet, meeting_forms.RECORD_TITLE)
+        self._print("minutes")

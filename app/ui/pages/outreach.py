@@ -13,14 +13,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import outreach, printing
+from app.services import outreach, print_catalog
 from app.services import settings as town_settings
 from app.services.japanese import format_wareki
-from app.ui.lazy import lazy_import
 from app.ui.pages import Page
-from app.ui.widgets import DateField, fill_table, heading, open_pdf, record_table
-
-outreach_forms = lazy_import("app.services.outreach_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import DateField, fill_table, heading, record_table, show_print
 
 T = {
     "nav": "訪問・経過",
@@ -119,6 +116,4 @@ class OutreachPage(Page):
         except ValueError:
             return
         store = self.ctx.require_store()
-        stops = outreach.planned_between(store, day, day)
-        pdf = outreach_forms.route_sheet(town_settings.form_context(store), day, stops)
-        open_pdf(printing.deliver(store, pdf, outreach_forms.ROUTE_TITLE, format_wareki(day)))
+        show_print(self, store, print_catalog.produce(store, "route", print_catalog.Request(on=day)))

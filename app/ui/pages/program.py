@@ -15,15 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import program_plan
-from app.services import settings as town_settings
+from app.services import print_catalog, program_plan
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
-from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.program_dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog, SetupDialog
-from app.ui.widgets import fill_table, heading, pdf_action, record_table, selected_data
-
-program_forms = lazy_import("app.services.program_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import fill_table, heading, record_table, selected_data, show_print
 
 T = {
     "nav": "実施計画",
@@ -223,16 +219,11 @@ class ProgramPage(Page):
         if line is not None and IndicatorDialog(self.ctx, line, self.year.currentData(), self).exec():
             self._fill_indicators()
 
-    def checklist_pdf(self) -> bytes:
-        store = self.ctx.require_store()
-        fy = self.year.currentData()
-        return program_forms.checklist_sheet(town_settings.form_context(store), program_plan.get(store, self.plan.id),
-                                             program_plan.bodies(store), program_plan.setups(store),
-                                             program_plan.indicator_lines(store, self.plan.id, fy, self.ctx.today()), fy)  # fmt: skip
+    def checklist_print(self):
+        request = print_catalog.Request(record_id=self.plan.id, on=self.ctx.today(),
+                                        options={"fy": self.year.currentData()})  # fmt: skip
+        return print_catalog.produce(self.ctx.require_store(), "program", request)
 
     def print_checklist(self) -> None:
         if self.plan is not None:
-            store = self.ctx.require_store()
-            pdf_action(
-                self, store, self.checklist_pdf(), program_forms.TITLE, program_plan.period_name(self.plan)
-            )
+            show_print(self, self.ctx.require_store(), self.checklist_print())

@@ -17,15 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import households, printing, referrals
-from app.services import settings as town_settings
+from app.services import households, print_catalog, referrals
 from app.services.japanese import format_wareki
-from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.referral_dialogs import ReferralDialog
-from app.ui.widgets import heading, open_pdf
-
-referral_forms = lazy_import("app.services.referral_forms")  # ReportLab/openpyxl load on first use
+from app.ui.widgets import heading, show_print
 
 T = {
     "nav": "つなぐシート",
@@ -134,13 +130,10 @@ class ReferralsPage(Page):
 
     def print_blank(self) -> None:
         store = self.ctx.require_store()
-        values = town_settings.load(store)
-        pdf = referral_forms.blank_sheet(town_settings.form_context(store), our_department=values["town.department"],
-                                         our_phone=values["town.phone"])  # fmt: skip
-        open_pdf(printing.deliver(store, pdf, referral_forms.BLANK_TITLE))
+        show_print(self, store, print_catalog.produce(store, "referral-blank"))
 
     def print_list(self) -> None:
         store = self.ctx.require_store()
-        pdf = referral_forms.referral_list(town_settings.form_context(store), self.rows, referrals.agency_names(store),
-                                           self.ctx.today())  # fmt: skip
-        open_pdf(printing.deliver(store, pdf, referral_forms.LIST_TITLE))
+        state = "overdue" if self.overdue_only.isChecked() else self.state.currentData()
+        request = print_catalog.Request(on=self.ctx.today(), options={"state": state})
+        show_print(self, store, print_catalog.produce(store, "referral-list", request))

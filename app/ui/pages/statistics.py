@@ -18,16 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import settings as town_settings
-from app.services import statistics
+from app.services import print_catalog, statistics
 from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.ui.charts import BarChart
 from app.ui.lazy import lazy_import
 from app.ui.pages import Page
-from app.ui.widgets import fill_table, heading, pdf_action, record_table
+from app.ui.widgets import fill_table, heading, record_table, show_print
 
 statistics_export = lazy_import("app.services.statistics_export")  # ReportLab/openpyxl load on first use
-statistics_forms = lazy_import("app.services.statistics_forms")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "統計",
@@ -132,8 +130,9 @@ class StatisticsPage(Page):
         if self.report is None:
             return
         store = self.ctx.require_store()
-        pdf = statistics_forms.report_sheet(town_settings.form_context(store), self.report)
-        pdf_action(self, store, pdf, statistics_forms.TITLE, self.report.period.label)
+        request = print_catalog.Request(on=self.ctx.today(),
+                                        options={"fy": self.year.currentData(), "half": self.half.currentData()})
+        show_print(self, store, print_catalog.produce(store, "statistics", request))
 
     def _ask(self, suffix: str, kind: str) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(

@@ -10,7 +10,7 @@ import statistics
 import time
 from datetime import date
 
-from app.services import agencies, consents, referrals
+from app.services import agencies, consents, print_catalog, referrals
 from bench.stores import demo_store, open_store
 
 
@@ -33,7 +33,7 @@ def main() -> None:
         t = time.perf_counter()
         rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": agency})
         t1 = time.perf_counter()
-        pdf, _number = referrals.print_sheet(store, rid)
+        pdf = print_catalog.produce(store, "referral", print_catalog.Request(record_id=rid)).pdf
         t2 = time.perf_counter()
         if warm:  # the first print loads the fonts into ReportLab once per process
             warm = False

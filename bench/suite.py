@@ -152,7 +152,7 @@ def home_todos(n: int, repeat: int) -> Line:
 
 def referral_create_print(n: int, repeat: int) -> Line:
     """Create and print one つなぐシート (issue 7 target on 10,000 households: < 300 ms)."""
-    from app.services import agencies, consents, referrals
+    from app.services import agencies, consents, print_catalog, referrals
 
     folder = demo_store(n)
     work = Path(tempfile.mkdtemp(prefix="tsunagi-bench-sheet-"))
@@ -167,7 +167,7 @@ def referral_create_print(n: int, repeat: int) -> Line:
                                             "scope": "general"})  # fmt: skip
             t = time.perf_counter()
             rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": agency})
-            referrals.print_sheet(store, rid)
+            print_catalog.produce(store, "referral", print_catalog.Request(record_id=rid))
             times.append(time.perf_counter() - t)
         t = statistics.median(times[1:])  # the first print of a process loads the fonts
     finally:
@@ -188,6 +188,7 @@ def forms(n: int, repeat: int) -> list[Line]:
         households,
         outreach,
         outreach_forms,
+        print_catalog,
         referrals,
         statistics_forms,
     )
@@ -217,7 +218,7 @@ def forms(n: int, repeat: int) -> list[Line]:
         entries = outreach.timeline(store, hid)
         household_forms.face_sheet(context, household)  # fonts load once per process; not counted
         makers = {
-            "つなぐシート": lambda: referrals.sheet_pdf(store, rid),
+            "つなぐシート": lambda: print_catalog.produce(store, "referral", print_catalog.Request(record_id=rid)),
             "世帯票": lambda: household_forms.face_sheet(context, household, latest=intake),
             "相談受付票": lambda: household_forms.intake_sheet(context, household, intake),
             "経過一覧": lambda: outreach_forms.timeline_sheet(context, household, entries),

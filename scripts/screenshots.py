@@ -122,19 +122,19 @@ def households_screens(shell: Shell) -> None:
     page.detail.tabs.setCurrentIndex(3)
     page.detail.flags.selectRow(0)
     snap(shell, "15-household-flags")
-    (PRINTS / "household-face-sheet.pdf").write_bytes(page.detail.face_pdf())
+    (PRINTS / "household-face-sheet.pdf").write_bytes(page.detail.face_print().pdf)
     page.detail.tabs.setCurrentIndex(2)
     page.detail.intakes.selectRow(0)
-    (PRINTS / "household-intake-sheet.pdf").write_bytes(page.detail.intake_pdf())
+    (PRINTS / "household-intake-sheet.pdf").write_bytes(page.detail.intake_print().pdf)
     content.nav.setCurrentRow(0)
     snap(shell, "16-home-candidates")
     referral_screens(shell, hid, son)
 
 
 def referral_screens(shell: Shell, hid: int, son: int) -> None:
-    from app.services import agencies, consents, households, referrals
+    from app.services import agencies, consents, households, print_catalog, referrals
     from app.services import settings as town_settings
-    from app.ui.referral_dialogs import ReferralDialog
+    from app.ui.referral_dialogs import GateDialog, ReferralDialog
 
     store = shell.ctx.require_store()
     town_settings.save(store, {"town.department": "福祉課 重層支援係", "town.phone": "0858-00-1111"})
@@ -153,8 +153,18 @@ def referral_screens(shell: Shell, hid: int, son: int) -> None:
     referrals.mark_sent(store, dialog.referral_id, date(2026, 11, 22))
     dialog._sync()
     snap(dialog, "17-referral-editor")
-    (PRINTS / "referral-sheet.pdf").write_bytes(referrals.sheet_pdf(store, dialog.referral_id))
+    sheet = print_catalog.produce(store, "referral", print_catalog.Request(record_id=dialog.referral_id))
+    (PRINTS / "referral-sheet.pdf").write_bytes(sheet.pdf)
     dialog.close()
+    # The gate when no consent of the person covers the recipient: the four bases and 最小限.
+    hospital = agencies.save(store, {"name": "つなぎ町立病院 地域連携室", "phone": "0858-44-5555"})
+    urgent = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": hospital})
+    gate = GateDialog(shell.ctx, urgent, referrals.gate(store, urgent), shell)
+    gate.options["emergency"].setChecked(True)
+    gate.reason.setText("自宅で倒れ救急搬送。本人は意識がなく、同意を得られない")
+    gate.show()
+    snap(gate, "17b-referral-gate")
+    gate.close()
     shell.content.nav.setCurrentRow(2)
     snap(shell, "18-referrals-list")
     outreach_screens(shell, hid, son)
@@ -187,9 +197,9 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
     dialog.show()
     snap(dialog, "20-visit-dialog")
     dialog.close()
-    (PRINTS / "timeline.pdf").write_bytes(detail.timeline_pdf())
+    (PRINTS / "timeline.pdf").write_bytes(detail.timeline_print().pdf)
     detail.timeline.selectRow(3)
-    (PRINTS / "visit-record.pdf").write_bytes(detail.visit_pdf())
+    (PRINTS / "visit-record.pdf").write_bytes(detail.visit_print().pdf)
     content.nav.setCurrentRow(3)
     snap(shell, "21-outreach-page")
     meeting_screens(shell, hid, son)
@@ -256,6 +266,7 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     dialog.show()
     snap(dialog, "27-plan-dialog")
     dialog.close()
+    closure_screen(shell, hid, jcase)
     context = town_settings.form_context(store)
     names = meetings.agency_names(store)
     for name, make, mid in (("meeting-agenda", meeting_forms.agenda_sheet, jusou),
@@ -265,10 +276,25 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     (PRINTS / "support-plan.pdf").write_bytes(
         meeting_forms.plan_sheet(context, household, plans.get(store, plan), names, signature=True)
     )
-    (PRINTS / "case-summary.pdf").write_bytes(detail.plan_tab.summary_pdf())
+    (PRINTS / "case-summary.pdf").write_bytes(detail.plan_tab.summary_print().pdf)
     detail.plan_tab.anonymise.setChecked(True)
-    (PRINTS / "case-summary-anonymised.pdf").write_bytes(detail.plan_tab.summary_pdf())
+    (PRINTS / "case-summary-anonymised.pdf").write_bytes(detail.plan_tab.summary_print().pdf)
     program_screens(shell)
+
+
+def closure_screen(shell: Shell, hid: int, case: int) -> None:
+    """終結 with 死亡 chosen and the meeting that decided it; shown, not saved, so later screens stay open."""
+    from app.services import households
+    from app.ui.household_dialogs import StatusDialog
+
+    dialog = StatusDialog(shell.ctx, households.open_household(shell.ctx.require_store(), hid), shell)
+    dialog.status.setCurrentIndex(dialog.status.findData("closed"))
+    dialog.reason.setText("本人が亡くなられたため")
+    dialog.closure_buttons["died"].setChecked(True)
+    dialog.closure_case.setCurrentIndex(dialog.closure_case.findData(case))
+    dialog.show()
+    snap(dialog, "33-closure-died")
+    dialog.close()
 
 
 def program_screens(shell: Shell) -> None:
@@ -298,7 +324,7 @@ def program_screens(shell: Shell) -> None:
     page.tabs.setCurrentIndex(3)
     page.year.setCurrentIndex(page.year.findData(2026))
     snap(shell, "29-program-indicators")
-    (PRINTS / "program-checklist.pdf").write_bytes(page.checklist_pdf())
+    (PRINTS / "program-checklist.pdf").write_bytes(page.checklist_print().pdf)
     content.nav.setCurrentRow(list(content.by_name).index("統計"))
     stats = content.page("統計")
     stats.year.setCurrentIndex(stats.year.findData(2025))

@@ -170,3 +170,29 @@ def test_backup_verify_and_restore_from_the_command_line(data, tmp_path):
     assert restored.returncode == 0, restored.stderr
     exported = run_cli("export", data_dir=tmp_path / "r2", env=ENV)
     assert len(json.loads(exported.stdout)["households"]) == 3
+
+
+def test_every_form_prints_from_the_cli_through_the_same_pipeline(data, tmp_path):
+    from pypdf import PdfReader
+
+    listed = run_cli("print", "--list", data_dir=data, env=ENV)
+    assert listed.returncode == 0, listed.stderr
+    keys = [line.split("\t")[0] for line in listed.stdout.splitlines()]
+    assert {"face", "intake", "timeline", "referral", "summary", "plan", "agenda", "minutes"} <= set(keys)
+    assert "recovery-key" not in keys  # made only when a key is made
+    assert run_cli("import", str(EXAMPLE), data_dir=data, env=ENV).returncode == 0
+    out = tmp_path / "世帯票.pdf"
+    done = run_cli("print", "face", "--household", "EX-1", "--output", str(out), data_dir=data, env=ENV)
+    assert done.returncode == 0, done.stderr
+    assert "例示 一郎" in "".join(p.extract_text() for p in PdfReader(out).pages)
+    minimal = tmp_path / "匿名.pdf"
+    done = run_cli("print", "summary", "--household", "EX-1", "--basis", "minimal", "--output", str(minimal),
+                   data_dir=data, env=ENV)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = "".join(p.extract_text() for p in PdfReader(minimal).pages)
+    assert "一郎" not in text and "例示 一郎" not in text and "匿名化" in text and "守秘義務" in text
+    wrong = run_cli("print", "face", "--household", "EX-9", "--output", str(out), data_dir=data, env=ENV)
+    assert wrong.returncode == 2 and "EX-9" in wrong.stderr
+    more = run_cli("print", "face", "--household", "EX-1", "--basis", "consent", "--output", str(out),
+                   data_dir=data, env=ENV)  # fmt: skip
+    assert more.returncode == 2 and "庁内の記録" in more.stderr

@@ -94,6 +94,57 @@ def test_status_closure_needs_a_reason_and_reopen_keeps_history(store, family):
     assert all(line.actor == "tanaka" for line in lines)
 
 
+@pytest.mark.parametrize("reason", ["improved", "connected", "watch_in_place", "died", "moved", "lost_contact"])  # fmt: skip
+def test_every_closure_reason_closes_the_household(store, family, reason):
+    hid = family[0]
+    households.change_status(store, hid, "closed", "", reason, closed_on=date(2026, 3, 31))
+    h = households.open_household(store, hid)
+    assert (h.status, h.closure_reason, h.closed_on) == ("closed", reason, date(2026, 3, 31))
+    assert h.closure_note == ""
+
+
+def test_closure_other_needs_words_and_unknown_reasons_are_refused(store, family):
+    hid = family[0]
+    with pytest.raises(FieldErrors) as exc:
+        households.change_status(store, hid, "closed", "", "other", closure_note="　 ")
+    assert exc.value.errors == {"closure_note": "「その他」の理由を入力してください"}
+    with pytest.raises(FieldErrors) as exc:
+        households.change_status(store, hid, "closed", "", "retired")
+    assert exc.value.errors == {"closure_reason": "終結の理由を選んでください"}
+    assert households.open_household(store, hid).status == "concern"  # nothing was saved
+    households.change_status(
+        store, hid, "closed", "", "other", closure_note=" 施設に入所し、町の支援が要らなくなった "
+    )
+    h = households.open_household(store, hid)
+    assert (h.closure_reason, h.closure_note) == ("other", "施設に入所し、町の支援が要らなくなった")
+    households.change_status(store, hid, "closed", "", "died", closure_note="残らない言葉")
+    assert households.open_household(store, hid).closure_note == ""  # words belong to その他 only
+
+
+def test_closure_names_a_meeting_of_this_household_only_and_reopening_clears_it(store, family):
+    from app.services import meetings
+
+    hid = family[0]
+    other = households.create_household(store, label="3丁目の角の家")
+    shien = next(t.id for t in meetings.types(store) if t.code == "shien")
+    mid = meetings.create_meeting(store, {"type_id": shien, "held_on": date(2026, 3, 10)})
+    ours, theirs = meetings.add_case(store, mid, hid), meetings.add_case(store, mid, other)
+    (listed,) = households.closure_meetings(store, hid)
+    assert (listed.case_id, listed.label) == (ours, "令和8年3月10日 支援会議（第106条の6）")
+    for wrong in (theirs, ours + theirs + 100):
+        with pytest.raises(FieldErrors) as exc:
+            households.change_status(store, hid, "closed", "", "other", closure_case_id=wrong)
+        assert set(exc.value.errors) == {"closure_note", "closure_case_id"}  # every wrong field at once
+    households.change_status(
+        store, hid, "closed", "", "other", closure_note="本人の希望で終了", closure_case_id=ours
+    )
+    h = households.open_household(store, hid)
+    assert (h.closure_reason, h.closure_note, h.closure_case_id) == ("other", "本人の希望で終了", ours)
+    households.change_status(store, hid, "watching", "再び見守りが必要になった")
+    h = households.open_household(store, hid)
+    assert (h.closure_reason, h.closure_note, h.closure_case_id, h.closed_on) == (None, "", None, None)
+
+
 def test_intake_with_main_category_moves_household_to_consulting(store, family):
     hid, father, *_ = family
     iid = households.add_intake(

@@ -27,6 +27,34 @@ def test_example_round_trips_exactly(store):
     assert _normalised(household_format.parse(household_format.to_document(exported))) == _normalised(records)
 
 
+def test_closure_reasons_and_the_words_of_sonota_travel(store):
+    from app.services import households
+
+    died = households.create_household(store, address="本町1-1")
+    other = households.create_household(store, address="本町1-2")
+    households.change_status(store, died, "closed", "", "died")
+    households.change_status(store, other, "closed", "", "other", closure_note="県外の家族に引き取られた")
+    document = json.loads(
+        json.dumps(household_format.to_document(exchange.export_records(store)), ensure_ascii=False)
+    )
+    assert [(h["closure_reason"], h.get("closure_note")) for h in document["households"]] == [
+        ("died", None), ("other", "県外の家族に引き取られた")]  # fmt: skip
+    records = household_format.parse(document)
+    assert [r.extras["closure_note"] for r in records] == ["", "県外の家族に引き取られた"]
+    for record in records:
+        record.id += "-copy"
+    exchange.import_records(store, records)
+    with store.session() as s:
+        copies = s.scalars(
+            select(Household).where(Household.code.like("%-copy")).order_by(Household.id)
+        ).all()
+        assert [(h.closure_reason, h.closure_note) for h in copies] == [
+            ("died", ""), ("other", "県外の家族に引き取られた")]  # fmt: skip
+    bad = document | {"households": [document["households"][0] | {"closure_reason": "retired"}]}
+    with pytest.raises(InvalidInput, match="closure_reason"):
+        household_format.parse(bad)
+
+
 def test_import_is_all_or_nothing(store):
     records = household_format.load(EXAMPLE)
     exchange.import_records(store, records[:1])

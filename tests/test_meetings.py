@@ -137,7 +137,7 @@ def test_plan_versions_approval_collaboration_end_and_closure(store, case):
     fy_start, fy_end = TODAY - timedelta(days=1), TODAY + timedelta(days=1)
     got = plans.counts(store, fy_start, fy_end)
     assert got["plans_made"] == 2 and got["plans_reviewed"] == 1 and got["collaboration_ended"] == 1
-    assert got["closures_by_reason"] == {"improved": 0, "connected": 1, "watch_in_place": 0}
+    assert got["closures_by_reason"] == {code: int(code == "connected") for code in vocab.CLOSURE_REASON}
     m = meetings.counts(store, fy_start, fy_end)
     assert m["meetings"] == 2 and m["cases"] == 2 and m["linked_to_jusou"] == 1
     assert m["by_type"] == {"重層的支援会議": 1, "支援会議（第106条の6）": 1}

@@ -86,7 +86,7 @@ def town(store):
             "own_words": f"{name}です。{born.year}年{born.month}月{born.day}日生まれ。電話は{PHONES[1 + i]}",
         }))  # fmt: skip
     father, son = ids
-    free = f"髙橋健一さん（タカハシ ケンイチ）は本町２－１１－５に住み、電話０８５８（１２）３４５６。昭和48年2月3日生。"
+    free = "髙橋健一さん（タカハシ ケンイチ）は本町２－１１－５に住み、電話０８５８（１２）３４５６。昭和48年2月3日生。"
     households.add_intake(store, hid, {"person_id": son, "received_on": date(2026, 11, 20), "received_by": "田中",
                                        "main_complaint": free, "background": free, "visitor_name": "髙橋 太郎",
                                        "visitor_phone": PHONES[2], "response": "self"})  # fmt: skip

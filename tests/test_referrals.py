@@ -10,10 +10,23 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.models import AuditEntry, ChangeRecord
-from app.services import agencies, consents, households, referral_forms, referrals
+from app.services import (
+    agencies,
+    consents,
+    households,
+    meetings,
+    print_catalog,
+    printing,
+    referral_forms,
+    referrals,
+)
 from app.services import settings as town_settings
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors
+
+
+def sheet(store, rid: int) -> bytes:
+    return print_catalog.produce(store, "referral", print_catalog.Request(record_id=rid)).pdf
 
 
 def _text(pdf: bytes) -> list[str]:
@@ -64,13 +77,13 @@ def test_a_new_sheet_is_prefilled_from_the_household_and_intake(store, case):
     )
 
 
-def test_gate_consent_lifecycle_overdue_and_reply(store, case):
+def test_gate_consent_lifecycle_overdue_and_reply(store, case, tmp_path):
     hid, father, son, houkatsu, hello = case
     rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": houkatsu})
     g = referrals.gate(store, rid)
     assert not g.open and g.support_meeting_member
     with pytest.raises(InvalidInput, match="根拠"):
-        referrals.sheet_pdf(store, rid)
+        sheet(store, rid)
     with pytest.raises(InvalidInput, match="根拠"):
         referrals.mark_sent(store, rid)
     with pytest.raises(FieldErrors):
@@ -83,7 +96,8 @@ def test_gate_consent_lifecycle_overdue_and_reply(store, case):
                                  "scope": "named", "agency_ids": [houkatsu]})  # fmt: skip
     g = referrals.gate(store, rid)
     assert g.open and g.basis == "consent" and g.consent_date == date(2026, 11, 21)
-    pdf, number = referrals.print_sheet(store, rid)
+    printing.save_as(store, print_catalog.produce(store, "referral", print_catalog.Request(record_id=rid)),
+                     tmp_path / "sheet.pdf")
     assert referrals.get(store, rid).basis == "consent"
     sent = date.today() - timedelta(days=20)
     referrals.mark_sent(store, rid, on=sent)
@@ -128,7 +142,7 @@ def test_printed_sheet_carries_the_household_basis_and_reply_form(store, case):
         hid,
         referrals.draft_outgoing(store, hid) | {"agency_id": houkatsu, "request": "訪問をお願いします"},
     )
-    page1, page2 = _text(referrals.sheet_pdf(store, rid))
+    page1, page2 = _text(sheet(store, rid))
     for words in ("つなぐシート", "山田 健", "やまだ けん", "昭和48年2月3日", "例示県つなぎ町大字本町1-2", "0858-12-3456",
                   "山田 太郎", "父の介護で外に出られない", "民生委員から", "訪問をお願いします", "本人同意", "署名",
                   "令和8年11月21日", "関係機関全般", "つなぎ町地域包括支援センター", "重層支援", "取扱注意（個人情報）"):  # fmt: skip
@@ -148,14 +162,37 @@ def test_printed_sheet_carries_the_household_basis_and_reply_form(store, case):
         assert words in page2, words
 
 
-def test_minimal_sheet_has_no_birth_date_address_or_phone(store, case):
+def test_minimal_sheet_has_no_name_birth_date_address_or_phone(store, case):
     hid, father, son, houkatsu, _ = case
     rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": houkatsu})
-    referrals.set_basis(store, rid, "minimal")
-    text = "\n".join(_text(referrals.sheet_pdf(store, rid)))
-    assert "山田 健" in text and "最小限" in text
-    for secret in ("昭和48年2月3日", "1973", "53歳", "本町1-2", "0858-12-3456", "山田 太郎"):
-        assert secret not in text, secret
+    alias, text = referrals.minimal_draft(store, rid)
+    assert alias == "Y・Kさん" and "父の介護で外に出られない" in text and "山田" not in text
+    referrals.set_basis(store, rid, "minimal", alias=alias, text=text)
+    printed = "\n".join(_text(sheet(store, rid)))
+    assert "Y・Kさん" in printed and "50代" in printed and "特定する情報" in printed
+    for secret in ("山田", "やまだ", "昭和48年2月3日", "1973", "53歳", "本町1-2", "0858-12-3456", "民生委員から"):
+        assert secret not in printed, secret
+
+
+def test_other_law_and_emergency_need_their_words_and_an_emergency_waits_for_a_meeting(store, case):
+    hid, father, son, houkatsu, _ = case
+    rid = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": houkatsu})
+    with pytest.raises(FieldErrors, match="法令"):
+        referrals.set_basis(store, rid, "other_law")
+    with pytest.raises(FieldErrors, match="理由"):
+        referrals.set_basis(store, rid, "emergency", "  ")
+    referrals.set_basis(store, rid, "emergency", "意識がなく救急搬送。家族と連絡が取れない")
+    g = referrals.gate(store, rid)
+    assert g.open and g.basis == "emergency"
+    page1 = _text(sheet(store, rid))[0]
+    assert "生命・身体の保護" in page1 and "救急搬送" in page1 and "山田 健" in page1
+    assert [r.id for r in referrals.pending_reviews(store)] == [rid]
+    shien = next(t.id for t in meetings.types(store) if t.code == "shien")
+    mid = meetings.create_meeting(store, {"type_id": shien, "held_on": date.today()})
+    meetings.add_case(store, mid, hid, son)
+    assert referrals.pending_reviews(store) == []
+    referrals.set_basis(store, rid, "other_law", "児童福祉法第25条の3")
+    assert "児童福祉法第25条の3" in _text(sheet(store, rid))[0]
 
 
 def test_incoming_sheet_and_our_reply(store, case):
@@ -166,13 +203,13 @@ def test_incoming_sheet_and_our_reply(store, case):
     referrals.accept(store, rid)
     referrals.record_reply(store, rid, {"reply_status": "done", "reply_staff": "田中", "reply_plan": "週1回訪問",
                                         "reply_message": "長男とつながりました", "reply_accepted_on": date.today()})  # fmt: skip
-    page2 = _text(referrals.sheet_pdf(store, rid))[1]
+    page2 = _text(sheet(store, rid))[1]
     assert "○ 対応済" in page2 and "週1回訪問" in page2 and "長男とつながりました" in page2
 
 
 def test_blank_sheet_and_list(store, case):
     ctx = town_settings.form_context(store)
-    blank = _text(referral_forms.blank_sheet(ctx, our_department="福祉課"))
+    blank = _text(print_catalog.produce(store, "referral-blank").pdf)
     assert len(blank) == 2 and "□ ① 次の窓口を紹介" in blank[0] and "返信票" in blank[1]
     hid, _f, _s, houkatsu, _ = case
     referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": houkatsu})

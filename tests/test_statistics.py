@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.models import Referral
+from app.models import Referral, vocab
 from app.services import consents, flag_review, households, meetings, outreach, plans, statistics
 from app.services.agencies import save as save_agency
 from app.services.statistics import Period
@@ -112,7 +112,7 @@ def test_every_count_of_a_fiscal_year(store, known):
         and sum(meeting.values()) == 2
     )
     assert [n for _l, n in r.section("plan").rows] == [2, 1, 1, 0, 0]
-    assert [n for _l, n in r.section("closure").rows] == [1, 0, 0]
+    assert [n for _l, n in r.section("closure").rows] == [1, 0, 0, 0, 0, 0, 0]  # 改善 and six more reasons
     assert sum(n for _l, n in r.section("flag").rows) == 0  # the manual flag was confirmed in FY2026
 
 
@@ -127,6 +127,20 @@ def test_the_next_year_and_the_halves(store, known):
     assert [n for _l, n in second.section("summary").rows][:4] == [2, 2, 2, 2]
     assert first.period.end == date(2025, 9, 30) and second.period.start == date(2025, 10, 1)
     assert "令和7年度" in first.period.label and "上半期" in first.period.label
+
+
+def test_closures_are_counted_under_every_reason_including_death(store, known):
+    h1, h2, _h3 = known
+    households.change_status(store, h1, "closed", "", "died", closed_on=date(2025, 4, 1))
+    households.change_status(
+        store, h2, "closed", "", "other", closed_on=date(2026, 4, 1), closure_note="転居先不明"
+    )
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    closure = dict(r.section("closure").rows)
+    assert list(closure) == list(vocab.CLOSURE_REASON.values())  # all seven, in the vocabulary's order
+    assert closure["死亡"] == 1 and closure["本人の状態が改善し、一定程度、課題の解決が図られた時"] == 1
+    assert sum(closure.values()) == 2  # その他 was closed on 4/1, in the next year
+    assert statistics.compute(store, Period.of(FY + 1)).value("closure", "その他（理由）") == 1
 
 
 def test_csv_and_excel_hold_the_numbers_on_screen(store, known, tmp_path):

@@ -176,7 +176,9 @@ def closure_meetings(store: Store, household_id: int) -> list[ClosureMeeting]:
             .where(MeetingCase.household_id == household_id)
             .order_by(Meeting.held_on.desc(), Meeting.id.desc())
         ).all()
-    return [ClosureMeeting(cid, held, name, "closure" in (decisions or [])) for cid, held, name, decisions in rows]
+    return [
+        ClosureMeeting(cid, held, name, "closure" in (decisions or [])) for cid, held, name, decisions in rows
+    ]
 
 
 def _get(session: Session, household_id: int) -> Household:

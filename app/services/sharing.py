@@ -91,7 +91,7 @@ def _phones(h: Household) -> list[str]:
     return [x for x in found if x and sum(c.isdigit() for c in unicodedata.normalize("NFKC", x)) >= 6]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Disclosure:
     """What one print may show. Made by ``for_print``; the forms layer scrubs every text through it."""
 
@@ -99,7 +99,7 @@ class Disclosure:
     restricted_ids: frozenset[int] = frozenset()
     anonymous: bool = False
     aliases: dict[int, str] = field(default_factory=dict)
-    _needles: list[tuple[str, str]] = field(default_factory=list)
+    _needles: tuple[tuple[str, str], ...] = ()
 
     # --- what a form asks ------------------------------------------------------------------------
 
@@ -240,7 +240,7 @@ def for_print(
                     for spelling in _date_spellings(p.birth_date):
                         add(spelling, HIDDEN_BIRTH)
     # Longest first, so 山田 健 becomes Y・K whole rather than its family part first.
-    needles = sorted(set(needles), key=lambda x: -len(x[0]))
+    needles = tuple(sorted(set(needles), key=lambda x: -len(x[0])))
     return Disclosure(basis, restricted, anonymous, aliases, needles)
 
 

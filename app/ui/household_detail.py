@@ -43,6 +43,7 @@ T = {
     "back": "← 一覧に戻る",
     "edit": "世帯の情報(&E)…",
     "status": "状態の変更(&S)…",
+    "closure_other": "その他（理由：{note}）",
     "add_member": "世帯員を追加(&A)…",
     "intake": "相談受付を記録(&R)…",
     "face": "世帯票を印刷(&P)",
@@ -280,7 +281,7 @@ class HouseholdDetail(QWidget):
         if h.status == "closed" and h.closure_reason:
             words = vocab.CLOSURE_REASON.get(h.closure_reason, "")
             if h.closure_reason in vocab.CLOSURE_NEEDS_NOTE and h.closure_note:
-                words = f"その他（理由：{h.closure_note}）"
+                words = T["closure_other"].format(note=h.closure_note)
             status += "：" + words
         self.status_label.setText(status)
         parts = [

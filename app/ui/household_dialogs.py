@@ -215,7 +215,7 @@ class StatusDialog(QDialog):
         self.status.currentIndexChanged.connect(self._sync)
         self.closure.buttonToggled.connect(self._sync)
         self._sync()
-        self.resize(660, 520)
+        self.resize(660, self.sizeHint().height())  # no empty band between the fields and the reasons
 
     def _sync(self) -> None:
         self.group.setEnabled(self.status.currentData() == "closed")

@@ -126,11 +126,11 @@ def test_family_intake_search_and_prints(qtbot, ctx, shell, monkeypatch):
         assert page.list.model.rows[0].head_name == "山田 太郎"
 
     page.open(page.list.model.rows[0].id)
-    face = _pdf_text(detail.face_pdf())
+    face = _pdf_text(detail.face_print().pdf)
     for words in ("世帯票", "山田 太郎", "山田 健", "髙橋 﨑子", "昭和19年5月1日", "昭和48年2月3日", "8050", "ひきこもり・不登校",
                   "令和8年11月20日", "取扱注意（個人情報）"):  # fmt: skip
         assert words in face, words
-    sheet = _pdf_text(detail.intake_pdf())
+    sheet = _pdf_text(detail.intake_print().pdf)
     for words in ("相談受付票", "山田 健", "昭和48年2月3日", "令和8年11月20日", "◎ ひきこもり・不登校", "○ 介護", "○ 収入・生活費",
                   "父の介護で外に出られない", "民生委員・児童委員"):  # fmt: skip
         assert words in sheet, words
@@ -153,11 +153,74 @@ def test_status_dialog_requires_a_closure_reason(qtbot, ctx, shell):
     qtbot.addWidget(dialog)
     _choose(dialog.status, "closed")
     dialog.submit()
-    assert dialog.result() != dialog.DialogCode.Accepted and "3つ" in dialog.closure_error.text()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.closure_error.text() == "終結の理由を選んでください"
     dialog.closure_buttons["watch_in_place"].setChecked(True)
     dialog.submit()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert households.open_household(ctx.store, hid).closure_reason == "watch_in_place"
+
+
+def test_closing_with_death_through_the_status_dialog(qtbot, ctx, shell):
+    from datetime import date
+
+    from app.services import meetings
+
+    hid = households.create_household(ctx.store, label="一人暮らしの山田さん宅")
+    shien = next(t.id for t in meetings.types(ctx.store) if t.code == "shien")
+    mid = meetings.create_meeting(ctx.store, {"type_id": shien, "held_on": date(2026, 11, 10)})
+    case = meetings.add_case(ctx.store, mid, hid)
+    content = shell.content
+    content.open_household(hid)
+    detail = content.page("世帯").detail
+    dialog = StatusDialog(ctx, households.open_household(ctx.store, hid))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.group.isEnabled()  # the reasons belong to 終結 only
+    _choose(dialog.status, "closed")
+    assert dialog.group.isEnabled() and len(dialog.closure_buttons) == 7
+    assert [dialog.closure_case.itemText(i) for i in range(dialog.closure_case.count())] == [
+        "（なし）", "令和8年11月10日 支援会議（第106条の6）"]  # fmt: skip
+    # その他 needs its words, typed at the field that opens for it
+    dialog.closure_buttons["other"].click()
+    assert dialog.closure_note.isEnabled()
+    dialog.submit()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert dialog.closure_form.errors["closure_note"].text() == "「その他」の理由を入力してください"
+    dialog.closure_buttons["died"].click()
+    assert not dialog.closure_note.isEnabled()
+    ime_type(dialog.reason, "ご本人が亡くなられた")
+    _choose(dialog.closure_case, case)
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    h = households.open_household(ctx.store, hid)
+    assert (h.status, h.closure_reason, h.closure_case_id, h.status_reason) == (
+        "closed", "died", case, "ご本人が亡くなられた")  # fmt: skip
+    detail.reload()
+    assert detail.status_label.text() == "終結：死亡"
+
+
+def test_closure_other_shows_its_words_on_the_household(qtbot, ctx, shell):
+    hid = households.create_household(ctx.store, label="3丁目の角の家")
+    dialog = StatusDialog(ctx, households.open_household(ctx.store, hid))
+    qtbot.addWidget(dialog)
+    _choose(dialog.status, "closed")
+    dialog.closure_buttons["other"].click()
+    ime_type(dialog.closure_note, "県外の家族に引き取られた")
+    dialog.submit()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    shell.content.open_household(hid)
+    detail = shell.content.page("世帯").detail
+    assert detail.status_label.text() == "終結：その他（理由：県外の家族に引き取られた）"
+    # reopening clears the reason and its words
+    again = StatusDialog(ctx, households.open_household(ctx.store, hid))
+    qtbot.addWidget(again)
+    assert again.closure_buttons["other"].isChecked()
+    assert again.closure_note.text() == "県外の家族に引き取られた"
+    _choose(again.status, "watching")
+    again.submit()
+    h = households.open_household(ctx.store, hid)
+    assert (h.status, h.closure_reason, h.closure_note) == ("watching", None, "")
 
 
 def test_member_dialog_shows_errors_at_the_field(qtbot, ctx, shell):

@@ -78,13 +78,13 @@ def test_three_visits_follow_up_and_timeline(qtbot, ctx):
     detail.timeline_filter.setCurrentIndex(detail.timeline_filter.findData("visit"))
     assert detail.timeline.rowCount() == 3
 
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(detail.timeline_pdf())).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(detail.timeline_print().pdf)).pages)
     positions = [
         text.index(w) for w in ("相談受付", "・不在", "・置き手紙", "・会えた", "本人から電話があった")
     ]
     assert positions == sorted(positions)
     detail.timeline.selectRow(2)
-    visit_text = PdfReader(io.BytesIO(detail.visit_pdf())).pages[0].extract_text()
+    visit_text = PdfReader(io.BytesIO(detail.visit_print().pdf)).pages[0].extract_text()
     assert "会えた" in visit_text and "また来てもいいよ" in visit_text and "山田 健" in visit_text
     shell.lock()
 

@@ -70,10 +70,11 @@ def test_referral_from_gate_to_reply(qtbot, ctx, monkeypatch):
     ime_type(dialog.fields["request"], "介護保険サービスの調整をお願いします")
 
     printed = []
-    monkeypatch.setattr("app.ui.referral_dialogs.open_pdf", printed.append)
+    monkeypatch.setattr("app.ui.widgets.open_pdf", printed.append)
 
     def consent_now(gate: GateDialog) -> None:
-        assert not gate.meeting.isEnabled()  # the centre is not registered as a 支援会議 member
+        assert not gate.options["support_meeting"].isEnabled()  # the centre is not a 支援会議 member
+        assert set(gate.options) == {"support_meeting", "other_law", "emergency", "minimal"}
 
         def fill(consent: ConsentDialog) -> None:
             consent.fields["method"].setCurrentIndex(consent.fields["method"].findData("verbal"))

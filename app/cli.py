@@ -1,7 +1,10 @@
 """Command line: ``python -m app`` starts the GUI; subcommands do headless work.
 
 Contract (other tools depend on it): data goes to stdout, messages for people to stderr in Japanese.
-Exit codes: 0 success, 2 invalid input or usage, 3 wrong passphrase or recovery key, 1 anything else.
+Exit codes: 0 success, 2 invalid input or usage, 3 wrong passphrase or recovery key, 1 anything else —
+including "the data folder is in use by another つなぎ" (the GUI or another command holds it; the same
+command succeeds once that one has finished) and "wait before the next passphrase try" (no secret was
+checked). A backup of another store is refused with 2 unless ``restore --allow-other-store``.
 Secrets come only from TSUNAGI_PASSPHRASE, --passphrase-file or TSUNAGI_RECOVERY_KEY (or a prompt
 on a terminal), never from an argument, so they do not end up in shell history or process lists.
 """
@@ -16,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from app import __version__
+from app.console import is_interactive, use_utf8_output
 from app.services.errors import InvalidInput, TsunagiError
 
 
@@ -73,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("restore", parents=[common], help="バックアップから復元する")
     s.add_argument("--from", dest="source", type=Path, required=True, help="バックアップファイル")
+    s.add_argument(
+        "--allow-other-store",
+        action="store_true",
+        help="今のデータとは別のデータ（別の町など）のバックアップでも、今のデータと置き換えて復元する",
+    )
 
     s = sub.add_parser("print", parents=[common], help="帳票を PDF に印刷する（画面と同じ規則で）")
     s.add_argument("form", nargs="?", help="帳票の名前（--list で一覧）")
@@ -86,6 +95,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("audit", parents=[common], help="監査ログ")
     s.add_argument("audit_command", choices=["verify"])
+    s.add_argument("--backup", action="append", type=Path, default=[], metavar="FILE",
+                   help="このバックアップの作成時点の記録とも照らし合わせる（何度でも指定可）")  # fmt: skip
     return p
 
 
@@ -111,7 +122,7 @@ def _secrets(args) -> dict:
             "passphrase": _read_passphrase_file(args.passphrase_file),
             "user": getattr(args, "user", None),
         }
-    if sys.stdin.isatty():
+    if is_interactive():  # not NUL, a pipe or a file: Windows counts NUL as a terminal
         import getpass
 
         return {"passphrase": getpass.getpass("パスフレーズ: "), "user": getattr(args, "user", None)}
@@ -123,7 +134,7 @@ def _new_passphrase(args) -> str:
         return os.environ["TSUNAGI_PASSPHRASE"]
     if getattr(args, "passphrase_file", None):
         return _read_passphrase_file(args.passphrase_file)
-    if sys.stdin.isatty():
+    if is_interactive():  # not NUL, a pipe or a file: Windows counts NUL as a terminal
         import getpass
 
         first = getpass.getpass("新しいパスフレーズ: ")
@@ -153,6 +164,7 @@ def _say(text: str) -> None:
 
 
 def _create(args, *, town: str):
+    from app.services.fileio import location_notice
     from app.services.store import Store
 
     created = Store.create(
@@ -162,6 +174,8 @@ def _create(args, *, town: str):
         town=town,
     )
     if notice := created.keyring_notice():
+        _say(notice)
+    if notice := location_notice(created.store.folder):
         _say(notice)
     return created
 
@@ -192,19 +206,19 @@ def cmd_import(args) -> int:
 
 def cmd_export(args) -> int:
     from app.services import exchange, household_format
-    from app.services.fileio import atomic_write_bytes
 
     store = _open(args)
     try:
-        records = exchange.export_records(store, destination=str(args.output or "stdout"))
+        if args.output:
+            count = exchange.export_file(store, args.output)
+        else:
+            records = exchange.export_records(store, destination="stdout")
     finally:
         store.close()
-    text = json.dumps(household_format.to_document(records), ensure_ascii=False, indent=2) + "\n"
     if args.output:
-        atomic_write_bytes(args.output, text.encode("utf-8"))
-        _say(f"{len(records)} 世帯を {args.output} に書き出しました")
+        _say(f"{count} 世帯を {args.output} に書き出しました")
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(json.dumps(household_format.to_document(records), ensure_ascii=False, indent=2) + "\n")
     return 0
 
 
@@ -241,16 +255,17 @@ def cmd_demo(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from app.services import audit
+    # Both chains (監査ログ, 変更履歴) entry by entry, their ends against the key file, and against the
+    # heads in each backup given: one line each, the first bad entry named.
+    from app.services import anchor
 
     store = _open(args)
     try:
-        with store.session() as s:
-            result = audit.verify(s)
+        report = anchor.verify_store(store, args.backup)
     finally:
         store.close()
-    print(("OK: " if result.ok else "NG: ") + result.message())
-    return 0 if result.ok else 1
+    print("\n".join(report.lines()))
+    return 0 if report.ok else 1
 
 
 def cmd_backup(args) -> int:
@@ -286,7 +301,14 @@ def cmd_restore(args) -> int:
 
     manifest = backup.read_manifest(args.source)
     _say(f"復元します: {manifest.summary()}")
-    store = backup.restore(args.source, _data_dir(args), **_secrets(args), medium=str(args.source.parent))
+    try:
+        store = backup.restore(args.source, _data_dir(args), **_secrets(args), medium=str(args.source.parent),
+                               allow_other_store=args.allow_other_store)  # fmt: skip
+    except backup.OtherStoreBackup as exc:
+        raise backup.OtherStoreBackup(
+            f"{exc}。置き換えてよい場合だけ、--allow-other-store を付けて実行してください。データは変わっていません",
+            exc.manifest,
+        ) from None
     counts = store.counts()
     store.close()
     print(f"復元しました: 世帯 {counts['households']} 件、世帯員 {counts['persons']} 人（{_data_dir(args)}）")
@@ -348,7 +370,14 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    from app.services import folder_lock
+
+    # Files a library writes without asking (and any we missed) are this user's only; the app's own
+    # files get 0600/0700 explicitly as well (app.services.fileio), whatever the umask.
+    os.umask(0o077)
+    use_utf8_output()  # before argparse, whose usage and errors are Japanese too
     args = _parser().parse_args(argv)
+    folder_lock.set_role("gui" if args.command is None else "cli", args.command or "")
     if args.selftest:
         from app.selftest import run as selftest
 
@@ -366,5 +395,12 @@ def main(argv: list[str] | None = None) -> int:
         _say("中断しました")
         return 1
     except Exception as exc:  # last resort: a Japanese line, never a bare traceback
-        _say(f"予期しないエラーが発生しました: {type(exc).__name__}: {exc}")
+        from app.services import diagnosis
+
+        if (known := diagnosis.explain(exc, _data_dir(args))) is not None:  # a full disk, another writer
+            _say(str(known))
+            return known.exit_code
+        from app.services import errorlog  # what failed, never the text (SQL parameters, values)
+
+        _say(errorlog.report(exc, _data_dir(args), args.command))
         return 1

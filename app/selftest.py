@@ -13,6 +13,9 @@ SAMPLE = "重層的支援体制整備事業 髙橋 﨑子 つなぐシート"
 
 
 def run() -> int:
+    from app.console import use_utf8_output
+
+    use_utf8_output()  # also when run as python -m app.selftest: a cp1252 pipe cannot take 日本語
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     checks: list[tuple[str, bool, str]] = []
 

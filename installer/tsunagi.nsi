@@ -78,5 +78,7 @@ Section "Uninstall"
   RMDir "$INSTDIR"
   DeleteRegKey HKCU "${UNINST_KEY}"
   DeleteRegKey HKCU "Software\${APP_ID}"
-  MessageBox MB_OK|MB_ICONINFORMATION "つなぎのプログラムを削除しました。記録のデータ（$LOCALAPPDATA\Tsunagi）は残しています。"
+  ; /SD IDOK: a silent uninstall (uninstall.exe /S, from a script or a software-management tool) must not
+  ; stop at a message box nobody will see.
+  MessageBox MB_OK|MB_ICONINFORMATION "つなぎのプログラムを削除しました。記録のデータ（$LOCALAPPDATA\Tsunagi）は残しています。" /SD IDOK
 SectionEnd

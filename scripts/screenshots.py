@@ -215,20 +215,20 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     centre, shakyo = by_type["地域包括支援センター"], by_type["社会福祉協議会"]
     kind = {t.code: t.id for t in meetings.types(store)}
     people = [{"agency_id": centre, "name": "佐藤 一郎"}, {"agency_id": shakyo, "name": "鈴木 花"},
-              {"agency_id": None, "name": "町保健師 高橋"}]  # fmt: skip
+              {"agency_id": by_type["こども家庭センター"], "name": "保健師 高橋"}]  # fmt: skip
     shien = meetings.create_meeting(store, {"type_id": kind["shien"], "held_on": date(2026, 11, 10), "time": "14:00〜15:30",
                                             "place": "役場2階 第1会議室", "chair": "田中 一郎", "attendees": people})  # fmt: skip
-    case = meetings.add_case(store, shien, hid)
+    case = meetings.add_case(store, shien, hid, son)
     meetings.record_case(store, case, {"issues": "父の介護と長男のひきこもりが重なっている。長男は外に出たい気持ちもある",
                                        "policy": "包括が父の介護を調整し、社協が長男の居場所を探る",
                                        "roles": "包括: 介護保険の申請支援\n社協: 居場所の情報提供",
-                                       "decisions": ["support"], "next_review_on": date(2026, 12, 8)})  # fmt: skip
+                                       "decisions": ["info_exchange", "structure"], "next_review_on": date(2026, 12, 8)})  # fmt: skip
     consents.record(store, son, {"purpose": "support_meeting", "scope": "general", "method": "signed",
                                  "consented_on": date(2026, 11, 20)})  # fmt: skip
     jusou = meetings.create_meeting(store, {"type_id": kind["jusou"], "held_on": date(2026, 11, 24), "time": "10:00〜11:30",
                                             "place": "役場2階 第1会議室", "chair": "田中 一郎", "attendees": people[:2]})  # fmt: skip
-    jcase = meetings.add_case(store, jusou, hid)
-    plan = plans.start_version(store, hid)
+    jcase = meetings.add_case(store, jusou, hid, son)
+    plan = plans.start_version(store, hid, son)
     plans.save_draft(store, plan, {
         "wishes": "「父の世話は自分がしたい。でも少しは外に出たい」（長男）", "issues": "父の介護負担と長男の社会参加",
         "goals": [{"text": "父が週2回デイサービスに通う", "kind": "daily"}, {"text": "長男が月2回 居場所に通う", "kind": "social"}],
@@ -249,10 +249,10 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     other = households.create_household(
         store, label="3丁目の角の佐々木さん宅", address="例示県つなぎ町3丁目4-5"
     )
-    households.add_member(store, other, {"name": "佐々木 正", "kana": "ささき ただし", "birth_date": date(1950, 1, 2),
-                                         "relation": "head", "sex": "male"})  # fmt: skip
+    sasaki = households.add_member(store, other, {"name": "佐々木 正", "kana": "ささき ただし",
+                                                  "birth_date": date(1950, 1, 2), "relation": "head", "sex": "male"})  # fmt: skip
     try:
-        meetings.add_case(store, jusou, other)
+        meetings.add_case(store, jusou, other, sasaki)
     except meetings.ConsentRequired as refusal:
         rule = ConsentRuleDialog(shell.ctx, refusal, shell)
         rule.show()

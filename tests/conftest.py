@@ -90,9 +90,37 @@ def run_cli(*args: str, env: dict | None = None, data_dir: Path | None = None, i
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         capture_output=True,
-        text=True,
+        encoding="utf-8",  # the CLI writes UTF-8 whatever the code page (app/console.py)
         env=full_env,
         cwd=ROOT,
         input=input_text,
         timeout=300,
     )
+
+
+def small_disk(tmp_path: Path):
+    """A real, small, empty disk for full-disk tests, as a generator for a fixture to ``yield from``: a
+    24 MiB tmpfs mounted in ``tmp_path`` (Linux, as root), or on Windows the empty 24 MiB drive the
+    Windows tier maps (``TSUNAGI_TEST_SMALL_DRIVE``, e.g. ``F:``), where it yields a fresh folder and
+    empties it afterwards. Skips, saying why, where neither can be had."""
+    if os.name == "nt":
+        import shutil
+
+        drive = os.environ.get("TSUNAGI_TEST_SMALL_DRIVE")
+        if not drive:
+            pytest.skip("no small drive on this PC (TSUNAGI_TEST_SMALL_DRIVE); the Windows tier maps one")
+        folder = Path(drive.rstrip("\\") + "\\") / f"t{os.getpid()}-{tmp_path.name}"
+        folder.mkdir()
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("a tmpfs cannot be mounted here (needs root); the simulated full-disk cases still run")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)

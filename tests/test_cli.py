@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -145,7 +147,9 @@ def test_demo_is_deterministic_per_seed(tmp_path):
 
 
 def test_console_script_is_installed():
-    script = shutil.which("tsunagi", path=str(Path(sys.executable).parent))
+    # The scripts folder of this installation: beside python in a venv, Scripts\ under a full Windows install.
+    folders = {str(Path(sys.executable).parent), sysconfig.get_path("scripts")}
+    script = shutil.which("tsunagi", path=os.pathsep.join(folders))
     assert script is not None
 
 

@@ -124,11 +124,11 @@ def test_closure_other_needs_words_and_unknown_reasons_are_refused(store, family
 def test_closure_names_a_meeting_of_this_household_only_and_reopening_clears_it(store, family):
     from app.services import meetings
 
-    hid = family[0]
+    hid, father = family[0], family[1]
     other = households.create_household(store, label="3丁目の角の家")
     shien = next(t.id for t in meetings.types(store) if t.code == "shien")
     mid = meetings.create_meeting(store, {"type_id": shien, "held_on": date(2026, 3, 10)})
-    ours, theirs = meetings.add_case(store, mid, hid), meetings.add_case(store, mid, other)
+    ours, theirs = meetings.add_case(store, mid, hid, father), meetings.add_case(store, mid, other)
     (listed,) = households.closure_meetings(store, hid)
     assert (listed.case_id, listed.label) == (ours, "令和8年3月10日 支援会議（第106条の6）")
     for wrong in (theirs, ours + theirs + 100):
@@ -191,10 +191,19 @@ def test_history_names_who_changed_what(store, family):
     assert ("phone", "", "0858-99-0000") in change.changes
 
 
-def test_viewing_is_audited(store, family):
-    households.open_household(store, family[0])
-    with store.session() as s:
-        assert s.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "view_household"
+def test_viewing_is_audited_once_per_opening(store, family):
+    def views():
+        with store.session() as s:
+            return s.scalars(select(AuditEntry.target).where(AuditEntry.action == "view_household")).all()
+
+    households.record_view(store, family[0])
+    assert len(views()) == 1
+    # Reading it again (a refresh of the open screen, a dialog, a print) is not another viewing.
+    for _ in range(3):
+        households.open_household(store, family[0])
+    assert len(views()) == 1
+    households.record_view(store, family[0])
+    assert views() == [views()[0]] * 2
 
 
 @pytest.mark.parametrize(

@@ -73,14 +73,14 @@ def populate(store):
 
     kind = {t.code: t.id for t in meetings.types(store)}
     shien = meetings.create_meeting(store, {"type_id": kind["shien"], "held_on": date(2025, 5, 20)})
-    meetings.add_case(store, shien, h1)
+    meetings.add_case(store, shien, h1, p1)
     consents.record(store, q1, {"purpose": "support_meeting", "scope": "general", "method": "signed",
                                 "consented_on": date(2026, 3, 1)})  # fmt: skip
     jusou = meetings.create_meeting(store, {"type_id": kind["jusou"], "held_on": date(2026, 3, 31)})
-    case = meetings.add_case(store, jusou, h2)
+    case = meetings.add_case(store, jusou, h2, q1)
     later = meetings.create_meeting(store, {"type_id": kind["shien"], "held_on": date(2026, 4, 1)})
     meetings.add_case(store, later, h3)
-    plan = plans.start_version(store, h2)
+    plan = plans.start_version(store, h2, q1)
     plans.save_draft(store, plan, {"issues": "就労", "roles": [{"agency_id": agency, "task": "相談"}],
                                    "lead_agency_id": agency, "review_on": date(2026, 6, 30)})  # fmt: skip
     plans.approve(store, plan, case)

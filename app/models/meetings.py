@@ -106,3 +106,5 @@ class SupportPlan(Base):
     collaboration_ended_on: Mapped[date | None] = mapped_column(Date)  # 多機関協働の関与終了
     created_by: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    person: Mapped[Person | None] = relationship()

@@ -36,6 +36,9 @@ class ChangeRecord(Base):
     action: Mapped[str] = mapped_column(String(10))  # insert / update / delete
     old: Mapped[dict | None] = mapped_column(JSON)
     new: Mapped[dict | None] = mapped_column(JSON)
+    # Chained like the audit log (app.services.chain): editing, removing or inserting a record shows.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")
 
 
 class AuditEntry(Base):

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.models import Agency
-from app.services import audit
+from app.services import audit, bounded, media_ledger
 from app.services.errors import InvalidInput
 from app.services.fileio import atomic_write_bytes
 from app.services.resources import resources_dir
@@ -63,6 +63,9 @@ def _check(values: dict) -> dict:
             clean[k] = v.strip()
     if "name" in clean and not clean["name"]:
         raise InvalidInput("機関の名称を入力してください")
+    # The same limits for the dialog and the CSV import (app.services.bounded).
+    for key, problem in bounded.field_errors(clean, bounded.AGENCY_LIMITS).items():
+        raise InvalidInput(f"{dict(zip(FIELDS, CSV_HEADER, strict=True)).get(key, key)}: {problem}")
     if "fields" in clean:
         raw = clean["fields"]
         items = raw if isinstance(raw, list) else str(raw).replace(",", "、").split("、")
@@ -103,9 +106,11 @@ def export_csv(store: Store, path: Path) -> int:
                          a.fax, a.contact_person, "はい" if a.in_town else "いいえ",
                          "はい" if a.support_meeting_member else "いいえ", "はい" if a.active else "いいえ", a.note])  # fmt: skip
     # UTF-8 with BOM: Excel on a town-hall PC opens it without garbling the Japanese.
-    atomic_write_bytes(path, buf.getvalue().encode("utf-8-sig"))
+    data = buf.getvalue().encode("utf-8-sig")
+    atomic_write_bytes(path, data)
     with store.session() as s:
         audit.record(s, "export", target=path.name, detail={"agencies": len(rows)})
+        media_ledger.add_file(s, "export", path, data, operator=store.actor)
         s.commit()
     return len(rows)
 
@@ -113,6 +118,8 @@ def export_csv(store: Store, path: Path) -> int:
 def import_csv(store: Store, path: Path) -> int:
     """Add the file's agencies (all or nothing); a row with the same name and department is updated."""
     try:
+        if path.stat().st_size > bounded.MAX_IMPORT_BYTES:
+            raise InvalidInput(f"ファイル {path.name} が大きすぎます（{bounded.MAX_IMPORT_BYTES >> 20} MB まで）")
         raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"ファイル {path.name} を読めません: {exc.strerror}") from None

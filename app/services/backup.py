@@ -45,9 +45,18 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app import __version__
 from app.models import MediaLog, Setting, now
-from app.services import audit
+from app.services import anchor, audit, bounded, folder_lock, media_ledger
+from app.services.diagnosis import DiskFull, StoreBusy, display_text
 from app.services.errors import InvalidInput, StoreCorrupt, TsunagiError
-from app.services.fileio import atomic_write_bytes, copy_durably, fsync_dir
+from app.services.fileio import (
+    atomic_write_bytes,
+    copy_durably,
+    fsync_dir,
+    private_dir,
+    private_open,
+    remove_file,
+    replace_file,
+)
 from app.services.keyslots import KeyFile, PcSecrets, Unlocked
 from app.services.store import DB_NAME, KEYS_NAME, SAFETY_DIR, Store, connect, head_revision
 
@@ -57,6 +66,10 @@ MANIFEST = "manifest.json"
 JOURNAL = "restore.pending"
 WORK_DIR = ".backup-work"
 CHUNK = 1 << 20
+# The small entries are read into memory: their sizes are checked first, and reading stops at the cap
+# (a 1.9 MB file can hold a "manifest" that inflates to gigabytes).
+MAX_MANIFEST = 1 << 20
+MAX_KEYS = 4 << 20
 DEFAULT_GENERATIONS = 5
 LAST_BACKUP_KEY = "backup.last"
 CHECKS = ("cipher_integrity_check", "integrity_check")
@@ -89,11 +102,15 @@ class Manifest:
     db_sha256: str
     keys_sha256: str
     db_size: int
+    # Each hash chain's head (count, hash) when the backup was made (app.services.anchor); None in
+    # backups from before it was kept.
+    chain_heads: dict | None = None
 
     @classmethod
     def from_json(cls, raw: bytes) -> Manifest:
         doc = json.loads(raw)
-        return cls(**{k: doc[k] for k in cls.__dataclass_fields__})
+        optional = {"chain_heads"}
+        return cls(**{k: doc[k] for k in cls.__dataclass_fields__ if k not in optional or k in doc})
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
@@ -101,8 +118,11 @@ class Manifest:
     def summary(self) -> str:
         households = self.counts.get("households", 0)
         persons = self.counts.get("persons", 0)
-        return (f"{self.town}　作成 {self.created_at[:16].replace('T', ' ')}　世帯 {households:,} 件・世帯員 {persons:,} 人"
-                f"　つなぎ {self.app_version}（データ形式 {self.schema}）")  # fmt: skip
+        # Every text here comes from the file: no control character reaches a terminal or a label.
+        town, at, version, schema = (display_text(v, 60) for v in (self.town, self.created_at[:16].replace("T", " "),
+                                                                     self.app_version, self.schema))  # fmt: skip
+        return (f"{town}　作成 {at}　世帯 {households:,} 件・世帯員 {persons:,} 人"
+                f"　つなぎ {version}（データ形式 {schema}）")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -181,8 +201,7 @@ def _check_database(db: Path, key: bytes, progress: Progress) -> dict[str, int]:
 def _work(folder: Path) -> Path:
     work = folder / WORK_DIR
     shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    return work
+    return private_dir(work)  # it holds the database and key file that a restore moves into place
 
 
 def backup_name(at: datetime) -> str:
@@ -237,7 +256,7 @@ def create_backup(
     generations: int = DEFAULT_GENERATIONS,
     medium: str = "",
     progress: Progress | None = None,
-    opener: Callable = open,
+    opener: Callable = private_open,
 ) -> BackupResult:
     """Write one verified backup file into ``dest_dir`` and keep the newest ``generations`` there.
 
@@ -267,7 +286,9 @@ def create_backup(
                     format=FORMAT, app_version=__version__, schema=head_revision(),
                     sqlcipher_version=conn.execute("PRAGMA cipher_version").fetchone()[0],
                     created_at=at.isoformat(), store_id=store.keyfile.store_id, town=town, counts=_live_counts(conn),
+                    chain_heads=anchor.heads_for_manifest(conn),
                 )  # fmt: skip
+                anchor.confirm(store)  # the key file's record in the backup ends where its database does
                 keys = store.keyfile.for_backup(key).to_bytes()
                 try:
                     manifest = _write(partial, store.db_path, keys, fields, opener, progress)
@@ -292,7 +313,7 @@ def create_backup(
                         f"{exc}。壊れたデータで以前のバックアップを押し出さないよう、今回のバックアップは保存しませんでした。"
                         "以前のバックアップはそのまま残っています"
                     ) from exc
-            os.replace(partial, final)
+            replace_file(partial, final)  # closed and verified; an antivirus scanner's hold is waited out
             fsync_dir(dest_dir)
             size = final.stat().st_size
         except OSError as exc:
@@ -308,7 +329,7 @@ def create_backup(
     except TsunagiError as exc:
         # The reason reaches the coordinator either way; the ledger line cannot be written while
         # another program holds the database for writing.
-        with contextlib.suppress(SQLAlchemyError):
+        with contextlib.suppress(SQLAlchemyError, StoreBusy, DiskFull):
             _log(store, "backup", medium or str(dest_dir), final.name, "", 0, "failed", str(exc))
         raise
 
@@ -407,8 +428,8 @@ def _log(
     store: Store, action: str, medium: str, file: str, sha: str, size: int, result: str, detail: str = ""
 ) -> None:
     with store.session() as s:
-        s.add(MediaLog(action=action, operator=store.actor, medium=medium, file=file, sha256=sha, size=size,
-                       result=result, detail=detail))  # fmt: skip
+        media_ledger.add(s, action, operator=store.actor, medium=medium, file=file, sha256=sha, size=size,
+                         result=result, detail=detail)  # fmt: skip
         audit.record(s, action, target=file, detail={"medium": medium, "sha256": sha, "result": result})
         s.commit()
 
@@ -439,20 +460,21 @@ def read_manifest(path: Path) -> Manifest:
         with _open_zip(path) as z:
             if not {MANIFEST, DB_NAME, KEYS_NAME} <= set(z.namelist()):
                 raise BackupInvalid("つなぎのバックアップファイルではありません（必要な中身がありません）")
-            manifest = Manifest.from_json(z.read(MANIFEST))
+            raw = bounded.zip_entry(z, MANIFEST, MAX_MANIFEST, BackupInvalid, "目録（manifest）")
+            manifest = Manifest.from_json(raw)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:  # includes a CRC mismatch from a flipped bit
         raise BackupInvalid(_BROKEN) from exc
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # (huge numbers, deep nesting)
         raise BackupInvalid("バックアップファイルの目録（manifest）が読めません") from exc
     if manifest.format != FORMAT:
-        raise BackupInvalid(f"対応していない形式のバックアップです（{manifest.format}）")
+        raise BackupInvalid(f"対応していない形式のバックアップです（{display_text(manifest.format, 40)}）")
     return manifest
 
 
 def _read_keys(path: Path, manifest: Manifest) -> bytes:
     try:
         with _open_zip(path) as z:
-            keys = z.read(KEYS_NAME)
+            keys = bounded.zip_entry(z, KEYS_NAME, MAX_KEYS, BackupInvalid, "鍵ファイル")
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise BackupInvalid(_BROKEN) from exc
     if _sha256(keys) != manifest.keys_sha256:
@@ -476,18 +498,43 @@ def _db_span(path: Path) -> tuple[int, int]:
     return start, start + info.file_size
 
 
-def _drop_cache(fh) -> None:
-    # After an fsync the file's pages in the OS cache are clean; dropping them makes the next read come
-    # from the stick itself. (Linux; elsewhere the read-back may be served from memory.)
+def _drop_cache(path: Path) -> bool:
+    """After an fsync the file's pages in the OS cache are clean; dropping them makes the next read come
+    from the stick itself. Returns whether this platform could (Linux, Windows; elsewhere the read-back
+    may be served from memory)."""
     if hasattr(os, "posix_fadvise"):
-        os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        with open(path, "rb") as fh:
+            os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+        return True
+    if os.name == "nt":
+        return _purge_windows_cache(path)
+    return False
+
+
+def _purge_windows_cache(path: Path) -> bool:
+    # Windows has no fadvise: opening a file without buffering (FILE_FLAG_NO_BUFFERING) makes the cache
+    # manager flush and purge the pages it holds for that file, so the read-back that follows (a fresh,
+    # buffered handle) reads the medium. Our own handles are all closed by now.
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.CreateFileW.restype = wintypes.HANDLE
+    kernel32.CreateFileW.argtypes = [wintypes.LPCWSTR, wintypes.DWORD, wintypes.DWORD, wintypes.LPVOID,
+                                     wintypes.DWORD, wintypes.DWORD, wintypes.HANDLE]  # fmt: skip
+    kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+    generic_read, share_all, open_existing, no_buffering = 0x80000000, 0x7, 3, 0x20000000
+    handle = kernel32.CreateFileW(str(path), generic_read, share_all, None, open_existing, no_buffering, None)
+    if handle in (None, wintypes.HANDLE(-1).value):
+        return False
+    kernel32.CloseHandle(handle)
+    return True
 
 
 def _read_back(path: Path, manifest: Manifest, keys: bytes, progress: Progress) -> str:
     """The written file read back from the medium, every byte: the database part must hash to what was
     written, and the key slots, the manifest and the ZIP directory must read back as written."""
-    with open(path, "rb") as fh:
-        _drop_cache(fh)
+    _drop_cache(path)
     sha = _read_through(path, manifest, progress, "書き込んだファイルを読み戻しています")
     if read_manifest(path) != manifest or _read_keys(path, manifest) != keys:
         raise BackupInvalid("目録か鍵の部分が書いた内容と一致しません")
@@ -548,7 +595,7 @@ def verify_backup(
             unlocking = pool.submit(
                 keyfile.unlock, passphrase=passphrase, recovery_key=recovery_key, user=user
             )
-            with open(db, "wb") as out:
+            with private_open(db, "wb") as out:
                 sha = _read_through(path, manifest, progress, "バックアップを読み込んでいます", out=out)
                 out.flush()
                 os.fsync(out.fileno())  # it becomes the live database: on disk before any rename
@@ -563,13 +610,16 @@ def verify_backup(
             "データは変わっていません"
         ) from exc
     counts = _check_database(db, unlocked.data_key, progress)
+    with contextlib.closing(connect(db, unlocked.data_key)) as conn:  # the chains end where the manifest says
+        if problem := anchor.backup_heads_problem(conn, manifest.chain_heads):
+            raise BackupInvalid(problem)
     if counts != manifest.counts:
         raise BackupInvalid("バックアップの件数が目録と一致しません")
     return Verified(manifest, db, keys, unlocked, sha)
 
 
 def _write_durably(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
+    with private_open(path, "wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
@@ -594,16 +644,60 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
 
 
+class OtherStoreBackup(TsunagiError):
+    """The backup is of another store than the one in the data folder; restoring it needs a yes."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, manifest: Manifest):
+        super().__init__(message)
+        self.manifest = manifest
+
+
+def other_store(path: Path, data_dir: Path) -> Manifest | None:
+    """The backup's manifest when it belongs to another store than ``data_dir``'s (another town, or a store
+    made anew), else None. None too when ``data_dir`` has no readable key file: nothing to mix up then."""
+    manifest = read_manifest(path)
+    try:
+        current = KeyFile.load(Path(data_dir) / KEYS_NAME).store_id
+    except TsunagiError:
+        return None
+    return manifest if manifest.store_id != current else None
+
+
+def other_store_message(manifest: Manifest) -> str:
+    return (
+        f"このバックアップ（{manifest.summary()}）は、今のデータとは別のデータ（別の町、または作り直したデータ）のものです。"
+        "復元すると、今のデータは退避されたうえで、このバックアップの内容に置き換わります"
+    )
+
+
 def restore(
+    path: Path, data_dir: Path, *, allow_other_store: bool = False, **options
+) -> Store:
+    """Verify, keep a copy of the current store, swap the files in under a journal, open (migrating an
+    older schema forward). Nothing in ``data_dir`` changes unless the backup verified completely.
+
+    The data folder is held for the whole restore (app.services.folder_lock): while another process has
+    it open — the GUI, a CLI command — the restore is refused before anything is read, so no save of
+    theirs can land in a file swapped out from under them. A backup of another store is refused unless
+    ``allow_other_store`` (the GUI asks; the CLI needs ``--allow-other-store``). ``options``: passphrase,
+    recovery_key, user, progress, medium, pc_secrets (see ``_restore``)."""
+    data_dir = Path(data_dir)
+    with folder_lock.hold(data_dir):
+        if not allow_other_store and (other := other_store(Path(path), data_dir)) is not None:
+            raise OtherStoreBackup(other_store_message(other), other)
+        return _restore(path, data_dir, **options)
+
+
+def _restore(
     path: Path, data_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None, user: str | None = None,
     progress: Progress | None = None, medium: str = "", pc_secrets: PcSecrets | None = None,
     _before_swap: Callable[[], None] | None = None,
 ) -> Store:  # fmt: skip
-    """Verify, keep a copy of the current store, swap the files in under a journal, open (migrating an
-    older schema forward). Nothing in ``data_dir`` changes unless the backup verified completely."""
     progress = progress or (lambda *_: None)
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     recover_interrupted_restore(data_dir)
     work = _work(data_dir)
     try:
@@ -622,14 +716,16 @@ def restore(
             ) from exc
         progress(0, 1, "復元しています")
         try:
+            # Every handle on these files is closed by now (Windows refuses to replace an open file); a
+            # brief hold by a scanner is waited out (fileio.replace_file).
             for name in (f"{DB_NAME}-wal", f"{DB_NAME}-shm"):  # they belong to the old database
-                (data_dir / name).unlink(missing_ok=True)
-            os.replace(verified.keys, data_dir / KEYS_NAME)
+                remove_file(data_dir / name)
+            replace_file(verified.keys, data_dir / KEYS_NAME)
             if _before_swap is not None:
                 _before_swap()  # fault tests stop here, half-way
-            os.replace(verified.db, data_dir / DB_NAME)
+            replace_file(verified.db, data_dir / DB_NAME)
             fsync_dir(data_dir)
-            journal.unlink()
+            remove_file(journal, missing_ok=False)
             fsync_dir(data_dir)
         except OSError as exc:
             recover_interrupted_restore(data_dir)
@@ -664,7 +760,8 @@ def _keep_current(data_dir: Path) -> Path:
     safety = None
     if files:
         safety = Path(SAFETY_DIR) / f"{now():%Y%m%d-%H%M%S}-before-restore"
-        (data_dir / safety).mkdir(parents=True)
+        private_dir(data_dir / SAFETY_DIR)
+        private_dir(data_dir / safety, exist_ok=False)
         for name in files:
             copy_durably(data_dir / name, data_dir / safety / name)
         fsync_dir(data_dir / safety)
@@ -698,11 +795,11 @@ def recover_interrupted_restore(data_dir: Path) -> bool:
             f"前回の復元で退避したデータ（{safety}）がそろっていないため、元に戻せません。データには手を付けていません"
         )
     for name in _STORE_FILES:
-        (data_dir / name).unlink(missing_ok=True)
+        remove_file(data_dir / name)
     for name in files:
         copy_durably(safety / name, data_dir / name)
     fsync_dir(data_dir)
-    journal.unlink()
+    remove_file(journal, missing_ok=False)
     fsync_dir(data_dir)
     return True
 

@@ -37,6 +37,17 @@ def record(store: Store, person_id: int, values: dict) -> int:
         errors["agency_ids"] = (
             "同意の範囲に含める機関を選んでください（すべての関係機関なら「関係機関全般」）"
         )
+    given_by = values.get("given_by") or "self"
+    representative = (values.get("representative") or "").strip() if given_by == "representative" else ""
+    if given_by not in vocab.CONSENT_GIVER:
+        errors["given_by"] = "同意した人（本人か法定代理人か）を選んでください"
+    elif given_by == "representative" and not representative:
+        errors["representative"] = (
+            "法定代理人の氏名と立場（成年後見人・親権者など）を入力してください。"
+            "本人が同意したときは「同意した人」を「本人」にしてください"
+        )
+    elif len(representative) > 200:
+        errors["representative"] = "法定代理人の氏名と立場は200字以内で入力してください"
     if errors:
         raise FieldErrors(errors)
     with store.session() as s:
@@ -45,6 +56,7 @@ def record(store: Store, person_id: int, values: dict) -> int:
         consent = Consent(
             person_id=person_id, purpose=values["purpose"], scope=values.get("scope", "named"), method=values["method"],
             consented_on=given, expires_on=expires, recorded_by=store.actor, note=(values.get("note") or "").strip(),
+            given_by=given_by, representative=representative,
         )  # fmt: skip
         if consent.scope == "named":
             consent.agencies = list(s.scalars(select(Agency).where(Agency.id.in_(agency_ids))))

@@ -276,9 +276,21 @@ def populate_casework(store: Store, seed: int = 1, share: float = 0.3, until: da
     home and benchmarks have something to count. Returns the number of rows added."""
     from datetime import datetime
 
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
-    from app.models import Household, Intake, Meeting, MeetingCase, MeetingType, Note, Referral, Visit, vocab
+    from app.models import (
+        Consent,
+        Household,
+        Intake,
+        Meeting,
+        MeetingCase,
+        MeetingType,
+        Note,
+        Person,
+        Referral,
+        Visit,
+        vocab,
+    )
 
     r = random.Random(seed)
     until = until or date.today()
@@ -288,6 +300,9 @@ def populate_casework(store: Store, seed: int = 1, share: float = 0.3, until: da
     added = 0
     with store.session() as s:
         ids = [i for (i,) in s.execute(select(Household.id).order_by(Household.id))]
+        first_member = dict(
+            s.execute(select(Person.household_id, func.min(Person.id)).group_by(Person.household_id)).all()
+        )
         types = {code: tid for code, tid in s.execute(select(MeetingType.code, MeetingType.id))}
         meetings = {}
         for month in range(0, days // 30):
@@ -333,13 +348,20 @@ def populate_casework(store: Store, seed: int = 1, share: float = 0.3, until: da
                                basis="consent"))  # fmt: skip
                 added += 1
             if r.random() < 0.1:
+                # A case is one person's; the 重層的支援会議 takes it on that person's own consent.
                 month = min((first - start).days // 30, days // 30 - 1)
-                code = "jusou" if r.random() < 0.5 else "shien"
-                s.add(
-                    MeetingCase(
-                        meeting_id=meetings[(code, month)].id, household_id=hid, basis="support_meeting"
-                    )
-                )
+                person = first_member.get(hid)
+                code = "jusou" if person is not None and r.random() < 0.5 else "shien"
+                meeting = meetings[(code, month)]
+                consent = None
+                if code == "jusou":
+                    consent = Consent(person_id=person, purpose="support_meeting", scope="general", method="signed",
+                                      consented_on=meeting.held_on - timedelta(days=7), recorded_by="デモ")  # fmt: skip
+                    s.add(consent)
+                    s.flush()
+                s.add(MeetingCase(meeting_id=meeting.id, household_id=hid, person_id=person,
+                                  basis="consent" if consent else "support_meeting",
+                                  consent_id=consent.id if consent else None))  # fmt: skip
                 added += 1
         s.commit()
     return added

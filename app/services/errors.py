@@ -37,3 +37,11 @@ class StoreCorrupt(TsunagiError):
 
 class StoreExists(TsunagiError):
     exit_code = 2
+
+
+class KeyFileDamaged(StoreCorrupt):
+    """The key file is damaged (not a wrong secret): its structure, or the checksum of the slot tried."""
+
+
+class KeyFileMismatch(StoreCorrupt):
+    """The key file opens, but belongs to another store's database."""

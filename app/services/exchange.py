@@ -8,14 +8,22 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import CareRelation, Household, ParentLink, Person
-from app.services import audit
+from app.services import audit, media_ledger
 from app.services.errors import InvalidInput
-from app.services.household_format import HOUSEHOLD_EXTRAS, MEMBER_EXTRAS, HouseholdRecord, Member
+from app.services.fileio import atomic_write_bytes
+from app.services.household_format import (
+    HOUSEHOLD_EXTRAS,
+    MEMBER_EXTRAS,
+    HouseholdRecord,
+    Member,
+    to_document,
+)
 from app.services.store import Store
 
 _MEMBER_FIELDS = (
@@ -135,6 +143,20 @@ def export_records(store: Store, destination: str = "") -> list[HouseholdRecord]
         audit.record(s, "export", target=destination, detail={"households": len(records)})
         s.commit()
     return records
+
+
+def export_file(store: Store, path: Path) -> int:
+    """Every household as a tsunagi-households/1 JSON file at ``path``, a place the user chose: audited,
+    and the file goes into the 持出し管理簿 with its hash. Returns the number of households."""
+    path = Path(path)
+    with store.session() as s:
+        records = all_records(s)
+        data = (json.dumps(to_document(records), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        atomic_write_bytes(path, data)
+        audit.record(s, "export", target=str(path), detail={"households": len(records)})
+        media_ledger.add_file(s, "export", path, data, operator=store.actor)
+        s.commit()
+    return len(records)
 
 
 def all_records(session: Session) -> list[HouseholdRecord]:

@@ -6,14 +6,16 @@ deleted gets one ``ChangeRecord`` in the same transaction, so history can never 
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.attributes import NO_VALUE
 
 from app.models import ChangeRecord, now
+from app.services.chain import GENESIS, HISTORY, HISTORY_ROWS, Head, history_digest, note_base
 
 
 def _jsonable(value: Any) -> Any:
@@ -95,21 +97,24 @@ def _after_flush(session: Session, _flush_context) -> None:
         if _tracked(obj):
             rows.append(dict(action="delete", obj=obj, old=_snapshot(obj, committed=True), new=None))
     if rows:
-        session.connection().execute(
-            insert(ChangeRecord.__table__),
-            [
-                dict(
-                    at=at,
-                    actor=actor,
-                    table_name=r["obj"].__tablename__,
-                    row_id=_row_id(r["obj"]),
-                    action=r["action"],
-                    old=r["old"],
-                    new=r["new"],
-                )
-                for r in rows
-            ],
-        )
+        conn = session.connection()
+        # Chained like the audit log: numbered on from the last record, each hash covering the one
+        # before. (The flush above holds the write lock, so no one else appends in between.)
+        last = conn.execute(
+            select(ChangeRecord.id, ChangeRecord.hash).order_by(ChangeRecord.id.desc()).limit(1)
+        ).first()
+        last_id, prev = (last.id, last.hash) if last else (0, GENESIS)
+        note_base(session, HISTORY, Head(last_id, prev))
+        values = []
+        for entry_id, r in enumerate(rows, start=last_id + 1):
+            # The JSON text exactly as the JSON column would have stored it (json.dumps; None as 'null'),
+            # and hashed as such.
+            old, new = json.dumps(r["old"]), json.dumps(r["new"])
+            v = dict(id=entry_id, at=at, actor=actor, table_name=r["obj"].__tablename__,
+                     row_id=_row_id(r["obj"]), action=r["action"], old=old, new=new, prev_hash=prev)  # fmt: skip
+            v["hash"] = prev = history_digest(**{("entry_id" if k == "id" else k): x for k, x in v.items()})
+            values.append(v)
+        conn.execute(insert(HISTORY_ROWS), values)
 
 
 def install(factory: sessionmaker) -> None:

@@ -5,13 +5,14 @@ both start from these objects.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from app.models import vocab
+from app.services import bounded
+from app.services.bounded import HOUSEHOLD_LIMITS, MEMBER_LIMITS, shown
 from app.services.errors import InvalidInput
 
 FORMAT = "tsunagi-households/1"
@@ -40,6 +41,9 @@ FIELD_LABELS = {
     "address": "住所",
     "members": "世帯員",
 }
+
+# Fields whose value is one of a vocabulary: a longer text cannot be one (and is not echoed whole).
+CHOICE_LIMIT = 100
 
 # Fields of our own, beyond the spec: written on export and read back so export → import loses nothing.
 HOUSEHOLD_EXTRAS = {
@@ -129,7 +133,11 @@ def _string(obj: dict, key: str, where: _Where, *, required: bool = False, defau
         return default
     value = obj[key]
     if not isinstance(value, str):
-        raise where.fail(key, f"文字列で指定してください（{json.dumps(value, ensure_ascii=False)}）")
+        raise where.fail(key, f"文字列で指定してください（{shown(value)}）")
+    # The same lengths and characters the dialogs accept (app.services.bounded), nothing more.
+    limits = MEMBER_LIMITS if where.member is not None else HOUSEHOLD_LIMITS
+    if problem := bounded.text_problem(value, limits.get(key, CHOICE_LIMIT)):
+        raise where.fail(key, problem)
     if required and not value.strip():
         raise where.fail(key, "空欄にはできません")
     return value
@@ -139,7 +147,7 @@ def _choice(obj: dict, key: str, allowed: dict, default: str, where: _Where) -> 
     value = _string(obj, key, where, default=default)
     if value not in allowed:
         choices = "、".join(f"{k}（{v}）" for k, v in allowed.items())
-        raise where.fail(key, f"「{value}」は使えません。使える値: {choices}")
+        raise where.fail(key, f"{shown(value)} は使えません。使える値: {choices}")
     return value
 
 
@@ -148,7 +156,7 @@ def _bool(obj: dict, key: str, default: bool, where: _Where) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise where.fail(key, f"true か false で指定してください（{json.dumps(value, ensure_ascii=False)}）")
+        raise where.fail(key, f"true か false で指定してください（{shown(value)}）")
     return value
 
 
@@ -165,7 +173,7 @@ def _date(obj: dict, key: str, where: _Where, *, required: bool) -> date | None:
             raise ValueError
         return date.fromisoformat(value)
     except ValueError:
-        raise where.fail(key, f"「{value}」は正しい日付ではありません（YYYY-MM-DD 形式）") from None
+        raise where.fail(key, f"{shown(value)} は正しい日付ではありません（YYYY-MM-DD 形式）") from None
 
 
 def _list(obj: dict, key: str, where: _Where, allowed: dict | None = None) -> list[str]:
@@ -174,11 +182,13 @@ def _list(obj: dict, key: str, where: _Where, allowed: dict | None = None) -> li
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise where.fail(key, "文字列のリストで指定してください")
+    if len(value) > bounded.MAX_LIST:
+        raise where.fail(key, f"{bounded.MAX_LIST}個までにしてください（{len(value):,}個あります）")
     if allowed is not None:
         for v in value:
             if v not in allowed:
                 choices = "、".join(f"{k}（{label}）" for k, label in allowed.items())
-                raise where.fail(key, f"「{v}」は使えません。使える値: {choices}")
+                raise where.fail(key, f"{shown(v)} は使えません。使える値: {choices}")
     return list(dict.fromkeys(value))  # keep order, drop repeats
 
 
@@ -219,6 +229,8 @@ def _household(obj: Any, index: int) -> HouseholdRecord:
     # An empty list is allowed: a 気になる世帯 may be known only by its address or a label.
     if not isinstance(raw_members, list):
         raise where.fail("members", "世帯員をリストで指定してください")
+    if len(raw_members) > bounded.MAX_MEMBERS:
+        raise where.fail("members", f"世帯員は{bounded.MAX_MEMBERS}人までです（{len(raw_members):,}人あります）")
     members, seen = [], set()
     for i, raw in enumerate(raw_members):
         mid = _string(raw, "id", _Where(hid, f"#{i + 1}"), required=True) if isinstance(raw, dict) else None
@@ -234,7 +246,7 @@ def _household(obj: Any, index: int) -> HouseholdRecord:
                 if ref == m.id:
                     raise m_where.fail(key, "自分自身は指定できません")
                 if ref not in seen:
-                    raise m_where.fail(key, f"「{ref}」はこの世帯の世帯員にいません")
+                    raise m_where.fail(key, f"{shown(ref)} はこの世帯の世帯員にいません")
     extras = {
         k: _string(obj, k, where, default=v) if v is not None else obj.get(k)
         for k, v in HOUSEHOLD_EXTRAS.items()
@@ -251,7 +263,7 @@ def parse(doc: Any) -> list[HouseholdRecord]:
         raise InvalidInput("JSON の最上位はオブジェクトにしてください")
     if doc.get("format") != FORMAT:
         raise InvalidInput(
-            f"format が「{FORMAT}」ではありません（{json.dumps(doc.get('format'), ensure_ascii=False)}）"
+            f"format が「{FORMAT}」ではありません（{shown(doc.get('format'))}）"
         )
     raw = doc.get("households")
     if not isinstance(raw, list):
@@ -283,14 +295,16 @@ def parse_rows(doc: Any) -> list[Row]:
         raise InvalidInput("JSON の最上位はオブジェクトにしてください")
     if doc.get("format") != FORMAT:
         raise InvalidInput(
-            f"format が「{FORMAT}」ではありません（{json.dumps(doc.get('format'), ensure_ascii=False)}）"
+            f"format が「{FORMAT}」ではありません（{shown(doc.get('format'))}）"
         )
     raw = doc.get("households")
     if not isinstance(raw, list):
         raise InvalidInput("households を世帯のリストで指定してください")
     rows, seen = [], set()
     for i, obj in enumerate(raw):
-        hid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else f"#{i + 1}"
+        hid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else ""
+        if not hid or bounded.text_problem(hid, HOUSEHOLD_LIMITS["id"]):
+            hid = f"#{i + 1}"  # (the reason is in the row's error; the list shows no unreadable id)
         try:
             record = _household(obj, i)
         except InvalidInput as exc:
@@ -305,20 +319,8 @@ def parse_rows(doc: Any) -> list[Row]:
 
 
 def read_document(path: Path) -> Any:
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InvalidInput(f"ファイル {path} が見つかりません") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"ファイル {path} は UTF-8 のテキストではありません") from None
-    except OSError as exc:
-        raise InvalidInput(f"ファイル {path} を読めません: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"ファイル {path} の {exc.lineno} 行 {exc.colno} 文字目: JSON として読めません"
-        ) from None
+    # Size, nesting and numbers bounded; every failure an InvalidInput naming the place.
+    return bounded.load_json(path)
 
 
 def load(path: Path) -> list[HouseholdRecord]:

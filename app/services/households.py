@@ -26,7 +26,7 @@ from app.models import (
     Person,
     vocab,
 )
-from app.services import audit, flag_review
+from app.services import audit, bounded, flag_review
 from app.services.errors import InvalidInput
 from app.services.japanese import age_on, format_wareki, search_key
 from app.services.store import Store
@@ -72,9 +72,8 @@ def _check_household(values: dict[str, Any]) -> None:
     errors = {}
     if "housing" in values and values["housing"] not in vocab.HOUSING:
         errors["housing"] = "住居の種類を一覧から選んでください"
-    for key, limit in (("label", 200), ("postal_code", 10), ("phone", 40), ("district", 100)):
-        if len(values.get(key) or "") > limit:
-            errors[key] = f"{limit}文字以内で入力してください"
+    # The same limits as an imported file (app.services.bounded): one table for both.
+    errors |= bounded.field_errors(values, bounded.HOUSEHOLD_LIMITS)
     if errors:
         raise FieldErrors(errors)
 
@@ -130,6 +129,7 @@ def change_status(
         errors["closure_reason"] = "終結の理由を選んでください"
     elif closing and closure_reason in vocab.CLOSURE_NEEDS_NOTE and not note:
         errors["closure_note"] = "「その他」の理由を入力してください"
+    errors |= bounded.field_errors({"status_reason": reason or "", "closure_note": note}, bounded.HOUSEHOLD_LIMITS)
     with store.session() as s:
         h = _get(s, household_id)
         if closing and closure_case_id is not None:
@@ -187,8 +187,17 @@ def _get(session: Session, household_id: int) -> Household:
     )
 
 
+def record_view(store: Store, household_id: int) -> None:
+    """世帯の閲覧: one audit row each time someone opens a household's screen. Reading it again for a
+    refresh, a dialog or a print is not a new viewing (open_household does not audit)."""
+    with store.session() as s:
+        audit.record(s, "view_household", target=_get(s, household_id).code)
+        s.commit()
+
+
 def open_household(store: Store, household_id: int) -> Household:
-    """The household with members, relations and intakes loaded, for display. Viewing is audited."""
+    """The household with members, relations and intakes loaded, for display (the screen that opens it
+    records the viewing with record_view)."""
     with store.session() as s:
         h = s.scalar(
             select(Household)
@@ -202,8 +211,6 @@ def open_household(store: Store, household_id: int) -> Household:
         )
         if h is None:
             raise NotFound("その世帯は見つかりません（削除された可能性があります）")
-        audit.record(s, "view_household", target=h.code)
-        s.commit()
         return h
 
 
@@ -240,6 +247,7 @@ def check_member(values: dict[str, Any], today: date | None = None) -> dict[str,
     for key in MEMBER_TEXT:
         if key in clean:
             clean[key] = (clean[key] or "").strip()
+    errors |= bounded.field_errors({k: clean[k] for k in MEMBER_TEXT if k in clean}, bounded.MEMBER_LIMITS)
     if not clean.get("name"):
         errors["name"] = "氏名を入力してください"
     born = clean.get("birth_date")

@@ -28,10 +28,18 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from app.services.errors import InvalidInput, KeyFileMissing, PcSecretMissing, StoreCorrupt, WrongSecret
+from app.services.diagnosis import display_text
+from app.services.errors import (
+    InvalidInput,
+    KeyFileDamaged,
+    KeyFileMissing,
+    PcSecretMissing,
+    WrongSecret,
+)
 from app.services.fileio import atomic_write_bytes
 
 KEYFILE_FORMAT = "tsunagi-keys/1"
+KEYS_FILE = "tsunagi.keys"  # (app.services.store.KEYS_NAME; named here for messages)
 _PC_INFO = b"tsunagi passphrase slot with pc secret"
 KEYRING_SERVICE = "Tsunagi"
 
@@ -54,6 +62,22 @@ STRONG = KdfParams()
 # Only for tests and throw-away demo stores: milliseconds instead of half a second per unlock.
 FAST = KdfParams(memory_kib=8192, iterations=1, lanes=1)
 
+# The range this app itself writes (FAST up to twice STRONG, headroom for a stronger future default).
+# A key file asking for more was not written by us: refused at once, before any Argon2 run, so a tampered
+# ``iterations=2e9`` or a 100 GiB memory cost cannot freeze the sign-in or exhaust memory.
+KDF_LIMITS = {"memory_kib": (8192, 2 * STRONG.memory_kib), "iterations": (1, 2 * STRONG.iterations),
+              "lanes": (1, 2 * STRONG.lanes)}  # fmt: skip
+
+
+def kdf_in_range(kdf: object) -> bool:
+    return (
+        isinstance(kdf, dict)
+        and set(kdf) == set(KDF_LIMITS)
+        and all(
+            type(kdf[name]) is int and low <= kdf[name] <= high for name, (low, high) in KDF_LIMITS.items()
+        )
+    )
+
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
@@ -65,6 +89,11 @@ def _unb64(text: str) -> bytes:
 
 def _hkdf(material: bytes, salt: bytes, info: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=info).derive(material)
+
+
+def _checksum_of(doc: dict) -> str:
+    canonical = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
 
 
 def normalize_passphrase(passphrase: str) -> bytes:
@@ -108,6 +137,14 @@ def parse_recovery_key(text: str) -> bytes:
     if _checksum(raw) != clean[32:]:
         raise InvalidInput("回復キーに入力の誤りがあります。保管票と1文字ずつ照らし合わせてください")
     return raw
+
+
+def damaged_message(name: str) -> str:
+    return (
+        f"鍵ファイル（{name}）が壊れています（パスフレーズの誤りではありません）。データベースは無事です。"
+        "すぐにバックアップから復元せず、情報システム担当に相談してください（safety フォルダやバックアップの中の"
+        "鍵ファイルだけを戻せば、今日までの入力を失わずに開けます）"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -157,6 +194,15 @@ class Slot:
     wrapped: str
     pc_bound: bool = False
     kdf: dict = field(default_factory=dict)
+    # SHA-256 (truncated) of the fields above and the store id: tells a damaged slot (or store id) from a
+    # wrong secret when the AES-GCM tag fails. "" in key files written before it existed.
+    check: str = ""
+
+    def checksum(self, store_id: str) -> str:
+        return _checksum_of({k: v for k, v in asdict(self).items() if k != "check"} | {"store_id": store_id})
+
+    def damaged(self, store_id: str) -> bool:
+        return bool(self.check) and self.check != self.checksum(store_id)
 
     def aad(self, store_id: str) -> bytes:
         # Binds the wrapped key to this store, slot and user so slots cannot be swapped between files.
@@ -177,13 +223,20 @@ class KeyFile:
     backups, so a backup opens with the passphrase on a new PC (and with the recovery key anywhere).
     """
 
+    # The record of the audit chains' heads, kept here outside the database (app.services.anchor).
+    anchor: dict | None = None
+
     def __init__(
-        self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None, portable: str = ""
-    ):
+        self, store_id: str, slots: list[Slot], pc_secrets: PcSecrets | None = None, portable: str = "",
+        db_salt: str = "",
+    ):  # fmt: skip
         self.store_id = store_id
         self.slots = slots
         self.pc_secrets = pc_secrets or PcSecrets()
         self.portable = portable
+        # The database file's first 16 bytes (SQLCipher's salt, in clear, random per database and kept for
+        # its life): says which database this key file belongs to without any key. "" in older files.
+        self.db_salt = db_salt
 
     # --- persistence ------------------------------------------------------------------------------
 
@@ -201,18 +254,47 @@ class KeyFile:
         try:
             doc = json.loads(path.read_text(encoding="utf-8"))
             if doc.get("format") != KEYFILE_FORMAT:
-                raise ValueError(doc.get("format"))
+                raise ValueError("format")
             slots = [Slot(**s) for s in doc["slots"]]
-            return cls(doc["store_id"], slots, pc_secrets, doc.get("portable", ""))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise StoreCorrupt(
-                f"鍵ファイル（{path.name}）が壊れています。バックアップから復元してください"
-            ) from exc
+            keyfile = cls(doc["store_id"], slots, pc_secrets, doc.get("portable", ""), doc.get("db_salt", ""))
+            keyfile._check_structure()
+            keyfile.anchor = doc.get("anchor")  # checked (MAC) by app.services.anchor, not here
+            return keyfile
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:  # (deep nesting)
+            raise KeyFileDamaged(damaged_message(path.name)) from exc
+
+    def _check_structure(self) -> None:
+        """Everything unlocking relies on is of the right type and size, and every Argon2 cost is within
+        the app's own range. Raises ValueError (damaged) or KeyFileDamaged (cost out of range)."""
+        if not isinstance(self.store_id, str) or not self.store_id or not isinstance(self.portable, str):
+            raise ValueError("store_id")
+        if not isinstance(self.db_salt, str) or (self.db_salt and len(bytes.fromhex(self.db_salt)) != 16):
+            raise ValueError("db_salt")
+        for slot in self.slots:
+            if slot.kind not in ("passphrase", "recovery") or not all(
+                isinstance(v, str) for v in (slot.id, slot.user, slot.check)
+            ) or type(slot.pc_bound) is not bool:  # fmt: skip
+                raise ValueError("slot")
+            if [len(_unb64(slot.salt)), len(_unb64(slot.nonce)), len(_unb64(slot.wrapped))] != [16, 12, 48]:
+                raise ValueError("slot sizes")
+            if slot.kind == "recovery" and slot.kdf:
+                raise ValueError("recovery kdf")
+            if slot.kind == "passphrase" and not kdf_in_range(slot.kdf):
+                raise KeyFileDamaged(
+                    f"鍵ファイル（{KEYS_FILE}）の鍵の強さの設定（{display_text(slot.kdf, 120)}）が、つなぎの扱う範囲を"
+                    "超えています。つなぎが書いたものではない（改ざんされたか壊れた）ため、開きませんでした。"
+                    "データベースは無事です。情報システム担当に相談してください"
+                )
 
     def to_bytes(self) -> bytes:
-        doc = {"format": KEYFILE_FORMAT, "store_id": self.store_id, "slots": [asdict(s) for s in self.slots]}
+        slots = [asdict(s) | {"check": s.checksum(self.store_id)} for s in self.slots]
+        doc = {"format": KEYFILE_FORMAT, "store_id": self.store_id, "slots": slots}
         if self.portable:
             doc["portable"] = self.portable
+        if self.db_salt:
+            doc["db_salt"] = self.db_salt
+        if self.anchor is not None:
+            doc["anchor"] = self.anchor
         return json.dumps(doc, ensure_ascii=False, indent=2).encode("utf-8")
 
     def save(self, path: Path) -> None:
@@ -272,9 +354,14 @@ class KeyFile:
     def portable_slots(self, data_key: bytes) -> list[Slot]:
         if not self.portable:
             return []
-        raw = _unb64(self.portable)
-        plain = AESGCM(self._portable_key(data_key)).decrypt(raw[:12], raw[12:], self.store_id.encode())
-        return [Slot(**s) for s in json.loads(plain)]
+        try:
+            raw = _unb64(self.portable)
+            plain = AESGCM(self._portable_key(data_key)).decrypt(raw[:12], raw[12:], self.store_id.encode())
+            return [Slot(**s) for s in json.loads(plain)]
+        except (InvalidTag, ValueError, TypeError):
+            # Damaged copies: as if there were none. Each user's copy is made again at their next sign-in
+            # (Store._refresh_slots), so a flipped bit here never stops a sign-in.
+            return []
 
     def _store_portable(self, data_key: bytes, slots: list[Slot]) -> None:
         nonce = os.urandom(12)
@@ -298,7 +385,9 @@ class KeyFile:
             *(portable[u] for u in self.users if u in portable),
             *(s for s in self.slots if s.kind == "recovery"),
         ]
-        return KeyFile(self.store_id, slots, self.pc_secrets)
+        copy = KeyFile(self.store_id, slots, self.pc_secrets, db_salt=self.db_salt)
+        copy.anchor = self.anchor  # the restored database ends where this record says
+        return copy
 
     def remove_user(self, user: str, data_key: bytes) -> None:
         if user not in self.users:
@@ -338,6 +427,8 @@ class KeyFile:
     def unlock_with_passphrase(self, passphrase: str, user: str | None = None) -> Unlocked:
         candidates = [s for s in self.slots if s.kind == "passphrase" and (user is None or s.user == user)]
         if user is not None and not candidates:
+            if any(s.damaged(self.store_id) for s in self.slots):  # the name itself may be what broke
+                raise KeyFileDamaged(damaged_message(KEYS_FILE))
             raise WrongSecret(f"利用者「{user}」は登録されていません")
         pc_secret = self.pc_secrets.get(self.store_id)
         missing_pc = False
@@ -348,6 +439,15 @@ class KeyFile:
             data_key = self._unwrap(slot, self._passphrase_kek(slot, passphrase, pc_secret))
             if data_key is not None:
                 return Unlocked(data_key, slot.user)
+        # The AES-GCM tag failed: a wrong passphrase, unless the slot's own checksum says it was damaged
+        # (a damaged store id also makes the PC secret look missing: the damage is the real reason).
+        broken = [s for s in candidates if s.damaged(self.store_id)]
+        if broken:
+            raise KeyFileDamaged(
+                f"鍵ファイル（{KEYS_FILE}）のうち、{display_text(broken[0].user, 40)}さんのパスフレーズの部分が壊れています"
+                "（パスフレーズの誤りではありません）。データベースは無事です。回復キーでサインインして"
+                "新しいパスフレーズを設定すると、今のデータのまま使えます"
+            )
         if missing_pc:
             raise PcSecretMissing(
                 "このPCに保管されている鍵（資格情報）が見つからないため、パスフレーズでは開けません。"
@@ -362,6 +462,11 @@ class KeyFile:
                 data_key = self._unwrap(slot, _hkdf(raw, _unb64(slot.salt), b"tsunagi recovery slot"))
                 if data_key is not None:
                     return Unlocked(data_key, None)
+        if any(s.damaged(self.store_id) for s in self.slots if s.kind == "recovery"):
+            raise KeyFileDamaged(
+                f"鍵ファイル（{KEYS_FILE}）のうち、回復キーの部分が壊れています（回復キーの誤りではありません）。"
+                "データベースは無事です。パスフレーズでサインインし、新しい回復キーを作り直してください"
+            )
         raise WrongSecret("回復キーが違います（このデータの回復キーではありません）")
 
 

@@ -1,7 +1,9 @@
 """支援プラン, versioned per household (domain.md §3, §4).
 
-A version is edited while 作成中, approved at a meeting that decides plans (重層的支援会議) with the
-household on its agenda, evaluated at its review, and replaced when the next version is approved.
+A plan is for one person (本人, a member of the household; the others may appear in it). A version is
+edited while 作成中, approved at a meeting that decides plans (重層的支援会議) with that person's case on
+its agenda, evaluated at its review, and replaced when the next version is approved. A 支援会議 (第106条の6)
+never approves, reviews or ends a plan: it exchanges information and discusses the 支援体制.
 多機関協働の関与終了 needs an approved plan whose roles are agreed and whose 主担当機関 is named; it does
 not close the household, whose 終結 (with one of the three reasons) is a separate, later step.
 """
@@ -12,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from app.models import Household, Meeting, MeetingCase, MeetingType, SupportPlan, vocab
+from app.models import Household, Meeting, MeetingCase, MeetingType, Person, SupportPlan, vocab
 from app.services import meetings
 from app.services.errors import InvalidInput
 from app.services.households import FieldErrors, NotFound, must_get
@@ -30,37 +32,54 @@ def versions(store: Store, household_id: int) -> list[SupportPlan]:
         return list(
             s.scalars(
                 select(SupportPlan).where(SupportPlan.household_id == household_id)
-                .order_by(SupportPlan.version.desc())
+                .options(selectinload(SupportPlan.person)).order_by(SupportPlan.version.desc())
             )
         )  # fmt: skip
 
 
 def get(store: Store, plan_id: int) -> SupportPlan:
+    """The version with its 本人 loaded (``plan.person``, None while not chosen)."""
     with store.session() as s:
-        return _plan(s, plan_id)
+        plan = _plan(s, plan_id)
+        _ = plan.person
+        return plan
 
 
 def _plan(session: Session, plan_id: int) -> SupportPlan:
     return must_get(session, SupportPlan, plan_id, "その支援プランは見つかりません")
 
 
-def start_version(store: Store, household_id: int) -> int:
-    """A new 作成中 version, starting from the latest one (nothing typed twice), or the open draft."""
+def _check_person(session: Session, household_id: int, person_id: int | None) -> None:
+    if person_id is not None:
+        person = session.get(Person, person_id)
+        if person is None or person.household_id != household_id:
+            raise FieldErrors({"person_id": "本人はこの世帯の世帯員から選んでください（ほかの世帯の人は選べません）"})
+
+
+def start_version(store: Store, household_id: int, person_id: int | None = None) -> int:
+    """A new 作成中 version for this 本人 (else the latest one's), starting from the latest one (nothing
+    typed twice), or the open draft."""
     with store.session() as s:
         if s.get(Household, household_id) is None:
             raise NotFound("その世帯は見つかりません")
+        _check_person(s, household_id, person_id)
         latest = s.scalar(
             select(SupportPlan)
             .where(SupportPlan.household_id == household_id)
             .order_by(SupportPlan.version.desc())
         )
         if latest is not None and latest.state == "draft":
+            if person_id is not None:
+                latest.person_id = person_id
+                s.commit()
             return latest.id
         plan = SupportPlan(household_id=household_id, version=(latest.version + 1) if latest else 1,
                            state="draft", created_by=store.actor)  # fmt: skip
         if latest is not None:
-            for key in ("issues", "wishes", "goals", "roles", "lead_agency_id", "period_end"):
+            for key in ("person_id", "issues", "wishes", "goals", "roles", "lead_agency_id", "period_end"):
                 setattr(plan, key, getattr(latest, key))
+        if person_id is not None:
+            plan.person_id = person_id
         s.add(plan)
         s.commit()
         return plan.id
@@ -101,6 +120,9 @@ def save_draft(store: Store, plan_id: int, values: dict) -> None:
         plan = _plan(s, plan_id)
         if plan.state != "draft":
             raise InvalidInput("承認済みのプランは変更できません。「プランを改訂」で新しい版を作ってください")
+        if "person_id" in values:
+            _check_person(s, plan.household_id, values["person_id"])
+            plan.person_id = values["person_id"]
         for key in TEXT_FIELDS:
             setattr(plan, key, (values.get(key) or "").strip())
         plan.goals, plan.roles = goals, roles
@@ -109,18 +131,39 @@ def save_draft(store: Store, plan_id: int, values: dict) -> None:
         s.commit()
 
 
-def approvable_cases(store: Store, household_id: int) -> list[tuple[int, date, str]]:
-    """(case id, date, meeting name) of the meetings that decide plans with this household on the agenda."""
+def approvable_cases(
+    store: Store, household_id: int, person_id: int | None = None
+) -> list[tuple[int, date, str]]:
+    """(case id, date, meeting name) of the meetings that decide plans with this household on the agenda
+    (with this 本人's case, when given)."""
     with store.session() as s:
-        return [
-            (cid, held_on, name)
-            for cid, held_on, name in s.execute(
-                select(MeetingCase.id, Meeting.held_on, MeetingType.name)
-                .join(Meeting, Meeting.id == MeetingCase.meeting_id).join(MeetingType, MeetingType.id == Meeting.type_id)
-                .where(MeetingCase.household_id == household_id, MeetingType.decides_plan.is_(True))
-                .order_by(Meeting.held_on.desc())
-            )
-        ]  # fmt: skip
+        query = (
+            select(MeetingCase.id, Meeting.held_on, MeetingType.name)
+            .join(Meeting, Meeting.id == MeetingCase.meeting_id).join(MeetingType, MeetingType.id == Meeting.type_id)
+            .where(MeetingCase.household_id == household_id, MeetingType.decides_plan.is_(True))
+            .order_by(Meeting.held_on.desc())
+        )  # fmt: skip
+        if person_id is not None:
+            query = query.where(MeetingCase.person_id == person_id)
+        return [(cid, held_on, name) for cid, held_on, name in s.execute(query)]
+
+
+def _plan_case(session: Session, plan: SupportPlan, case_id: int | None, decision: str) -> MeetingCase:
+    """The case at which a decision on this plan is made: this household's, at a meeting whose type decides
+    plans, about the plan's 本人 (whose consent put it there)."""
+    case = session.get(MeetingCase, case_id) if case_id is not None else None
+    if case is None or case.household_id != plan.household_id:
+        raise InvalidInput("この世帯が議題にある会議を選んでください")
+    meetings.check_decides_plan(case, decision)
+    if plan.person_id is not None and case.person_id != plan.person_id:
+        who = meetings.person_word(session, plan.person_id)
+        about = (f"この会議の事例は{meetings.person_word(session, case.person_id)}についてのものです。"
+                 if case.person_id is not None else "この会議の事例には本人が選ばれていません。")  # fmt: skip
+        raise InvalidInput(
+            f"{about}この支援プランは{who}のものです。{who}の事例を、その人の同意（本人または法定代理人）を得て"
+            "議題に載せた会議を選んでください。"
+        )
+    return case
 
 
 def approve(store: Store, plan_id: int, case_id: int) -> None:
@@ -129,13 +172,9 @@ def approve(store: Store, plan_id: int, case_id: int) -> None:
         plan = _plan(s, plan_id)
         if plan.state != "draft":
             raise InvalidInput("このプランはすでに承認されています")
-        case = s.get(MeetingCase, case_id)
-        if case is None or case.household_id != plan.household_id:
-            raise InvalidInput("この世帯が議題にある会議を選んでください")
-        if not case.meeting.type.decides_plan:
-            raise InvalidInput(
-                f"{case.meeting.type.name}ではプランを承認できません（重層的支援会議で承認します）"
-            )
+        if plan.person_id is None:
+            raise InvalidInput("支援プランの本人を選んでから承認してください（プランを開いて「本人」を選びます）")
+        case = _plan_case(s, plan, case_id, "plan_approval")
         missing = []
         if not plan.issues and not plan.goals:
             missing.append("課題か目標")
@@ -161,8 +200,11 @@ def approve(store: Store, plan_id: int, case_id: int) -> None:
         s.commit()
 
 
-def evaluate(store: Store, plan_id: int, text: str, on: date | None = None) -> None:
-    """評価 at the review: what was achieved, what changed. Then a new version can be started."""
+def evaluate(
+    store: Store, plan_id: int, text: str, on: date | None = None, case_id: int | None = None
+) -> None:
+    """評価 at the review: what was achieved, what changed. Then a new version can be started. Made at a
+    meeting (``case_id``), it is that meeting's 見直し, which only a type that decides plans may record."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("評価の内容を入力してください")
@@ -170,6 +212,10 @@ def evaluate(store: Store, plan_id: int, text: str, on: date | None = None) -> N
         plan = _plan(s, plan_id)
         if plan.state == "draft":
             raise InvalidInput("評価は承認されたプランについて記録します")
+        if case_id is not None:
+            case = _plan_case(s, plan, case_id, "review")
+            meetings.add_decision(s, case, "review")
+            on = on or case.meeting.held_on
         plan.evaluation, plan.evaluated_on = text, on or date.today()
         s.commit()
 
@@ -178,10 +224,9 @@ def current(store: Store, household_id: int) -> SupportPlan | None:
     """The approved version in force, if any."""
     with store.session() as s:
         return s.scalar(
-            select(SupportPlan).where(
-                SupportPlan.household_id == household_id, SupportPlan.state == "approved"
-            )
-        )
+            select(SupportPlan).where(SupportPlan.household_id == household_id, SupportPlan.state == "approved")
+            .options(selectinload(SupportPlan.person))
+        )  # fmt: skip
 
 
 def end_collaboration(store: Store, plan_id: int, on: date | None = None, case_id: int | None = None) -> None:
@@ -197,10 +242,7 @@ def end_collaboration(store: Store, plan_id: int, on: date | None = None, case_i
             raise InvalidInput("このプランでは、多機関協働の関与はすでに終了しています")
         plan.collaboration_ended_on = on or date.today()
         if case_id is not None:
-            case = s.get(MeetingCase, case_id)
-            if case is None or case.household_id != plan.household_id:
-                raise InvalidInput("この世帯が議題にある会議を選んでください")
-            meetings.add_decision(s, case, "collab_end")
+            meetings.add_decision(s, _plan_case(s, plan, case_id, "collab_end"), "collab_end")
         s.commit()
 
 

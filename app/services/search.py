@@ -19,6 +19,10 @@ from app.models import FlagRecord, Household, Person
 from app.services.japanese import DateInputError, parse_date, search_key
 
 _TOP = chr(0x10FFFF)  # sorts after every character: [key, key+_TOP) is "starts with key"
+# What a search box takes: no name, address or number is longer, and a 50 kB paste made SQLite's LIKE
+# give up with an error ("pattern too complex"). Longer input is cut here; the box itself stops there.
+MAX_QUERY = 100
+_UNSEARCHABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # controls, lone surrogates (SQLite cannot bind them)
 _PHONE = re.compile(r"^[\d\-‐－()（）\s]{3,}$")
 
 
@@ -67,7 +71,7 @@ class Filters:
 
 def interpret(query: str) -> tuple[str, object]:
     """What the user typed: ("date", date), ("phone", digits), ("text", key) or ("all", None)."""
-    text = unicodedata.normalize("NFKC", query or "").strip()
+    text = unicodedata.normalize("NFKC", _UNSEARCHABLE.sub(" ", (query or "")[:MAX_QUERY])).strip()
     if not text:
         return "all", None
     if any(ch.isdigit() for ch in text):

@@ -7,23 +7,35 @@ import csv
 import io
 from pathlib import Path
 
+from app.services import audit, media_ledger
 from app.services.fileio import atomic_write_bytes
 from app.services.japanese import format_wareki
 from app.services.statistics import Report
+from app.services.store import Store
 
 HEADER = ("区分", "項目", "件数")
 
 
-def write_csv(report: Report, path: Path) -> Path:
+def _written(path: Path, data: bytes, store: Store | None, kind: str) -> Path:
+    """Write the file; with the store, the export is audited and goes into the 持出し管理簿."""
+    atomic_write_bytes(path, data)
+    if store is not None:
+        with store.session() as s:
+            audit.record(s, "export", target=path.name, detail={"statistics": kind})
+            media_ledger.add_file(s, "export", path, data, operator=store.actor)
+            s.commit()
+    return path
+
+
+def write_csv(report: Report, path: Path, store: Store | None = None) -> Path:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     writer.writerows(report.table())
-    atomic_write_bytes(Path(path), buffer.getvalue().encode("utf-8-sig"))
-    return Path(path)
+    return _written(Path(path), buffer.getvalue().encode("utf-8-sig"), store, "csv")
 
 
-def write_xlsx(report: Report, path: Path) -> Path:
+def write_xlsx(report: Report, path: Path, store: Store | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.chart import BarChart, Reference
     from openpyxl.styles import Font
@@ -59,5 +71,4 @@ def write_xlsx(report: Report, path: Path) -> Path:
     sheet.column_dimensions["C"].width = 10
     buffer = io.BytesIO()
     book.save(buffer)
-    atomic_write_bytes(Path(path), buffer.getvalue())
-    return Path(path)
+    return _written(Path(path), buffer.getvalue(), store, "xlsx")

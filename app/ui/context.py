@@ -21,7 +21,6 @@ class AppContext:
     store: Store | None = None
     kdf: KdfParams = STRONG  # tests pass FAST
     idle_ms: int | None = None  # tests override the auto-lock delay; None: the town setting
-    delay_base_s: float = 1.0  # sign-in delay after 5 failures: base × 2^(n-5)
     is_demo: bool = False
     # "Today" for due dates and overdue lists; tests move it forward instead of waiting.
     today: Callable[[], date] = date.today

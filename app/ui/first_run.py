@@ -18,15 +18,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.services import printing
+from app.services import print_catalog, printing
 from app.services import settings as town_settings
 from app.services.errors import TsunagiError
 from app.services.store import Created, Store
 from app.ui.context import AppContext
-from app.ui.lazy import lazy_import
-from app.ui.widgets import ErrorLabel, PassphraseFields, ask_save_pdf, open_pdf
-
-recovery_sheet = lazy_import("app.services.recovery_sheet")  # ReportLab loads on first print
+from app.ui.widgets import ErrorLabel, PassphraseFields, save_print, show_print
 
 T = {
     "title": "つなぎ — はじめての設定",
@@ -172,20 +169,17 @@ class RecoveryKeyPage(QWizardPage):
         self.notice.setText(self._wizard.created.keyring_notice())
         self.notice.setVisible(bool(self.notice.text()))
 
-    def sheet(self) -> bytes:
+    def sheet(self) -> printing.Printed:
         created = self._wizard.created
-        store = created.store
-        return recovery_sheet.render(
-            town_settings.form_context(store), created.recovery_key, store.keyfile.store_id, date.today()
-        )
+        options = {"recovery_key": created.recovery_key, "store_id": created.store.keyfile.store_id}
+        request = print_catalog.Request(on=date.today(), options=options)
+        return print_catalog.produce(created.store, "recovery-key", request)
 
     def _print(self) -> None:
-        open_pdf(printing.deliver(self._wizard.created.store, self.sheet(), recovery_sheet.TITLE))
+        show_print(self, self._wizard.created.store, self.sheet())
 
     def _save(self) -> None:
-        path = ask_save_pdf(self, f"{recovery_sheet.TITLE}.pdf")
-        if path is not None:
-            printing.save_as(self._wizard.created.store, self.sheet(), path, recovery_sheet.TITLE)
+        save_print(self, self._wizard.created.store, self.sheet())
 
 
 class FirstRunWizard(QWizard):

@@ -265,6 +265,8 @@ class HouseholdDetail(QWidget):
     def load(self, household_id: int) -> None:
         self.household_id = household_id
         self.reload()
+        # One audit row per opening; reload() runs again after every change and page visit.
+        households.record_view(self.ctx.require_store(), household_id)
         self.tabs.setCurrentIndex(0)
 
     def reload(self) -> None:
@@ -279,10 +281,10 @@ class HouseholdDetail(QWidget):
         self.title.setText(f"{name} 世帯（{h.code}）")
         status = vocab.HOUSEHOLD_STATUS[h.status]
         if h.status == "closed" and h.closure_reason:
-            words = vocab.CLOSURE_REASON.get(h.closure_reason, "")
+            reason = vocab.CLOSURE_REASON.get(h.closure_reason, "")
             if h.closure_reason in vocab.CLOSURE_NEEDS_NOTE and h.closure_note:
-                words = T["closure_other"].format(note=h.closure_note)
-            status += "：" + words
+                reason = T["closure_other"].format(note=h.closure_note)
+            status += "：" + reason
         self.status_label.setText(status)
         parts = [
             f"{T['address']}: {h.address or '—'}",
@@ -460,7 +462,8 @@ class HouseholdDetail(QWidget):
                     vocab.CONSENT_PURPOSE.get(c.purpose, ""),
                     vocab.CONSENT_SCOPE.get(c.scope, "")
                     + (f"（{'、'.join(a.name for a in c.agencies)}）" if c.agencies else ""),
-                    vocab.CONSENT_METHOD.get(c.method, ""),
+                    vocab.CONSENT_METHOD.get(c.method, "")
+                    + (f"・法定代理人（{c.representative}）" if c.given_by == "representative" else ""),
                     format_wareki(c.consented_on),
                     format_wareki(c.expires_on) if c.expires_on else "",
                     format_wareki(c.withdrawn_on) if c.withdrawn_on else "",

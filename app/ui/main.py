@@ -69,9 +69,13 @@ def start(ctx):
     """Show the right first window for this data folder; returns the Shell (or None if the user quit)."""
     from PySide6.QtWidgets import QDialog
 
+    from app.services import printing
     from app.ui.first_run import FirstRunWizard
     from app.ui.shell import Shell
 
+    # First of all: PDFs left by a run that was killed (the real data and the demo alike).
+    for folder in (ctx.data_dir, ctx.demo_dir):
+        printing.clear(folder)
     if (ctx.data_dir / DB_NAME).exists():
         shell = Shell(ctx)
         shell.show_sign_in()
@@ -87,11 +91,41 @@ def start(ctx):
     return shell
 
 
-def run(data_dir: Path) -> int:
-    from app.ui.context import AppContext
+def _report_errors(ctx) -> None:
+    """Every exception nobody caught: a message box and a line on stderr saying what failed, and a log in
+    the data folder without values — never the exception's text or a traceback, which may hold a
+    member's name or a casework note (app.services.errorlog)."""
+    from PySide6.QtWidgets import QMessageBox
 
+    from app.services import errorlog
+
+    errorlog.install_hooks(lambda: ctx.data_dir, notify=lambda text: QMessageBox.critical(None, T["app"], text))
+
+
+def run(data_dir: Path) -> int:
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.services import folder_lock, printing
+    from app.ui.context import AppContext
+    from app.ui.single_instance import claim
+
+    folder_lock.set_role("gui")
     app = build_application()
-    shell = start(AppContext(data_dir=data_dir))
-    if shell is None:
-        return 0
-    return app.exec()
+    # Before anything touches the folder (start() clears its print folder): one window per data folder.
+    claimed = claim(data_dir)
+    if claimed.instance is None:
+        if claimed.raised:  # the running window is in front now; nothing more to do here
+            return 0
+        QMessageBox.warning(None, T["app"], str(claimed.refused))
+        return 1
+    ctx = AppContext(data_dir=data_dir)
+    _report_errors(ctx)
+    folders = (ctx.data_dir, ctx.demo_dir)  # (start() switches ctx.data_dir to the demo's if chosen)
+    try:
+        shell = start(ctx)
+        return 0 if shell is None else app.exec()
+    finally:
+        # However the event loop ended (a session logging off may skip closeEvent), no PDF stays.
+        for folder in folders:
+            printing.clear(folder)
+        claimed.instance.close()

@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import agencies, households, meetings, plans, search
+from app.services import agencies, exchange, households, meetings, plans, search
 from app.services.errors import InvalidInput
+from app.services.family import RelationWords
 from app.services.households import FieldErrors
 from app.services.japanese import format_wareki
 from app.ui.widgets import (
@@ -52,30 +53,40 @@ T = {
     "add_row": "行を追加",
     "remove_row": "選んだ行を削除",
     "record": "会議全体の記録",
-    "no_agency": "（機関なし・町の職員など）",
+    "no_agency": "（関係機関を選ぶ）",
+    "attendee_hint": "出席者は関係機関の一覧から選びます（町の職員も所属する課を選びます）。"
+    "一覧にない機関は「関係機関」の画面で登録してから選びます。",
     "ok": "保存(&W)",
     "cancel": "キャンセル",
     "case_title": "事例の記録 — {code} {name}",
     "basis": "情報共有の根拠: {basis}",
+    "case_person": "本人: {name}（{word}）",
     "issues": "課題整理(&I)",
     "policy": "支援方針(&P)",
     "roles": "役割分担",
     "decisions": "決定事項",
     "next_review_on": "次回の見直し",
     "plan_decision_hint": "「プラン承認」と「多機関協働の関与終了」は、世帯の画面の「会議・プラン」で記録すると付きます。",
+    "no_plan_hint": "{type}は情報交換と支援体制の検討を行う場です。支援決定・プラン承認・見直し・終結判断は、"
+    "本人の同意を得て開く、プランを決める会議（重層的支援会議など）で記録します。",
     "rule_title": "同意の確認",
     "rule_consent": "同意を記録する(&C)…",
-    "rule_person": "同意した本人",
+    "rule_person": "本人",
     "rule_move": "支援会議（第106条の6）で検討する(&M)…",
     "rule_moved": "{day}の{name}に追加しました",
-    "rule_no_cover": "記録した同意では、この会議の出席機関がすべて含まれていません",
+    "rule_no_cover": "記録した同意では、この会議で扱えません。",
     "rule_new_shien": "支援会議を{day}に新しく登録して追加する",
     "rule_choose": "どの支援会議で検討しますか",
     "picker_title": "世帯を選ぶ",
     "picker_query": "氏名・ふりがな・住所・電話・世帯番号(&F)",
     "picker_none": "見つかりません",
+    "picker_person": "本人(&H)",
+    "picker_no_person": "この事例の本人を、世帯員から選んでください",
+    "person_title": "本人を選ぶ",
+    "person_info": "この世帯のだれの事例として議題に載せますか（同意が要る会議では、その人の同意を確かめます）",
     "choose": "選ぶ",
     "plan_title": "支援プラン（第{version}版・{state}）",
+    "person_id": "本人(&H)",
     "plan_issues": "課題(&I)",
     "plan_wishes": "本人の希望（本人の言葉のまま）(&W)",
     "goals": "目標と自立の種類",
@@ -95,7 +106,9 @@ T = {
     "type_basis": "案件を扱う根拠",
     "type_plan": "この会議で支援プランを承認する",
     "type_active": "一覧に出す",
+    "type_builtin": "法令・要綱に定められた会議です。名前は変えられますが、案件を扱う根拠とプランの承認は変えられません。",
     "type_add": "新しく追加(&A)",
+    "type_clear": "新しく入力(&N)",
     "type_save": "選んだ種類を更新(&U)",
     "yes": "○",
 }
@@ -113,6 +126,27 @@ def _agency_combo(items: list[tuple[int, str]], current: int | None, empty: str)
 
 def _agency_items(ctx) -> list[tuple[int, str]]:
     return [(a.id, a.name) for a in agencies.all_agencies(ctx.require_store(), active_only=True)]
+
+
+def member_items(household) -> list[tuple[str, int]]:
+    """(「氏名（続柄）」, person id) of the living members: whose case, whose plan."""
+    record = exchange.to_record(household)
+    words = RelationWords(record)
+    return [(f"{p.name}（{words(m)}）", p.id)
+            for p, m in zip(household.members, record.members, strict=True) if not p.deceased]  # fmt: skip
+
+
+def choose_person(ctx, parent, household_id: int) -> tuple[bool, int | None]:
+    """Ask whose case it is when the household has members; (False, None) when cancelled."""
+    items = member_items(households.open_household(ctx.require_store(), household_id))
+    if not items:
+        return True, None
+    if len(items) == 1:
+        return True, items[0][1]
+    picker = ChoiceDialog(T["person_title"], T["person_info"], items, parent)
+    if picker.exec() != QDialog.DialogCode.Accepted:
+        return False, None
+    return True, picker.value
 
 
 class RowsTable(QWidget):
@@ -187,11 +221,18 @@ class MeetingDialog(QDialog):
         self.time = self.form.add("time", QLineEdit(meeting.time if meeting else ""))
         self.place = self.form.add("place", QLineEdit(meeting.place if meeting else ""))
         self.chair = self.form.add("chair", QLineEdit(meeting.chair if meeting else ""))
-        options = [(None, T["no_agency"]), *_agency_items(ctx)]
+        # Attendees are agencies of the directory (they bind the scope a consent names); a retired agency
+        # that attended earlier stays choosable here.
+        attended = {a.get("agency_id") for a in (meeting.attendees if meeting else [])}
+        options = [(None, T["no_agency"]), *((a.id, a.name) for a in agencies.all_agencies(store)
+                                             if a.active or a.id in attended)]  # fmt: skip
         self.attendees = RowsTable([("agency_id", "機関", options), ("name", "氏名", None)], "attendees")
         for a in meeting.attendees if meeting else []:
             self.attendees.add_row(a)
         self.form.add("attendees", self.attendees)
+        hint = QLabel(T["attendee_hint"], objectName="hint")
+        hint.setWordWrap(True)
+        self.form.layout.addRow("", hint)
         self.record = self.form.add("record", QPlainTextEdit(meeting.record if meeting else ""))
         self.record.setMaximumHeight(90)
         if meeting:
@@ -220,7 +261,8 @@ class MeetingDialog(QDialog):
             else:
                 self.meeting_id = meetings.create_meeting(store, values)
         except FieldErrors as exc:
-            self.form.show(exc.errors)
+            if not self.form.show(exc.errors):
+                self.general.show_error("\n".join(exc.errors.values()))
             return
         self.accept()
 
@@ -232,13 +274,15 @@ class CaseDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.case_id = ctx, case_id
         case = meetings.get_case(ctx.require_store(), case_id)
-        head = next((m.name for m in households.open_household(ctx.require_store(), case.household_id).members
-                     if m.relation == "head"), case.household.label)  # fmt: skip
+        household = households.open_household(ctx.require_store(), case.household_id)
+        head = next((m.name for m in household.members if m.relation == "head"), case.household.label)
         self.setWindowTitle(T["case_title"].format(code=case.household.code, name=head))
         self.form = FieldForm(QFormLayout(), T)
+        person = next((label for label, pid in member_items(household) if pid == case.person_id), "")
         info = QLabel(
             f"{format_wareki(case.meeting.held_on)}　{case.meeting.type.name}　"
             + T["basis"].format(basis=vocab.SHARING_BASIS.get(case.basis, ""))
+            + (f"\n{T['rule_person']}: {person}" if person else "")
         )
         info.setWordWrap(True)
         self.texts = {}
@@ -251,14 +295,19 @@ class CaseDialog(QDialog):
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         self.decisions: dict[str, QCheckBox] = {}
+        kind = case.meeting.type
         for code, word in vocab.MEETING_DECISION.items():
             box = QCheckBox(word, objectName=f"decision_{code}")
             box.setChecked(code in (case.decisions or []))
-            box.setEnabled(code not in ("plan_approval", "collab_end"))  # recorded by the plan's own steps
+            # Only what this type may decide; プラン承認 and 関与終了 come from the plan's own steps.
+            box.setEnabled(meetings.may_decide(kind, code) and code not in ("plan_approval", "collab_end"))
             row.addWidget(box)
             self.decisions[code] = box
         self.form.add("decisions", holder)
-        self.form.layout.addRow("", QLabel(T["plan_decision_hint"], objectName="hint"))
+        hint = T["plan_decision_hint"] if kind.decides_plan else T["no_plan_hint"].format(type=kind.name)
+        hint_label = QLabel(hint, objectName="hint")
+        hint_label.setWordWrap(True)
+        self.form.layout.addRow("", hint_label)
         self.review = self.form.add("next_review_on", DateField(required=False))
         if case.next_review_on:
             self.review.set_date(case.next_review_on)
@@ -316,21 +365,32 @@ class ChoiceDialog(QDialog):
 
 
 class HouseholdPicker(QDialog):
+    """A household and its 本人 (a case is one person's): ``value`` is the household id, ``person_id`` the
+    member chosen (None only for a household without members)."""
+
     def __init__(self, ctx, parent=None):
         super().__init__(parent)
-        self.ctx, self.value = ctx, None
+        self.ctx, self.value, self.person_id = ctx, None, None
         self.setWindowTitle(T["picker_title"])
         self.query = QLineEdit(objectName="picker_query")
+        self.query.setMaxLength(search.MAX_QUERY)
         self.query.textChanged.connect(self._find)
         self.results = record_table(["世帯番号", "世帯主", "ふりがな", "住所"], "picker_results")
         self.results.doubleClicked.connect(lambda _i: self.submit())
+        self.results.itemSelectionChanged.connect(self._members)
         self.none = QLabel("", objectName="hint")
+        self.person = QComboBox(objectName="picker_person")
+        self.person_error = ErrorLabel()
         form = QFormLayout()
         form.addRow(T["picker_query"], self.query)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.results)
         layout.addWidget(self.none)
+        person_form = QFormLayout()
+        person_form.addRow(T["picker_person"], self.person)
+        person_form.addRow("", self.person_error)
+        layout.addLayout(person_form)
         layout.addWidget(dialog_buttons(self, T["choose"], T["cancel"]))
         self.resize(720, 420)
         self._find("")
@@ -343,16 +403,36 @@ class HouseholdPicker(QDialog):
         if found:
             self.results.selectRow(0)
         self.none.setText("" if found else T["picker_none"])
+        self._members()
+
+    def _members(self) -> None:
+        self.person.clear()
+        self.person_error.show_error("")
+        household_id = selected_data(self.results)
+        if household_id is None:
+            return
+        items = member_items(households.open_household(self.ctx.require_store(), household_id))
+        if len(items) > 1:
+            self.person.addItem(T["choose_agency"], None)  # whose case it is is chosen, never assumed
+        for label, person_id in items:
+            self.person.addItem(label, person_id)
 
     def submit(self) -> None:
         self.value = selected_data(self.results)
-        if self.value is not None:
-            self.accept()
+        if self.value is None:
+            return
+        self.person_id = self.person.currentData()
+        if self.person_id is None and self.person.count():
+            self.person_error.show_error(T["picker_no_person"])
+            self.person.setFocus()
+            return
+        self.accept()
 
 
 class ConsentRuleDialog(QDialog):
-    """The household has no consent covering a meeting that needs one: say why, and offer to record the
-    consent (then add it) or to discuss it at a 支援会議 instead."""
+    """The case's 本人 has no consent covering a meeting that needs one: say why, and offer to record their
+    consent (given by them or their legal representative; then add the case) or to discuss it at a 支援会議
+    instead. The consent is the 本人's own: another member's never brings the case."""
 
     def __init__(self, ctx, refusal: meetings.ConsentRequired, parent=None):
         super().__init__(parent)
@@ -364,9 +444,11 @@ class ConsentRuleDialog(QDialog):
         self.info = info = QLabel(str(refusal), objectName="rule_message")
         info.setWordWrap(True)
         self.person = QComboBox(objectName="rule_person")
-        for m in household.members:
-            if not m.deceased:
-                self.person.addItem(m.name, m.id)
+        for label, person_id in member_items(household):
+            self.person.addItem(label, person_id)
+        if refusal.person_id is not None:
+            self.person.setCurrentIndex(max(0, self.person.findData(refusal.person_id)))
+            self.person.setEnabled(False)  # the case is this person's: only their consent counts
         self.consent = QPushButton(T["rule_consent"], objectName="rule_consent")
         self.consent.setEnabled(self.person.count() > 0)
         self.consent.clicked.connect(self.record_consent)
@@ -394,11 +476,13 @@ class ConsentRuleDialog(QDialog):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         try:
-            self.case_id = meetings.add_case(
-                self.ctx.require_store(), self.refusal.meeting_id, self.refusal.household_id
-            )
-        except meetings.ConsentRequired:
-            self.error.show_error(T["rule_no_cover"])
+            self.case_id = meetings.add_case(self.ctx.require_store(), self.refusal.meeting_id,
+                                             self.refusal.household_id, self.person.currentData())  # fmt: skip
+        except meetings.ConsentRequired as again:
+            self.error.show_error(f"{T['rule_no_cover']}\n{again}")
+            return
+        except InvalidInput as exc:
+            self.error.show_error(str(exc))
             return
         self.accept()
 
@@ -417,18 +501,18 @@ class ConsentRuleDialog(QDialog):
                 shien = next(t.id for t in meetings.types(store) if t.basis == "support_meeting")
                 target = meetings.create_meeting(store, {"type_id": shien, "held_on": meeting.held_on,
                                                          "place": meeting.place, "time": meeting.time})  # fmt: skip
-            self.case_id = meetings.add_case(store, target, self.refusal.household_id)
+            self.case_id = meetings.add_case(store, target, self.refusal.household_id, self.refusal.person_id)
         except InvalidInput as exc:
             self.error.show_error(str(exc))
             return
         self.accept()
 
 
-def add_to_agenda(ctx, parent, meeting_id: int, household_id: int) -> int | None:
-    """Put a household on an agenda, going through the consent rule when the meeting needs consent."""
+def add_to_agenda(ctx, parent, meeting_id: int, household_id: int, person_id: int | None) -> int | None:
+    """Put a person's case on an agenda, going through the consent rule when the meeting needs consent."""
     store = ctx.require_store()
     try:
-        return meetings.add_case(store, meeting_id, household_id)
+        return meetings.add_case(store, meeting_id, household_id, person_id)
     except meetings.ConsentRequired as refusal:
         dialog = ConsentRuleDialog(ctx, refusal, parent)
         return dialog.case_id if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -444,6 +528,12 @@ class PlanDialog(QDialog):
         self.editable = plan.state == "draft"
         self.setWindowTitle(T["plan_title"].format(version=plan.version, state=vocab.PLAN_STATE[plan.state]))
         self.form = FieldForm(QFormLayout(), T)
+        # A plan is for one person (本人); the household's other members may appear in it.
+        self.person = self.form.add("person_id", QComboBox())
+        self.person.addItem(T["choose_agency"], None)
+        for label, person_id in member_items(households.open_household(ctx.require_store(), plan.household_id)):
+            self.person.addItem(label, person_id)
+        self.person.setCurrentIndex(max(0, self.person.findData(plan.person_id)))
         self.wishes = self.form.add("wishes", QPlainTextEdit(plan.wishes), T["plan_wishes"])
         self.issues = self.form.add("issues", QPlainTextEdit(plan.issues), T["plan_issues"])
         for edit in (self.wishes, self.issues):
@@ -492,7 +582,8 @@ class PlanDialog(QDialog):
             dates = {key: field.value() for key, field in self.dates.items()}
         except ValueError:
             return
-        values = {"issues": self.issues.toPlainText(), "wishes": self.wishes.toPlainText(),
+        values = {"person_id": self.person.currentData(), "issues": self.issues.toPlainText(),
+                  "wishes": self.wishes.toPlainText(),
                   "goals": self.goals.rows(), "roles": self.roles.rows(), "lead_agency_id": self.lead.currentData(),
                   **dates}  # fmt: skip
         try:
@@ -519,16 +610,23 @@ class MeetingTypesDialog(QDialog):
         self.form = FieldForm(QFormLayout(), T)
         self.name = self.form.add("name", QLineEdit(), T["type_name"])
         self.basis = self.form.add("basis", choice_combo(vocab.MEETING_BASIS), T["type_basis"])
-        self.plan = QCheckBox(T["type_plan"])
+        self.basis.currentIndexChanged.connect(lambda _i: self._lock())
+        self.plan = self.form.add("decides_plan", QCheckBox(T["type_plan"]), "")
         self.active = QCheckBox(T["type_active"])
         self.active.setChecked(True)
-        self.form.layout.addRow("", self.plan)
         self.form.layout.addRow("", self.active)
+        self.builtin = QLabel("", objectName="hint")
+        self.builtin.setWordWrap(True)
+        self.form.layout.addRow("", self.builtin)
+        self.chosen = None
+        clear = QPushButton(T["type_clear"])
+        clear.clicked.connect(self._clear)
         add = QPushButton(T["type_add"])
         add.clicked.connect(lambda: self.save(None))
         update = QPushButton(T["type_save"])
         update.clicked.connect(lambda: self.save(selected_data(self.table)))
         buttons = QHBoxLayout()
+        buttons.addWidget(clear)
         buttons.addWidget(add)
         buttons.addWidget(update)
         buttons.addStretch()
@@ -539,8 +637,28 @@ class MeetingTypesDialog(QDialog):
         layout.addWidget(self.table)
         layout.addLayout(self.form.layout)
         layout.addLayout(buttons)
-        self.resize(760, 520)
+        self.resize(760, 560)
         self.reload()
+        self._lock()
+
+    def _lock(self) -> None:
+        """A built-in type keeps its legal basis; only a type that needs consent may decide plans."""
+        builtin = self.chosen is not None and self.chosen.code is not None
+        self.basis.setEnabled(not builtin)
+        consent = self.basis.currentData() == "consent"
+        if not consent:
+            self.plan.setChecked(False)
+        self.plan.setEnabled(not builtin and consent)
+        self.builtin.setText(T["type_builtin"] if builtin else "")
+
+    def _clear(self) -> None:
+        self.table.clearSelection()
+        self.chosen = None
+        self.name.clear()
+        self.basis.setCurrentIndex(0)
+        self.plan.setChecked(False)
+        self.active.setChecked(True)
+        self._lock()
 
     def reload(self) -> None:
         self.types = meetings.types(self.ctx.require_store())
@@ -548,12 +666,13 @@ class MeetingTypesDialog(QDialog):
                                  T["yes"] if t.active else ""] for t in self.types], [t.id for t in self.types])  # fmt: skip
 
     def _show(self) -> None:
-        chosen = next((t for t in self.types if t.id == selected_data(self.table)), None)
+        chosen = self.chosen = next((t for t in self.types if t.id == selected_data(self.table)), None)
         if chosen is not None:
             self.name.setText(chosen.name)
             self.basis.setCurrentIndex(max(0, self.basis.findData(chosen.basis)))
             self.plan.setChecked(chosen.decides_plan)
             self.active.setChecked(chosen.active)
+        self._lock()
 
     def save(self, type_id) -> None:
         self.form.clear()

@@ -10,12 +10,12 @@ from app.models import vocab
 from app.services import meetings, plans, print_catalog
 from app.services.errors import InvalidInput
 from app.services.japanese import format_wareki
-from app.ui.meeting_dialogs import CaseDialog, ChoiceDialog, PlanDialog, add_to_agenda
+from app.ui.meeting_dialogs import CaseDialog, ChoiceDialog, PlanDialog, add_to_agenda, choose_person
 from app.ui.widgets import ReasonDialog, confirm, fill_table, record_table, selected_data, show_print
 
 T = {
     "plans": "支援プラン",
-    "plan_cols": ["版", "状態", "承認", "見直し日", "主担当機関", "評価", "多機関協働"],
+    "plan_cols": ["版", "本人", "状態", "承認", "見直し日", "主担当機関", "評価", "多機関協働"],
     "meetings": "この世帯を検討した会議",
     "meeting_cols": ["開催日", "会議", "情報共有の根拠", "決定事項", "支援方針", "次回の見直し"],
     "new_plan": "プランを作成・改訂(&N)…",
@@ -29,7 +29,9 @@ T = {
     "anonymise": "匿名化（イニシャル・年代、住所なし）",
     "add_to_meeting": "会議の議題に追加(&G)…",
     "record_case": "事例の記録…",
-    "no_plan_meeting": "この世帯が議題にある、プランを承認できる会議（重層的支援会議）がありません。先に「会議の議題に追加」で載せてください。",
+    "no_plan_meeting": "プランの本人の事例が議題にある、プランを承認できる会議（重層的支援会議）がありません。"
+    "先に「会議の議題に追加」で本人の事例を載せてください（本人または法定代理人の同意が要ります）。",
+    "no_person": "このプランの本人が選ばれていません。「プランを開く」で本人を選んでから承認してください。",
     "choose_meeting": "プランを承認した会議を選んでください",
     "choose_agenda": "どの会議の議題に追加しますか（新しい会議は「会議」の画面で登録します）",
     "no_meetings": "登録された会議がありません。「会議」の画面で会議を登録してください。",
@@ -88,7 +90,7 @@ class PlanTab(QWidget):
         self.message.setText("")
         names = meetings.agency_names(store)
         self.versions = plans.versions(store, household_id)
-        fill_table(self.plans, [[f"第{p.version}版", vocab.PLAN_STATE.get(p.state, ""),
+        fill_table(self.plans, [[f"第{p.version}版", p.person.name if p.person else "", vocab.PLAN_STATE.get(p.state, ""),
                                  format_wareki(p.approved_on) if p.approved_on else "",
                                  format_wareki(p.review_on) if p.review_on else "", names.get(p.lead_agency_id or 0, ""),
                                  (format_wareki(p.evaluated_on) + " " + p.evaluation[:30]) if p.evaluated_on else "",
@@ -134,7 +136,11 @@ class PlanTab(QWidget):
         if plan_id is None:
             return
         store = self.ctx.require_store()
-        cases = plans.approvable_cases(store, self.household_id)
+        person_id = plans.get(store, plan_id).person_id
+        if person_id is None:
+            self.message.setText(T["no_person"])
+            return
+        cases = plans.approvable_cases(store, self.household_id, person_id)
         if not cases:
             self.message.setText(T["no_plan_meeting"])
             return
@@ -161,7 +167,9 @@ class PlanTab(QWidget):
         plan = plans.get(store, plan_id)
         lead = meetings.agency_names(store).get(plan.lead_agency_id or 0, "未定")
         if confirm(self, T["end_collab"], T["end_confirm"].format(lead=lead)):
-            case_id = selected_data(self.meetings)
+            # Recorded on the chosen meeting only when it is one that decides this person's plan.
+            deciding = {cid for cid, *_ in plans.approvable_cases(store, self.household_id, plan.person_id)}
+            case_id = selected_data(self.meetings) if selected_data(self.meetings) in deciding else None
             self._run(lambda: plans.end_collaboration(store, plan_id, self.ctx.today(), case_id))
 
     def print_plan(self) -> None:
@@ -191,8 +199,11 @@ class PlanTab(QWidget):
             return
         picker = ChoiceDialog(T["add_to_meeting"].replace("(&G)…", ""), T["choose_agenda"],
                               [(f"{format_wareki(m.held_on)}　{m.type.name}　{m.place}", m.id) for m in found], self)  # fmt: skip
-        if picker.exec() == QDialog.DialogCode.Accepted:
-            self._run(lambda: add_to_agenda(self.ctx, self, picker.value, self.household_id))
+        if picker.exec() != QDialog.DialogCode.Accepted:
+            return
+        chosen, person_id = choose_person(self.ctx, self, self.household_id)
+        if chosen:
+            self._run(lambda: add_to_agenda(self.ctx, self, picker.value, self.household_id, person_id))
 
     def record_case(self) -> None:
         case_id = selected_data(self.meetings)

@@ -96,6 +96,9 @@ T = {
     "purpose": "目的",
     "scope": "範囲",
     "method_c": "方法",
+    "given_by": "同意した人",
+    "representative": "法定代理人（氏名と立場）",
+    "representative_hint": "例: 成年後見人 山本一郎（弁護士）、親権者 母",
     "consented_on": "同意した日(&D)",
     "expires_on": "期限（あれば）",
     "agencies": "同意の範囲に含める機関",
@@ -520,6 +523,14 @@ class ConsentDialog(QDialog):
         row("purpose", choice_combo(vocab.CONSENT_PURPOSE, purpose), T["purpose"])
         row("scope", choice_combo(vocab.CONSENT_SCOPE, "named"), T["scope"])
         row("method", choice_combo(vocab.CONSENT_METHOD, "verbal"), T["method_c"])
+        # Consent is the person's own; a legal representative's is recorded as such, with who they are.
+        row("given_by", choice_combo(vocab.CONSENT_GIVER, "self"), T["given_by"])
+        self.representative = QLineEdit(placeholderText=T["representative_hint"])
+        self.representative.setEnabled(False)
+        row("representative", self.representative, T["representative"])
+        self.fields["given_by"].currentIndexChanged.connect(
+            lambda _i: self.representative.setEnabled(self.fields["given_by"].currentData() == "representative")
+        )
         self.consented_on = DateField()
         self.consented_on.set_date(ctx.today())
         row("consented_on", self.consented_on, T["consented_on"])
@@ -559,7 +570,8 @@ class ConsentDialog(QDialog):
             consents.record(self.ctx.require_store(), self.person_id, {
                 "purpose": self.fields["purpose"].currentData(), "scope": self.fields["scope"].currentData(),
                 "method": self.fields["method"].currentData(), "consented_on": given, "expires_on": expires,
-                "agency_ids": ids, "note": self.note.text(),
+                "agency_ids": ids, "note": self.note.text(), "given_by": self.fields["given_by"].currentData(),
+                "representative": self.representative.text(),
             })  # fmt: skip
         except FieldErrors as exc:
             for key, msg in exc.errors.items():

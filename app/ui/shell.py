@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import printing
 from app.services import settings as town_settings
 from app.services.store import Store
 from app.ui.context import AppContext
@@ -254,18 +255,24 @@ class Shell(QMainWindow):
         return self.ctx.store is None
 
     def lock(self) -> None:
-        """Drop the keys and hide every page; the pages keep their state for the unlock."""
-        if self.ctx.store is None:
+        """Hide every page and drop the keys first: nothing that follows (the lock's audit row meeting a
+        full disk or another writer) can leave the screen open or the key in memory. The pages keep their
+        state for the unlock."""
+        store = self.ctx.store
+        if store is None:
             return
-        self.idle.stop()
         focus = QApplication.focusWidget()
         self._focus_before_lock = (
             focus if self.content is not None and self.content.isAncestorOf(focus) else None
         )
-        self.ctx.store.lock()
         self.ctx.store = None
-        self.sign_in.set_mode(locked=True, user=self._last_user)
         self.stack.setCurrentWidget(self.sign_in)
+        try:
+            store.lock()  # forgets the key before it tries the audit row; queues the row if it must
+        except Exception:  # noqa: BLE001 (Store.lock does not raise; if it ever did, the key still goes)
+            store.close()
+        self.idle.stop()
+        self.sign_in.set_mode(locked=True, user=self._last_user)
         self.sign_in.passphrase.setFocus()
 
     def keep_awake(self) -> None:
@@ -317,6 +324,8 @@ class Shell(QMainWindow):
                     self.content.nav.setCurrentRow(list(self.content.by_name).index("バックアップ"))
                 return
         if self.ctx.store is not None:
-            self.ctx.store.close()
+            self.ctx.store.close()  # also removes the PDFs printed for the viewer
             self.ctx.store = None
+        else:
+            printing.clear(self.ctx.data_dir)  # locked at exit: what a viewer held at the lock goes now
         super().closeEvent(event)

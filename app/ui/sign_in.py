@@ -1,5 +1,8 @@
 """Sign-in and unlock: user and passphrase, plain messages, a growing delay after repeated failures,
-and 回復キーでサインイン for a forgotten passphrase (which then sets a new one)."""
+and 回復キーでサインイン for a forgotten passphrase (which then sets a new one).
+
+The delay is the store's own (app.services.attempts, enforced by Store.open for the CLI and the API
+alike): this page only shows it, and picks it up again after a restart. The recovery key never waits."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.errors import InvalidInput, TsunagiError
+from app.services import attempts
+from app.services.errors import TsunagiError
 from app.services.keyslots import KeyFile
 from app.services.store import KEYS_NAME, Store
 from app.ui.context import DEMO_PASSPHRASE, AppContext
@@ -49,8 +53,8 @@ T = {
     "rec_ok": "サインインして設定(&O)",
     "cancel": "キャンセル",
 }
-FAILURES_BEFORE_DELAY = 5
-MAX_DELAY_S = 300
+FAILURES_BEFORE_DELAY = attempts.FREE
+MAX_DELAY_S = attempts.MAX_WAIT_S
 
 
 def known_users(ctx: AppContext) -> list[str]:
@@ -66,7 +70,6 @@ class SignInPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = ctx
-        self.failures = 0
         self._wait_left = 0
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
@@ -131,6 +134,15 @@ class SignInPage(QWidget):
         self.demo_hint.setText(T["demo"].format(p=DEMO_PASSPHRASE) if self.ctx.is_demo else "")
         self.demo_hint.setVisible(self.ctx.is_demo)
         self.passphrase.setFocus()
+        self._resume_wait()
+
+    def _resume_wait(self) -> None:
+        """A wait begun before (in this window or a run of the app that was closed) goes on here."""
+        if self._wait_left > 0:
+            return
+        wait = attempts.status(self.ctx.data_dir).wait_s
+        if wait > 0:
+            self._start_wait(wait)
 
     def submit(self) -> None:
         if self._wait_left > 0:
@@ -143,24 +155,19 @@ class SignInPage(QWidget):
         try:
             store = Store.open(self.ctx.data_dir, passphrase=passphrase, user=self.user.currentText() or None)
         except TsunagiError as exc:
-            self._failed(str(exc), counts=not isinstance(exc, InvalidInput))
+            self._failed(str(exc))
             return
         finally:
             QGuiApplication.restoreOverrideCursor()
-        self.failures = 0
         self.passphrase.clear()
         self.error.show_error("")
         self.signed_in.emit(store)
 
-    def _failed(self, message: str, counts: bool = True) -> None:
+    def _failed(self, message: str) -> None:
         self.error.show_error(message)
         self.passphrase.selectAll()
         self.passphrase.setFocus()
-        if counts:
-            self.failures += 1
-        if self.failures >= FAILURES_BEFORE_DELAY:
-            delay = min(self.ctx.delay_base_s * 2 ** (self.failures - FAILURES_BEFORE_DELAY), MAX_DELAY_S)
-            self._start_wait(delay)
+        self._resume_wait()  # Store.open counted the failure (when it was one) and set the wait
 
     def _start_wait(self, seconds: float) -> None:
         self._wait_left = max(1, round(seconds))
@@ -179,6 +186,10 @@ class SignInPage(QWidget):
         if self._wait_left > 0:
             self._show_wait()
             return
+        self._stop_wait()
+
+    def _stop_wait(self) -> None:
+        self._wait_left = 0
         self._timer.stop()
         self.wait.hide()
         self.button.setEnabled(True)
@@ -188,7 +199,7 @@ class SignInPage(QWidget):
     def recover(self) -> None:
         dialog = RecoveryDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.store is not None:
-            self.failures = 0
+            self._stop_wait()  # the recovery key reset the count
             self.signed_in.emit(dialog.store)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -83,8 +84,9 @@ class PassphraseFields(QWidget):
         return text
 
 
-def open_pdf(path: Path) -> None:
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+def open_pdf(path: Path) -> bool:
+    """Show the PDF in the PC's viewer; False when no program for PDFs could be started."""
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def ask_save_pdf(parent: QWidget, suggested: str) -> Path | None:
@@ -176,12 +178,77 @@ def choice_combo(options: dict[str, str], current: str | None = None, *, empty: 
     return box
 
 
-def show_print(parent: QWidget, store, printed) -> None:
+PRINT_T = {
+    "title": "印刷",
+    "no_viewer": (
+        "PDFを表示できるアプリが見つかりませんでした。このPCでは画面に表示して印刷できません。\n\n"
+        "「PDFとして保存」で保存し、PDFを開けるアプリで開いて印刷してください。"
+        "保存したファイルは持出し管理簿に記録されます。"
+    ),
+    "save": "PDFとして保存(&S)",
+    "cancel": "キャンセル",
+    "place_title": "保存先の確認",
+    "other_place": "別の場所を選ぶ(&O)",
+    "keep_place": "この場所に保存する",
+    "save_failed": "PDFを保存できませんでした（{error}）。保存先を確認して、もう一度保存してください。",
+}
+
+
+def show_print(parent: QWidget, store, printed) -> Path | None:
     """Open a print (app.services.printing.Printed, made by app.services.print_catalog) in the PC's
-    viewer; delivering it audits it."""
+    viewer; delivering it audits it. Where no viewer opens, say so and offer 「PDFとして保存」.
+    Returns the file shown or saved, None when nothing was."""
     from app.services import printing
 
-    open_pdf(printing.deliver(store, printed))
+    path = printing.deliver(store, printed)
+    if open_pdf(path) is not False:
+        return path
+    with contextlib.suppress(OSError):
+        path.unlink()  # no one will look at it: plaintext need not wait for the exit
+    return save_print(parent, store, printed) if offer_save(parent) else None
+
+
+def offer_save(parent: QWidget) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, PRINT_T["title"], PRINT_T["no_viewer"], parent=parent)
+    save = box.addButton(PRINT_T["save"], QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(PRINT_T["cancel"], QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(save)
+    box.exec()
+    return box.clickedButton() is save
+
+
+def keep_risky_place(parent: QWidget, warning: str) -> bool:
+    """The warning about where a recovery-key sheet is being saved; True only if the user insists."""
+    box = QMessageBox(QMessageBox.Icon.Warning, PRINT_T["place_title"], warning, parent=parent)
+    other = box.addButton(PRINT_T["other_place"], QMessageBox.ButtonRole.RejectRole)
+    keep = box.addButton(PRINT_T["keep_place"], QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(other)
+    box.setEscapeButton(other)
+    box.exec()
+    return box.clickedButton() is keep
+
+
+def save_print(parent: QWidget, store, printed) -> Path | None:
+    """「PDFとして保存」: ask where (warning when the recovery-key sheet would go onto a stick or beside
+    a backup), then save; the save is audited and goes into the 持出し管理簿. None when cancelled."""
+    from app.services import printing
+
+    suggested = printing.file_name(printed)
+    while True:
+        path = ask_save_pdf(parent, suggested)
+        if path is None:
+            return None
+        if path.suffix.lower() != ".pdf" and not path.with_name(path.name + ".pdf").exists():
+            path = path.with_name(path.name + ".pdf")
+        warning = printing.place_warning(store, printed, path)
+        if not warning or keep_risky_place(parent, warning):
+            break
+        suggested = path.name
+    try:
+        return printing.save_as(store, printed, path)
+    except OSError as exc:
+        QMessageBox.warning(parent, PRINT_T["title"], PRINT_T["save_failed"].format(error=exc.strerror or exc))
+        return None
 
 
 def dialog_buttons(dialog, ok_text: str, cancel_text: str = "キャンセル"):

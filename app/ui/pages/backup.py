@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import backup, media, print_catalog
+from app.services import backup, media, media_ledger, print_catalog
 from app.services.errors import TsunagiError
 from app.services.japanese import format_wareki
 from app.ui.pages import Page
@@ -50,7 +50,7 @@ T = {
     "today": "今日",
     "days_ago": "{days}日前",
     "never": "まだバックアップがありません",
-    "log": "持出し記録（バックアップと復元）",
+    "log": "持出し記録（バックアップ・復元・PDFの保存・書き出し）",
     "log_cols": ["日時", "作業", "媒体", "作業者", "ファイル", "結果"],
     "print_log": "管理簿を印刷(&P)",
     "restore": "バックアップから復元(&R)…",
@@ -58,6 +58,10 @@ T = {
     "restoring": "バックアップから復元しています…",
     "restore_filter": "つなぎのバックアップ (*.tsbk)",
     "restore_confirm": "次のバックアップから復元します。\n\n{summary}\n\n今のデータは、念のため退避してから置き換えます。よろしいですか？",
+    "other_title": "別のデータのバックアップです",
+    "other_confirm": "{message}。\n\n本当に、今のデータをこのバックアップで置き換えますか？",
+    "other_yes": "別のデータで置き換える(&Y)",
+    "other_refused": "別のデータのバックアップのため、復元しませんでした。データは変わっていません",
     "secret_title": "復元するバックアップの鍵",
     "secret_info": "バックアップを作ったときのパスフレーズ、または回復キーを入力してください。",
     "user": "利用者（パスフレーズのとき）",
@@ -68,7 +72,7 @@ T = {
     "restored": "復元しました: 世帯 {h:,} 件、世帯員 {p:,} 人",
     "ok_word": "正常",
     "failed_word": "失敗",
-    "actions": {"backup": "バックアップ", "restore": "復元"},
+    "actions": media_ledger.ACTIONS,
 }
 
 
@@ -254,14 +258,21 @@ class BackupPage(Page):
         if name:
             self.restore_from(Path(name))
 
-    def restore_from(self, path: Path, secret: dict | None = None) -> bool:
-        """Verify, confirm, then restore over the current store (kept as a safety copy)."""
+    def restore_from(self, path: Path, secret: dict | None = None, allow_other_store: bool = False) -> bool:
+        """Verify, confirm, then restore over the current store (kept as a safety copy). A backup of another
+        store needs its own explicit yes (asked here; given by ``allow_other_store`` when ``secret`` is)."""
         self.error.show_error("")
         try:
             manifest = backup.read_manifest(path)
+            other = backup.other_store(path, self.ctx.require_store().folder)
         except TsunagiError as exc:
             self.error.show_error(str(exc))
             return False
+        if other is not None and not allow_other_store:
+            if secret is not None or not self._confirm_other_store(other):
+                self.error.show_error(T["other_refused"])
+                return False
+            allow_other_store = True
         if secret is None:
             answer = QMessageBox.question(
                 self, T["restore"], T["restore_confirm"].format(summary=manifest.summary())
@@ -278,7 +289,8 @@ class BackupPage(Page):
         try:
             self.ctx.store.close()  # the files are about to be replaced
             self.ctx.store = None
-            store = backup.restore(path, folder, medium=str(path.parent), progress=progress, **secret)
+            store = backup.restore(path, folder, medium=str(path.parent), progress=progress,
+                                   allow_other_store=allow_other_store, **secret)  # fmt: skip
         except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
             self.error.show_error(_message(exc))
             shell.show_sign_in()  # nothing changed (or rolled back on opening); sign in again
@@ -288,6 +300,16 @@ class BackupPage(Page):
         shell.replace_store(store)
         return True
 
+    def _confirm_other_store(self, other: backup.Manifest) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, T["other_title"],
+                          T["other_confirm"].format(message=backup.other_store_message(other)), parent=self)  # fmt: skip
+        yes = box.addButton(T["other_yes"], QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(box.addButton(T["cancel"], QMessageBox.ButtonRole.RejectRole))
+        box.exec()
+        return box.clickedButton() is yes
+
 
 def _message(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, TsunagiError) else T["unexpected"].format(exc=exc)
+    from app.services import errorlog  # what failed, never the exception's text (it may hold personal data)
+
+    return str(exc) if isinstance(exc, TsunagiError) else T["unexpected"].format(exc=errorlog.describe(exc))

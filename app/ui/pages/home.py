@@ -278,6 +278,7 @@ class HomePage(Page):
         if 0 <= row < len(self.late):
             ref = self.late[row]
             household = households.open_household(self.ctx.require_store(), ref.household_id)
+            households.record_view(self.ctx.require_store(), ref.household_id)
             ReferralDialog(self.ctx, household, self, referral_id=ref.id).exec()
             self.refresh()
 

@@ -117,6 +117,7 @@ class HouseholdList(QWidget):
         super().__init__()
         self.ctx = ctx
         self.search = QLineEdit(objectName="household_search")
+        self.search.setMaxLength(search.MAX_QUERY)  # (the service cuts longer input there too)
         self.search.setPlaceholderText(T["search"])
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox(objectName="status_filter")

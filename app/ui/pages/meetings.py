@@ -23,7 +23,7 @@ T = {
     "nav": "会議",
     "title": "会議（重層的支援会議・支援会議など）",
     "meeting_cols": ["開催日", "会議", "時間", "場所", "事例", "出席者"],
-    "case_cols": ["世帯番号", "世帯", "情報共有の根拠", "決定事項", "次回の見直し"],
+    "case_cols": ["世帯番号", "世帯", "本人", "情報共有の根拠", "決定事項", "次回の見直し"],
     "cases": "この会議の事例（{n} 件）",
     "no_meeting": "会議を選ぶと、その事例がここに出ます。",
     "new": "新しい会議(&N)…",
@@ -106,7 +106,7 @@ class MeetingsPage(Page):
         rows = []
         for c in meeting.cases:
             head = next((m.name for m in c.household.members if m.relation == "head"), c.household.label)
-            rows.append([c.household.code, head, vocab.SHARING_BASIS.get(c.basis, ""),
+            rows.append([c.household.code, head, c.person.name if c.person else "", vocab.SHARING_BASIS.get(c.basis, ""),
                          "・".join(vocab.MEETING_DECISION.get(d, "") for d in c.decisions or []),
                          format_wareki(c.next_review_on) if c.next_review_on else ""])  # fmt: skip
         fill_table(self.cases, rows, [(c.id, c.household_id) for c in meeting.cases])
@@ -142,7 +142,7 @@ class MeetingsPage(Page):
         if picker.exec() != QDialog.DialogCode.Accepted:
             return
         try:
-            add_to_agenda(self.ctx, self, meeting_id, picker.value)
+            add_to_agenda(self.ctx, self, meeting_id, picker.value, picker.person_id)
         except InvalidInput as exc:
             self.message.setText(str(exc))
         self.refresh(meeting_id)

@@ -114,6 +114,7 @@ class ReferralsPage(Page):
         if 0 <= row < len(self.rows):
             ref = self.rows[row]
             household = households.open_household(self.ctx.require_store(), ref.household_id)
+            households.record_view(self.ctx.require_store(), ref.household_id)
             ReferralDialog(self.ctx, household, self, referral_id=ref.id).exec()
             self.refresh()
 

@@ -24,14 +24,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import printing
+from app.services import print_catalog
 from app.services import settings as town_settings
 from app.services.errors import TsunagiError
-from app.ui.lazy import lazy_import
 from app.ui.pages import Page
-from app.ui.widgets import ErrorLabel, PassphraseFields, confirm, heading, open_pdf
-
-recovery_sheet = lazy_import("app.services.recovery_sheet")  # ReportLab loads on first print
+from app.ui.widgets import ErrorLabel, PassphraseFields, confirm, heading, save_print, show_print
 
 T = {
     "nav": "設定",
@@ -67,6 +64,7 @@ T = {
     ),
     "new_key_done": "新しい回復キーです。保管票を印刷して金庫に保管し、古い保管票は細断してください。\n\n{key}",
     "print_sheet": "保管票を印刷",
+    "save_sheet": "PDFとして保存",
     "user_title": "利用者を追加",
     "user_name": "利用者名(&N)",
     "pass_title": "パスフレーズを変更",
@@ -262,13 +260,18 @@ class SettingsPage(Page):
             QMessageBox.Icon.Information, T["new_key"], T["new_key_done"].format(key=key), parent=self
         )
         print_button = box.addButton(T["print_sheet"], QMessageBox.ButtonRole.ActionRole)
+        save_button = box.addButton(T["save_sheet"], QMessageBox.ButtonRole.ActionRole)
         box.addButton(T["ok"], QMessageBox.ButtonRole.AcceptRole)
-        box.exec()
-        if box.clickedButton() is print_button:
-            pdf = recovery_sheet.render(
-                town_settings.form_context(store), key, store.keyfile.store_id, date.today()
-            )
-            open_pdf(printing.deliver(store, pdf, recovery_sheet.TITLE))
+        # The key is shown only here: the box stays until OK, so it can be printed and also saved.
+        options = {"recovery_key": key, "store_id": store.keyfile.store_id}
+        while True:
+            box.exec()
+            clicked = box.clickedButton()
+            if clicked not in (print_button, save_button):
+                break
+            request = print_catalog.Request(on=date.today(), options=options)
+            printed = print_catalog.produce(store, "recovery-key", request)
+            (show_print if clicked is print_button else save_print)(self, store, printed)
 
 
 class UserDialog(QDialog):

@@ -143,9 +143,11 @@ class StatisticsPage(Page):
     def save_csv(self) -> None:
         path = self._ask("csv", "CSV")
         if path and self.report:
-            self.message.setText(T["saved"].format(path=statistics_export.write_csv(self.report, path)))
+            saved = statistics_export.write_csv(self.report, path, self.ctx.require_store())
+            self.message.setText(T["saved"].format(path=saved))
 
     def save_xlsx(self) -> None:
         path = self._ask("xlsx", "Excel")
         if path and self.report:
-            self.message.setText(T["saved"].format(path=statistics_export.write_xlsx(self.report, path)))
+            saved = statistics_export.write_xlsx(self.report, path, self.ctx.require_store())
+            self.message.setText(T["saved"].format(path=saved))

@@ -1,0 +1,128 @@
+"""One つなぎ window per data folder.
+
+The GUI takes the data folder's lock (app.services.folder_lock) before it shows anything and keeps it
+until it exits, signed in or not: a second start on the same folder — a double click too many, a second
+user session — is refused there. When the holder is another GUI, the second start asks it, over a local
+socket named after the folder, to bring its window to the front, and exits quietly; when the holder is a
+command (a backup, a restore) or the window does not answer, it says in Japanese who holds the data.
+
+The socket is only a doorbell: the lock decides. A socket name left by a crashed window is removed only
+by the process that holds the lock, so it can never belong to a live one. The socket admits only this
+user (``UserAccessOption``).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.services import folder_lock
+from app.services.folder_lock import FolderInUse, Lease
+
+RAISE = b"raise\n"
+RAISED = b"ok\n"
+WAIT_MS = 1500
+
+
+def server_name(data_dir: Path) -> str:
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 (no user name: the folder alone still tells windows apart)
+        who = ""
+    digest = hashlib.sha256(f"{who}\0{folder_lock.folder_key(data_dir)}".encode()).hexdigest()
+    return f"tsunagi-{digest[:24]}"
+
+
+def bring_to_front(widget: QWidget) -> None:
+    if widget.windowState() & Qt.WindowState.WindowMinimized:
+        widget.setWindowState(widget.windowState() & ~Qt.WindowState.WindowMinimized)
+    widget.show()
+    widget.raise_()
+    widget.activateWindow()
+
+
+def raise_windows() -> None:
+    """The visible windows to the front, a modal dialog (the first-run wizard, a message) last, on top."""
+    app = QApplication.instance()
+    for widget in app.topLevelWidgets():
+        if widget.isVisible() and widget.isWindow():
+            bring_to_front(widget)
+    modal = app.activeModalWidget()
+    if modal is not None:
+        bring_to_front(modal)
+
+
+class Instance(QObject):
+    """This window's claim on the folder: the lock and the doorbell."""
+
+    raise_requested = Signal()
+
+    def __init__(self, data_dir: Path, lease: Lease):
+        super().__init__()
+        self.lease = lease
+        self.server = QLocalServer(self)
+        self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        name = server_name(data_dir)
+        QLocalServer.removeServer(name)  # left by a window that crashed: we hold the lock, so it is dead
+        self.listening = self.server.listen(name)
+        self.server.newConnection.connect(self._answer)
+        self.raise_requested.connect(raise_windows)
+
+    def _answer(self) -> None:
+        while (socket := self.server.nextPendingConnection()) is not None:
+            socket.readyRead.connect(lambda s=socket: self._read(s))
+            socket.disconnected.connect(socket.deleteLater)
+            if socket.bytesAvailable():
+                self._read(socket)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if bytes(socket.readAll().data()).startswith(RAISE.strip()):
+            self.raise_requested.emit()
+            socket.write(RAISED)
+            socket.flush()
+
+    def close(self) -> None:
+        self.server.close()
+        self.lease.release()
+
+
+def ask_to_raise(data_dir: Path, wait_ms: int = WAIT_MS) -> bool:
+    """Ask the window holding ``data_dir`` to come to the front; True when it said it did."""
+    if os.name == "nt":  # let the running window take the foreground (Windows blocks it otherwise)
+        import ctypes
+
+        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # ASFW_ANY
+    socket = QLocalSocket()
+    socket.connectToServer(server_name(data_dir))
+    if not socket.waitForConnected(wait_ms):
+        return False
+    socket.write(RAISE)
+    socket.waitForBytesWritten(wait_ms)
+    answered = socket.waitForReadyRead(wait_ms) and bytes(socket.readAll().data()).startswith(RAISED.strip())
+    socket.disconnectFromServer()
+    return answered
+
+
+@dataclass
+class Claim:
+    instance: Instance | None  # ours to keep until exit, or None when refused
+    refused: FolderInUse | None = None
+    raised: bool = False  # refused, and the running window came to the front
+
+
+def claim(data_dir: Path) -> Claim:
+    """Take the data folder for this window, or find out who has it (and wake that window)."""
+    try:
+        lease = folder_lock.acquire(data_dir)
+    except FolderInUse as exc:
+        # (no role yet: the other window has just started and not written it; ask all the same)
+        raised = exc.holder.get("role") in ("gui", None) and ask_to_raise(data_dir)
+        return Claim(None, exc, raised)
+    return Claim(Instance(data_dir, lease))

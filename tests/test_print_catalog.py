@@ -24,6 +24,7 @@ from app.services import (
     outreach,
     plans,
     print_catalog,
+    program_plan,
     referrals,
 )
 from app.services import settings as town_settings
@@ -105,6 +106,7 @@ def town(store):
     meetings.add_case(store, mid, hid, son)
     pid = plans.start_version(store, hid)
     plans.save_draft(store, pid, {"person_id": son, "wishes": free, "issues": free})
+    program_plan.create(store, 2026, 2028)
     return {"household": hid, "son": son, "referral": rid, "meeting": mid, "plan": pid}
 
 

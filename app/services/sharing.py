@@ -33,6 +33,7 @@ HIDDEN_PHONE = "（電話非表示）"
 HIDDEN_PLACE = "（所在非表示）"
 HIDDEN_BIRTH = "（生年月日非表示）"
 MINIMAL_BASES = ("minimal",)
+HONORIFICS = ("さん", "くん", "ちゃん", "君", "様", "氏")
 
 # Characters that do not change what a name, number or address says: spaces, hyphens and dashes of
 # every width, brackets around area codes, the long-vowel mark and 〒.
@@ -236,6 +237,9 @@ def for_print(
                     add(text, mark)
                     for part in text.split():
                         add(part, mark)
+                        if len(part) == 1:  # 健 alone is too common to take out; 健さん is a name
+                            for honorific in HONORIFICS:
+                                add(part + honorific, mark + honorific)
                 if p.birth_date:
                     for spelling in _date_spellings(p.birth_date):
                         add(spelling, HIDDEN_BIRTH)

@@ -9,7 +9,16 @@ import pytest
 from pypdf import PdfReader
 
 from app.models import vocab
-from app.services import agencies, consents, households, meeting_forms, meetings, outreach, plans, print_catalog
+from app.services import (
+    agencies,
+    consents,
+    households,
+    meeting_forms,
+    meetings,
+    outreach,
+    plans,
+    print_catalog,
+)
 from app.services.errors import InvalidInput
 from app.services.forms import FormContext
 from app.services.households import FieldErrors

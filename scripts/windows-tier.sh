@@ -152,6 +152,7 @@ stop_wine() {
   ! mountpoint -q "$SMALL" 2>/dev/null || umount "$SMALL" || true
 }
 trap stop_wine EXIT
+trap 'exit 143' TERM INT  # a time limit (CI's timeout) still ends the prefix's processes and the mount
 stop_wine
 rm -rf "$WORK"
 mkdir -p "$WORK" "$HOME"

@@ -260,3 +260,16 @@ def test_removable_drive_is_found_with_its_label_and_serial():
     assert found[root].removable and found[root].label == f"{label}（シリアル {serial.upper()}）"
     target = Path(root) / "つなぎバックアップ"
     assert media.describe(target) == f"{label}（シリアル {serial.upper()}）（{target}）"
+
+
+@WINDOWS_ONLY
+def test_a_folder_outside_the_profile_is_told_apart(tmp_path):
+    # Windows has no modes to set: the profile's ACL (this user, SYSTEM, Administrators) protects the data
+    # folder, so a folder elsewhere (another drive, a stick, C:\ itself) must be recognised as unprotected.
+    profile = Path(os.environ["USERPROFILE"])
+    assert fileio.outside_profile(profile / "AppData" / "Local" / "Tsunagi") is False
+    assert fileio.outside_profile(Path(str(profile).upper()) / "つなぎ") is False  # case does not matter
+    assert fileio.outside_profile(Path(os.environ.get("SYSTEMDRIVE", "C:") + "\\") / "Tsunagi") is True
+    assert fileio.outside_profile(profile.parent / (profile.name + "2") / "Tsunagi") is True  # a sibling, not a child
+    if tmp_path.is_relative_to(profile):
+        assert fileio.outside_profile(tmp_path) is False

@@ -5,9 +5,9 @@ from __future__ import annotations
 from app.models import MediaLog
 from app.services.forms import Form, FormContext
 from app.services.japanese import format_wareki
+from app.services.media_ledger import ACTIONS  # one list of what the 管理簿 records
 
 TITLE, FORM_NUMBER = "電磁的記録媒体 持出し管理簿", "様式 B-1"
-ACTIONS = {"backup": "バックアップ", "restore": "復元", "verify": "確認"}
 
 
 def ledger(context: FormContext, entries: list[MediaLog]) -> bytes:

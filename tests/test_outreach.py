@@ -13,7 +13,8 @@ TODAY = date.today()
 
 
 def _at(days_ago: int, hour: int = 10) -> datetime:
-    return datetime.combine(TODAY - timedelta(days=days_ago), datetime.min.time()).replace(hour=hour)
+    at = datetime.combine(TODAY - timedelta(days=days_ago), datetime.min.time()).replace(hour=hour)
+    return min(at, datetime.now().replace(second=0, microsecond=0))  # never in the future, even after midnight
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def populate(store) -> int:
         store, hid, {"received_on": date.today() - timedelta(days=3), "main_complaint": "外に出られない",
                      "person_id": person},
     )  # fmt: skip
-    visited = datetime.combine(date.today(), datetime.min.time()).replace(hour=9)
+    # Yesterday: a visit at 9:00 today is still in the future when the suite runs after midnight.
+    visited = datetime.combine(date.today() - timedelta(days=1), datetime.min.time()).replace(hour=9)
     outreach.add_visit(store, hid, {"visited_at": visited, "kind": "continuing", "result": "met",
                                     "met_person_ids": [person], "next_on": date.today()})  # fmt: skip
     return hid

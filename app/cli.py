@@ -20,7 +20,7 @@ from pathlib import Path
 
 from app import __version__
 from app.console import is_interactive, use_utf8_output
-from app.services.errors import InvalidInput, TsunagiError
+from app.services.common.errors import InvalidInput, TsunagiError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -145,13 +145,13 @@ def _new_passphrase(args) -> str:
 
 
 def _data_dir(args) -> Path:
-    from app.services.store import default_data_dir
+    from app.services.store.store import default_data_dir
 
     return getattr(args, "data_dir", None) or default_data_dir()
 
 
 def _open(args):
-    from app.services.store import Store
+    from app.services.store.store import Store
 
     return Store.open(_data_dir(args), **_secrets(args))
 
@@ -164,8 +164,8 @@ def _say(text: str) -> None:
 
 
 def _create(args, *, town: str):
-    from app.services.fileio import location_notice
-    from app.services.store import Store
+    from app.services.common.fileio import location_notice
+    from app.services.store.store import Store
 
     created = Store.create(
         _data_dir(args),
@@ -192,7 +192,7 @@ def cmd_init(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from app.services import exchange, household_format
+    from app.services.households import exchange, household_format
 
     records = household_format.load(args.file)  # validate fully before opening the store
     store = _open(args)
@@ -205,7 +205,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from app.services import exchange, household_format
+    from app.services.households import exchange, household_format
 
     store = _open(args)
     try:
@@ -223,8 +223,9 @@ def cmd_export(args) -> int:
 
 
 def cmd_flags(args) -> int:
-    from app.services import flags, household_format
-    from app.services.japanese import DateInputError, parse_date
+    from app.services.common.japanese import DateInputError, parse_date
+    from app.services.flags import flags
+    from app.services.households import household_format
 
     try:
         as_of = parse_date(args.as_of) if args.as_of else date.today()
@@ -237,7 +238,7 @@ def cmd_flags(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from app.services import demo
+    from app.services.households import demo
 
     if args.households < 1:
         raise InvalidInput("--households には1以上の数を指定してください")
@@ -257,7 +258,7 @@ def cmd_demo(args) -> int:
 def cmd_audit(args) -> int:
     # Both chains (監査ログ, 変更履歴) entry by entry, their ends against the key file, and against the
     # heads in each backup given: one line each, the first bad entry named.
-    from app.services import anchor
+    from app.services.store import anchor
 
     store = _open(args)
     try:
@@ -269,7 +270,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from app.services import backup
+    from app.services.store import backup
 
     store = _open(args)
     try:
@@ -289,7 +290,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_verify_backup(args) -> int:
-    from app.services import backup
+    from app.services.store import backup
 
     manifest = backup.check_only(args.file, **_secrets(args))
     print(f"OK: {manifest.summary()}")
@@ -297,7 +298,7 @@ def cmd_verify_backup(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from app.services import backup
+    from app.services.store import backup
 
     manifest = backup.read_manifest(args.source)
     _say(f"復元します: {manifest.summary()}")
@@ -315,7 +316,8 @@ def cmd_restore(args) -> int:
     return 0
 
 def cmd_print(args) -> int:
-    from app.services import print_catalog, printing
+    from app.services.catalog import print_catalog
+    from app.services.printing import printing
 
     if args.list:
         for entry in print_catalog.CATALOG.values():
@@ -370,10 +372,10 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    from app.services import folder_lock
+    from app.services.store import folder_lock
 
     # Files a library writes without asking (and any we missed) are this user's only; the app's own
-    # files get 0600/0700 explicitly as well (app.services.fileio), whatever the umask.
+    # files get 0600/0700 explicitly as well (app.services.common.fileio), whatever the umask.
     os.umask(0o077)
     use_utf8_output()  # before argparse, whose usage and errors are Japanese too
     args = _parser().parse_args(argv)
@@ -395,12 +397,12 @@ def main(argv: list[str] | None = None) -> int:
         _say("中断しました")
         return 1
     except Exception as exc:  # last resort: a Japanese line, never a bare traceback
-        from app.services import diagnosis
+        from app.services.store import diagnosis
 
         if (known := diagnosis.explain(exc, _data_dir(args))) is not None:  # a full disk, another writer
             _say(str(known))
             return known.exit_code
-        from app.services import errorlog  # what failed, never the text (SQL parameters, values)
+        from app.services.common import errorlog  # what failed, never the text (SQL parameters, values)
 
         _say(errorlog.report(exc, _data_dir(args), args.command))
         return 1

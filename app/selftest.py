@@ -33,8 +33,8 @@ def run() -> int:
             from keyring.backends.fail import Keyring
 
             keyring.set_keyring(Keyring())  # leave the PC's real keyring alone
-            from app.services.keyslots import FAST
-            from app.services.store import DB_NAME, Store
+            from app.services.store.keyslots import FAST
+            from app.services.store.store import DB_NAME, Store
 
             created = Store.create(Path(tmp) / "store", passphrase="selftest-passphrase", kdf=FAST)
             created.store.close()
@@ -46,12 +46,12 @@ def run() -> int:
             return "暗号化されたデータを作成して開けました"
 
         def pdf_check() -> str:
-            from app.services.keyslots import new_recovery_key
+            from app.services.store.keyslots import new_recovery_key
             from app.ui.lazy import lazy_import
 
             # Through the lazy loader, as the pages load the forms: proves it works in the frozen bundle too.
-            recovery_sheet = lazy_import("app.services.recovery_sheet")
-            from app.services.forms import FormContext
+            recovery_sheet = lazy_import("app.services.printing.recovery_sheet")
+            from app.services.printing.forms import FormContext
 
             key, _ = new_recovery_key()
             pdf = recovery_sheet.render(

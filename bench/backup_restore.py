@@ -38,9 +38,9 @@ def _copy_fsync(src: Path, dest: Path) -> float:
 
 
 def measure(households: int = 20_000, repeat: int = 3) -> Figures:
-    from app.services import backup
-    from app.services.keyslots import KeyFile
-    from app.services.store import DB_NAME, KEYS_NAME
+    from app.services.store import backup
+    from app.services.store.keyslots import KeyFile
+    from app.services.store.store import DB_NAME, KEYS_NAME
 
     folder = demo_store(households)
     size = (folder / DB_NAME).stat().st_size

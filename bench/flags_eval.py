@@ -13,7 +13,8 @@ import statistics
 import time
 from datetime import date
 
-from app.services import exchange, flag_review, flags
+from app.services.flags import flag_review, flags
+from app.services.households import exchange
 from bench.stores import demo_store, open_store
 
 

@@ -13,7 +13,9 @@ import time
 from datetime import date, datetime, timedelta
 
 from app.models import Visit
-from app.services import flag_review, outreach, referrals
+from app.services.flags import flag_review
+from app.services.outreach import outreach
+from app.services.referrals import referrals
 from bench.stores import demo_store, open_store
 
 VISITS_MARK = "bench-visits"

@@ -10,7 +10,9 @@ import statistics
 import time
 from datetime import date
 
-from app.services import agencies, consents, print_catalog, referrals
+from app.services.catalog import print_catalog
+from app.services.households import consents
+from app.services.referrals import agencies, referrals
 from bench.stores import demo_store, open_store
 
 

@@ -11,10 +11,10 @@ import statistics
 import time
 from datetime import date
 
-from app.services import statistics as stats
-from app.services import statistics_forms
-from app.services.forms import FormContext
-from app.services.store import Store
+from app.services.printing.forms import FormContext
+from app.services.statistics import statistics as stats
+from app.services.statistics import statistics_forms
+from app.services.store.store import Store
 from bench.stores import demo_store, open_store, plain_copy
 
 TODAY = date(2026, 11, 22)

@@ -13,8 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
-from app.services import demo  # noqa: E402
-from app.services.store import DB_NAME, Store, connect  # noqa: E402
+from app.services.households import demo  # noqa: E402
+from app.services.store.store import DB_NAME, Store, connect  # noqa: E402
 
 CACHE = ROOT / "bench" / "cache"
 PASSPHRASE = "bench-passphrase"

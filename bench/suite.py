@@ -84,7 +84,7 @@ def startup(repeat: int) -> list[Line]:
 
 
 def unlock_and_list(n: int, repeat: int) -> Line:
-    from app.services import search
+    from app.services.store import search
 
     folder = demo_store(n)
 
@@ -129,8 +129,13 @@ def per_size(sizes: list[int], repeat: int) -> tuple[list[Line], dict]:
 
 def home_todos(n: int, repeat: int) -> Line:
     """Everything ホーム reads on refresh (issue 8 target on 10,000 households: < 200 ms)."""
-    from app.services import flag_review, households, outreach, plans, program_plan, referrals
-    from app.services import statistics as stats
+    from app.services.flags import flag_review
+    from app.services.households import households
+    from app.services.meetings import plans
+    from app.services.outreach import outreach
+    from app.services.program import program_plan
+    from app.services.referrals import referrals
+    from app.services.statistics import statistics as stats
 
     store = open_store(demo_store(n))
 
@@ -152,7 +157,9 @@ def home_todos(n: int, repeat: int) -> Line:
 
 def referral_create_print(n: int, repeat: int) -> Line:
     """Create and print one つなぐシート (issue 7 target on 10,000 households: < 300 ms)."""
-    from app.services import agencies, consents, print_catalog, referrals
+    from app.services.catalog import print_catalog
+    from app.services.households import consents
+    from app.services.referrals import agencies, referrals
 
     folder = demo_store(n)
     work = Path(tempfile.mkdtemp(prefix="tsunagi-bench-sheet-"))
@@ -181,19 +188,13 @@ def referral_create_print(n: int, repeat: int) -> Line:
 
 
 def forms(n: int, repeat: int) -> list[Line]:
-    from app.services import (
-        agencies,
-        consents,
-        household_forms,
-        households,
-        outreach,
-        outreach_forms,
-        print_catalog,
-        referrals,
-        statistics_forms,
-    )
-    from app.services import settings as town_settings
-    from app.services import statistics as stats
+    from app.services.catalog import print_catalog
+    from app.services.households import consents, household_forms, households
+    from app.services.outreach import outreach, outreach_forms
+    from app.services.referrals import agencies, referrals
+    from app.services.statistics import statistics as stats
+    from app.services.statistics import statistics_forms
+    from app.services.store import settings as town_settings
 
     folder = demo_store(n)
     work = Path(tempfile.mkdtemp(prefix="tsunagi-bench-forms-"))

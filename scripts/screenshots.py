@@ -18,7 +18,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
 
-from app.services.keyslots import FAST  # noqa: E402
+from app.services.store.keyslots import FAST  # noqa: E402
 from app.ui.context import AppContext  # noqa: E402
 from app.ui.first_run import FirstRunWizard  # noqa: E402
 from app.ui.main import build_application  # noqa: E402
@@ -82,7 +82,7 @@ def main() -> None:
 
 def households_screens(shell: Shell) -> None:
     """A demo town's list, then one family's detail with its genogram, and the two household prints."""
-    from app.services import demo, exchange, households
+    from app.services.households import demo, exchange, households
 
     store = shell.ctx.require_store()
     exchange.import_records(store, demo.generate(300, seed=1))
@@ -132,8 +132,10 @@ def households_screens(shell: Shell) -> None:
 
 
 def referral_screens(shell: Shell, hid: int, son: int) -> None:
-    from app.services import agencies, consents, households, print_catalog, referrals
-    from app.services import settings as town_settings
+    from app.services.catalog import print_catalog
+    from app.services.households import consents, households
+    from app.services.referrals import agencies, referrals
+    from app.services.store import settings as town_settings
     from app.ui.referral_dialogs import GateDialog, ReferralDialog
 
     store = shell.ctx.require_store()
@@ -173,7 +175,8 @@ def referral_screens(shell: Shell, hid: int, son: int) -> None:
 def outreach_screens(shell: Shell, hid: int, son: int) -> None:
     from datetime import datetime, timedelta
 
-    from app.services import households, outreach
+    from app.services.households import households
+    from app.services.outreach import outreach
     from app.ui.outreach_dialogs import VisitDialog
 
     store = shell.ctx.require_store()
@@ -206,8 +209,10 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
 
 
 def meeting_screens(shell: Shell, hid: int, son: int) -> None:
-    from app.services import agencies, consents, households, meeting_forms, meetings, plans
-    from app.services import settings as town_settings
+    from app.services.households import consents, households
+    from app.services.meetings import meeting_forms, meetings, plans
+    from app.services.referrals import agencies
+    from app.services.store import settings as town_settings
     from app.ui.meeting_dialogs import ConsentRuleDialog, MeetingDialog, PlanDialog
 
     store = shell.ctx.require_store()
@@ -284,7 +289,7 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
 
 def closure_screen(shell: Shell, hid: int, case: int) -> None:
     """終結 with 死亡 chosen and the meeting that decided it; shown, not saved, so later screens stay open."""
-    from app.services import households
+    from app.services.households import households
     from app.ui.household_dialogs import StatusDialog
 
     dialog = StatusDialog(shell.ctx, households.open_household(shell.ctx.require_store(), hid), shell)
@@ -298,8 +303,10 @@ def closure_screen(shell: Shell, hid: int, case: int) -> None:
 
 
 def program_screens(shell: Shell) -> None:
-    from app.services import demo, program_plan, statistics, statistics_forms
-    from app.services import settings as town_settings
+    from app.services.households import demo
+    from app.services.program import program_plan
+    from app.services.statistics import statistics, statistics_forms
+    from app.services.store import settings as town_settings
 
     store = shell.ctx.require_store()
     demo.populate_casework(store, seed=2, until=date(2026, 11, 22))  # so the figures are not all zero
@@ -341,8 +348,9 @@ def program_screens(shell: Shell) -> None:
 def backup_screens(shell: Shell) -> None:
     import tempfile
 
-    from app.services import backup, media_forms
-    from app.services import settings as town_settings
+    from app.services.printing import media_forms
+    from app.services.store import backup
+    from app.services.store import settings as town_settings
 
     shell.ctx.quiet = True
     usb = Path(tempfile.mkdtemp(prefix="USB-01-"))

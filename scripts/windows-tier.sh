@@ -173,7 +173,7 @@ winpath() { printf 'Z:%s' "${1//\//\\}"; }  # a Unix path as Wine's Z: drive see
 # /dev/null there) and a time limit.
 wrun() { : | timeout -k 10 "$STEP_TIMEOUT" "$WINE" "$@" 2> >(cat >&2) | cat; }
 # A folder as removable drive D: with a volume label and serial (Wine reads them from .windows-label
-# and .windows-serial), so the Win32 paths of app/services/media.py meet a USB stick.
+# and .windows-serial), so the Win32 paths of app/services/store/media.py meet a USB stick.
 mkdir -p "$WORK/usb"
 printf 'TSUNAGI-USB\n' >"$WORK/usb/.windows-label"
 printf '1a2b3c4d\n' >"$WORK/usb/.windows-serial"

@@ -13,8 +13,8 @@ import keyring  # noqa: E402
 import pytest  # noqa: E402
 from keyring.backend import KeyringBackend  # noqa: E402
 
-from app.services.keyslots import FAST  # noqa: E402
-from app.services.store import Store  # noqa: E402
+from app.services.store.keyslots import FAST  # noqa: E402
+from app.services.store.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 # The contract's own worked example (shared/spec beside the checkout); a copy of it is kept in

@@ -16,11 +16,12 @@ from pathlib import Path
 import keyring
 import pytest
 
-from app.services import backup, demo
-from app.services.backup import BackupFailed, BackupInvalid
-from app.services.errors import StoreCorrupt, WrongSecret
-from app.services.keyslots import FAST
-from app.services.store import DB_NAME, Store, connect
+from app.services.common.errors import StoreCorrupt, WrongSecret
+from app.services.households import demo
+from app.services.store import backup
+from app.services.store.backup import BackupFailed, BackupInvalid
+from app.services.store.keyslots import FAST
+from app.services.store.store import DB_NAME, Store, connect
 from tests.conftest import PASSPHRASE, ROOT, MemoryKeyring, small_disk
 
 NAME = "髙橋 﨑子"
@@ -32,7 +33,7 @@ def town(created):
     demo.populate(store, households=60, seed=2)
     from datetime import date
 
-    from app.services import households
+    from app.services.households import households
 
     hid = households.create_household(store, address="例示町1")
     households.add_member(
@@ -193,7 +194,7 @@ def test_killed_during_backup(town, tmp_path):
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "from keyring.backends.fail import Keyring\n"
         "keyring.set_keyring(Keyring())\n"
-        "from app.services import backup\nfrom app.services.store import Store\n"
+        "from app.services.store import backup\nfrom app.services.store.store import Store\n"
         "class Slow:\n"
         "    def __init__(self, p, m): self.fh = open(p, m)\n"
         "    def write(self, d):\n"

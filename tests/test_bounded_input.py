@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Household
-from app.services import backup, bounded, exchange, household_format, households, search
-from app.services.errors import InvalidInput
+from app.services.common import bounded
+from app.services.common.errors import InvalidInput
+from app.services.households import exchange, household_format, households
+from app.services.store import backup, search
 from tests.conftest import PASSPHRASE
 
 FORMAT = household_format.FORMAT
@@ -244,7 +246,7 @@ def test_the_cli_says_where_and_writes_nothing(tmp_path):
 
 
 def test_agencies_take_the_same_lengths_from_the_dialog_and_from_a_csv(store, tmp_path):
-    from app.services import agencies
+    from app.services.referrals import agencies
 
     with pytest.raises(InvalidInput, match="名称: 200文字以内"):
         agencies.save(store, {"name": "あ" * 201})

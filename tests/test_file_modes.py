@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from app.services import attempts, backup, folder_lock
-from app.services.errors import WrongSecret
-from app.services.fileio import atomic_write_bytes, outside_profile
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.common.errors import WrongSecret
+from app.services.common.fileio import atomic_write_bytes, outside_profile
+from app.services.store import attempts, backup, folder_lock
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes; Windows relies on the profile's ACL")

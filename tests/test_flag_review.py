@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ChangeRecord
-from app.services import flag_review, households
-from app.services.errors import InvalidInput
-from app.services.store import Store
+from app.services.common.errors import InvalidInput
+from app.services.flags import flag_review
+from app.services.households import households
+from app.services.store.store import Store
 from tests.conftest import PASSPHRASE
 
 
@@ -118,7 +119,7 @@ def test_manual_flags_and_print_restriction(store):
 
 
 def test_thresholds_come_from_settings(store):
-    from app.services import settings
+    from app.services.store import settings
 
     hid = households.create_household(store, address="例示町2")
     households.add_member(store, hid, {"name": "親", "birth_date": date(1955, 1, 1), "relation": "head"})

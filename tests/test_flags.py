@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from app.services import flags, household_format
-from app.services.errors import InvalidInput
-from app.services.flags import FlagSettings
+from app.services.common.errors import InvalidInput
+from app.services.flags import flags
+from app.services.flags.flags import FlagSettings
+from app.services.households import household_format
 from tests.conftest import EXAMPLE, EXPECTED
 
 AS_OF = date(2026, 4, 1)

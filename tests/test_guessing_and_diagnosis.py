@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from app.services import attempts, backup, diagnosis
-from app.services.attempts import TooManyAttempts
-from app.services.errors import KeyFileDamaged, KeyFileMismatch, StoreCorrupt, WrongSecret
-from app.services.keyslots import FAST, KeyFile
-from app.services.store import DB_NAME, KEYS_NAME, Store
+from app.services.common.errors import KeyFileDamaged, KeyFileMismatch, StoreCorrupt, WrongSecret
+from app.services.store import attempts, backup, diagnosis
+from app.services.store.attempts import TooManyAttempts
+from app.services.store.keyslots import FAST, KeyFile
+from app.services.store.store import DB_NAME, KEYS_NAME, Store
 from tests.conftest import PASSPHRASE, run_cli, small_disk
 
 ENV = {"TSUNAGI_PASSPHRASE": PASSPHRASE}
@@ -243,7 +243,7 @@ def fill(mount: Path) -> Path:
 def test_a_really_full_disk_says_so_on_saving_and_on_opening(no_keyring, tiny_disk):
     folder = tiny_disk / "tsunagi"
     store = Store.create(folder, passphrase=PASSPHRASE, user="tanaka", town="例示町", kdf=FAST).store
-    from app.services.store import connect
+    from app.services.store.store import connect
 
     with connect(store.db_path, store._key()) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the next write needs new space

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from app.models import Agency, AuditEntry, ChangeRecord, Consent, Household, Person
-from app.services import audit
+from app.services.store import audit
 from tests.conftest import PASSPHRASE, run_cli
 
 
@@ -118,7 +118,7 @@ def test_cli_audit_verify_names_the_edited_entry(tmp_path, no_keyring):
     ok = run_cli("audit", "verify", data_dir=data, env=env)
     assert ok.returncode == 0 and ok.stdout.startswith("OK")
 
-    from app.services.store import Store
+    from app.services.store.store import Store
 
     store = Store.open(data, passphrase=PASSPHRASE)
     with store.session() as s:
@@ -147,7 +147,7 @@ def _tamper(store, *statements, params=None):
 
 def _rehash_audit(store, from_id):
     """Recompute every audit hash from ``from_id`` on, as a careful attacker would after an edit."""
-    from app.services.chain import audit_digest
+    from app.services.common.chain import audit_digest
 
     with store.session() as s:
         rows = s.execute(text("SELECT id, at, actor, action, target, detail, prev_hash FROM audit_log ORDER BY id")).all()
@@ -163,7 +163,7 @@ def _rehash_audit(store, from_id):
 
 
 def _rehash_history(store, from_id):
-    from app.services.chain import HISTORY_ROWS, history_digest
+    from app.services.common.chain import HISTORY_ROWS, history_digest
 
     with store.session() as s:
         rows = s.execute(select(HISTORY_ROWS).order_by(HISTORY_ROWS.c.id)).all()
@@ -187,14 +187,14 @@ def _views(store, n=6):
 
 
 def _problems(store):
-    from app.services import anchor
+    from app.services.store import anchor
 
     report = anchor.verify_store(store)
     return [r for r in report.results if not r.ok], report
 
 
 def _reopened(store, store_dir):
-    from app.services.store import Store
+    from app.services.store.store import Store
 
     store.close()
     return Store.open(store_dir, passphrase=PASSPHRASE)
@@ -231,7 +231,7 @@ def test_cutting_entries_off_the_end_is_reported_from_the_first_missing(store, s
 def test_cutting_exactly_the_last_transaction_after_a_clean_close_is_reported(store, store_dir):
     _views(store, 3)
     store.close()  # confirmed: the key file accepts only this head now
-    from app.services.store import connect
+    from app.services.store.store import connect
 
     with contextlib.closing(connect(store_dir / "tsunagi.db", store_dir_key(store_dir))) as conn:
         last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
@@ -251,7 +251,7 @@ def test_a_rewritten_chain_is_placed_at_the_edited_entry(store, store_dir):
     _tamper(store, "UPDATE audit_log SET target = 'H-9' WHERE id = :i", params={"i": target})
     assert audit.verify(_session_of(store)).bad_id == target  # inside the chain: the edit shows as such
     _rehash_audit(store, target)
-    from app.services import chain
+    from app.services.common import chain
 
     with store.session() as s:  # the database alone now looks whole…
         assert chain.walk(s.connection(), chain.AUDIT).ok
@@ -266,7 +266,7 @@ def test_a_rewritten_chain_is_placed_at_the_edited_entry(store, store_dir):
 
 def test_an_appended_entry_is_reported_as_added_afterwards(store, store_dir):
     _views(store, 3)
-    from app.services.chain import audit_digest
+    from app.services.common.chain import audit_digest
 
     with store.session() as s:
         last_id, last_hash = s.execute(text("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")).one()
@@ -376,8 +376,8 @@ def test_a_process_killed_after_its_commit_leaves_a_record_that_still_matches(st
 def test_a_backup_manifest_shows_what_a_holder_of_key_and_key_file_rewrote(store, store_dir, tmp_path):
     """The limit of the key file, and what covers it: someone with the data key *and* the key file can
     make them agree again; a backup made before that still tells."""
-    from app.services import anchor, backup
-    from app.services.chain import CHAINS, head
+    from app.services.common.chain import CHAINS, head
+    from app.services.store import anchor, backup
 
     _household(store)
     _views(store, 4)
@@ -406,7 +406,7 @@ def test_a_backup_manifest_shows_what_a_holder_of_key_and_key_file_rewrote(store
 
 
 def test_backups_carry_the_record_and_a_restore_verifies(store, tmp_path):
-    from app.services import anchor, backup
+    from app.services.store import anchor, backup
 
     _household(store)
     _views(store, 3)
@@ -424,7 +424,7 @@ def test_a_backup_whose_database_does_not_end_at_its_manifest_is_refused(store, 
     import json
     import zipfile
 
-    from app.services import backup
+    from app.services.store import backup
 
     _views(store, 2)
     usb = tmp_path / "usb"
@@ -449,8 +449,8 @@ def test_a_store_from_before_the_record_gets_one_when_migrated(tmp_path, release
     import shutil
     from pathlib import Path
 
-    from app.services import anchor
-    from app.services.store import Store
+    from app.services.store import anchor
+    from app.services.store.store import Store
 
     fixture = Path(__file__).parent / "fixtures" / "stores" / release
     folder = tmp_path / "old"
@@ -463,13 +463,13 @@ def test_a_store_from_before_the_record_gets_one_when_migrated(tmp_path, release
 
 
 def store_dir_key(store_dir):
-    from app.services.keyslots import KeyFile
+    from app.services.store.keyslots import KeyFile
 
     return KeyFile.load(store_dir / "tsunagi.keys").unlock(passphrase=PASSPHRASE).data_key
 
 
 def _reopened_closed(store_dir):
-    from app.services.store import Store
+    from app.services.store.store import Store
 
     return Store.open(store_dir, passphrase=PASSPHRASE)
 
@@ -480,7 +480,7 @@ def _session_of(store):
 
 @pytest.mark.slow
 def test_cli_audit_verify_names_a_cut_tail_and_compares_backups(tmp_path, no_keyring):
-    from app.services.store import Store
+    from app.services.store.store import Store
 
     data, usb = tmp_path / "data", tmp_path / "usb"
     usb.mkdir()
@@ -504,7 +504,7 @@ def test_cli_audit_verify_names_a_cut_tail_and_compares_backups(tmp_path, no_key
 def test_when_the_key_file_cannot_be_written_nothing_is_saved_and_the_record_still_matches(store, monkeypatch):
     import errno
 
-    from app.services import anchor
+    from app.services.store import anchor
 
     hid = _household(store)
     real = anchor.atomic_write_bytes
@@ -559,8 +559,8 @@ import keyring
 from keyring.backends.fail import Keyring
 keyring.set_keyring(Keyring())
 from app.models import Household
-from app.services import audit
-from app.services.store import Store
+from app.services.store import audit
+from app.services.store.store import Store
 
 store = Store.open({folder!r}, passphrase={passphrase!r})
 i = 0
@@ -582,9 +582,9 @@ def test_writers_killed_mid_commit_leave_a_record_that_still_matches(tmp_path, n
     import subprocess
     import sys
 
-    from app.services import anchor
-    from app.services.keyslots import FAST
-    from app.services.store import Store
+    from app.services.store import anchor
+    from app.services.store.keyslots import FAST
+    from app.services.store.store import Store
     from tests.conftest import ROOT
 
     folder = tmp_path / "store"

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services import demo, exchange, households, search
-from app.services.households import FieldErrors
+from app.services.households import demo, exchange, households
+from app.services.households.households import FieldErrors
+from app.services.store import search
 
 
 def member(name, kana, born, relation="other", **kw):
@@ -122,7 +123,7 @@ def test_closure_other_needs_words_and_unknown_reasons_are_refused(store, family
 
 
 def test_closure_names_a_meeting_of_this_household_only_and_reopening_clears_it(store, family):
-    from app.services import meetings
+    from app.services.meetings import meetings
 
     hid, father = family[0], family[1]
     other = households.create_household(store, label="3丁目の角の家")

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import ChangeRecord, Household, Person
-from app.services import demo, exchange, flags, household_format
-from app.services.errors import InvalidInput
+from app.services.common.errors import InvalidInput
+from app.services.flags import flags
+from app.services.households import demo, exchange, household_format
 from tests.conftest import EXAMPLE
 
 
@@ -28,7 +29,7 @@ def test_example_round_trips_exactly(store):
 
 
 def test_closure_reasons_and_the_words_of_sonota_travel(store):
-    from app.services import households
+    from app.services.households import households
 
     died = households.create_household(store, address="本町1-1")
     other = households.create_household(store, address="本町1-2")

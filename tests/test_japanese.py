@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.services.japanese import (
+from app.services.common.japanese import (
     DateInputError,
     age_on,
     fiscal_year,

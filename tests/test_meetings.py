@@ -9,19 +9,14 @@ import pytest
 from pypdf import PdfReader
 
 from app.models import vocab
-from app.services import (
-    agencies,
-    consents,
-    households,
-    meeting_forms,
-    meetings,
-    outreach,
-    plans,
-    print_catalog,
-)
-from app.services.errors import InvalidInput
-from app.services.forms import FormContext
-from app.services.households import FieldErrors
+from app.services.catalog import print_catalog
+from app.services.common.errors import InvalidInput
+from app.services.households import consents, households
+from app.services.households.households import FieldErrors
+from app.services.meetings import meeting_forms, meetings, plans
+from app.services.outreach import outreach
+from app.services.printing.forms import FormContext
+from app.services.referrals import agencies
 
 TODAY = date.today()
 

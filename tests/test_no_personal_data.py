@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from app.services import errorlog
+from app.services.common import errorlog
 from tests.conftest import PASSPHRASE
 
 NAME = "髙橋 﨑子"
@@ -44,7 +44,7 @@ def test_the_engine_never_puts_parameters_into_an_error(store):
 
 def test_the_cli_reports_what_failed_and_logs_no_values(store, store_dir, monkeypatch, capsys):
     from app import cli
-    from app.services import exchange, household_format
+    from app.services.households import exchange, household_format
 
     store.close()
     monkeypatch.setenv("TSUNAGI_PASSPHRASE", PASSPHRASE)

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Household
-from app.services import audit, backup, folder_lock
-from app.services.diagnosis import StoreBusy
-from app.services.folder_lock import FolderInUse
-from app.services.keyslots import FAST
-from app.services.store import Store, connect
+from app.services.store import audit, backup, folder_lock
+from app.services.store.diagnosis import StoreBusy
+from app.services.store.folder_lock import FolderInUse
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store, connect
 from tests.conftest import EXAMPLE, PASSPHRASE, ROOT, run_cli
 
 ENV = {"TSUNAGI_PASSPHRASE": PASSPHRASE}
@@ -55,7 +55,7 @@ def _holder(tmp_path: Path, folder: Path, role: str, command: str = "") -> subpr
         textwrap.dedent(f"""
             import sys, time
             sys.path.insert(0, {str(ROOT)!r})
-            from app.services import folder_lock
+            from app.services.store import folder_lock
             folder_lock.set_role({role!r}, {command!r})
             lease = folder_lock.acquire({str(folder)!r})
             print("ready", flush=True)
@@ -126,7 +126,7 @@ def test_within_one_process_the_lock_is_shared_and_released_with_the_last_store(
 
 
 def test_a_write_conflict_is_waited_for_then_explained(store, monkeypatch):
-    monkeypatch.setattr("app.services.store.BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr("app.services.store.store.BUSY_TIMEOUT_MS", 200)
     store.engine.dispose()  # new connections take the shorter wait
     writer = connect(store.db_path, store._key())  # another program in the middle of a write
     writer.isolation_level = None
@@ -163,8 +163,8 @@ import keyring
 from keyring.backends.fail import Keyring
 keyring.set_keyring(Keyring())
 from app.models import Household
-from app.services.folder_lock import FolderInUse
-from app.services.store import Store
+from app.services.store.folder_lock import FolderInUse
+from app.services.store.store import Store
 
 while True:  # started while the previous writer still runs: its kill frees the folder
     try:

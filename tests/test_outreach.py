@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.services import households, outreach
-from app.services.households import FieldErrors
+from app.services.households import households
+from app.services.households.households import FieldErrors
+from app.services.outreach import outreach
 
 TODAY = date.today()
 
@@ -85,8 +86,8 @@ def test_timeline_and_visit_prints(store, followed):
 
     from pypdf import PdfReader
 
-    from app.services import outreach_forms
-    from app.services import settings as town_settings
+    from app.services.outreach import outreach_forms
+    from app.services.store import settings as town_settings
 
     hid, son = followed
     for days, result, words in ((20, "absent", ""), (10, "letter_left", ""), (1, "met", "また来てもいい")):

@@ -16,8 +16,12 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry, MediaLog
-from app.services import agencies, backup, households, media, media_ledger, print_catalog, printing
-from app.services.store import Store
+from app.services.catalog import print_catalog
+from app.services.households import households
+from app.services.printing import printing
+from app.services.referrals import agencies
+from app.services.store import backup, media, media_ledger
+from app.services.store.store import Store
 from tests.conftest import EXAMPLE, PASSPHRASE, run_cli
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX; Windows uses the profile's ACL")
@@ -149,9 +153,9 @@ def test_a_file_on_a_removable_drive_is_logged_with_its_label(store, household, 
 
 
 def test_exports_to_a_chosen_file_go_into_the_ledger(store, household, tmp_path):
-    from app.services import statistics, statistics_export
-    from app.services.exchange import export_file
-    from app.services.statistics import Period
+    from app.services.households.exchange import export_file
+    from app.services.statistics import statistics, statistics_export
+    from app.services.statistics.statistics import Period
 
     agencies.add_typical(store)
     agencies.export_csv(store, tmp_path / "関係機関.csv")
@@ -197,7 +201,7 @@ def recovery_sheet(store) -> printing.Printed:
 
 def test_the_recovery_sheet_is_warned_off_sticks_backups_and_the_data_folder(store, household, tmp_path,
                                                                             monkeypatch):  # fmt: skip
-    from app.services import recovery_sheet as sheet_module
+    from app.services.printing import recovery_sheet as sheet_module
 
     assert printing.RECOVERY_SHEET_TITLE == sheet_module.TITLE
     sheet = recovery_sheet(store)

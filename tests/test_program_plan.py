@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.services import households, program_forms, program_plan
-from app.services.forms import FormContext
-from app.services.households import FieldErrors
+from app.services.households import households
+from app.services.households.households import FieldErrors
+from app.services.printing.forms import FormContext
+from app.services.program import program_forms, program_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = ROOT.parent / "shared" / "domain.md"

@@ -10,19 +10,14 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.models import AuditEntry, ChangeRecord
-from app.services import (
-    agencies,
-    consents,
-    households,
-    meetings,
-    print_catalog,
-    printing,
-    referral_forms,
-    referrals,
-)
-from app.services import settings as town_settings
-from app.services.errors import InvalidInput
-from app.services.households import FieldErrors
+from app.services.catalog import print_catalog
+from app.services.common.errors import InvalidInput
+from app.services.households import consents, households
+from app.services.households.households import FieldErrors
+from app.services.meetings import meetings
+from app.services.printing import printing
+from app.services.referrals import agencies, referral_forms, referrals
+from app.services.store import settings as town_settings
 
 
 def sheet(store, rid: int) -> bytes:

@@ -9,9 +9,13 @@ from datetime import date, datetime
 import pytest
 
 from app.models import Referral, vocab
-from app.services import consents, flag_review, households, meetings, outreach, plans, statistics
-from app.services.agencies import save as save_agency
-from app.services.statistics import Period
+from app.services.flags import flag_review
+from app.services.households import consents, households
+from app.services.meetings import meetings, plans
+from app.services.outreach import outreach
+from app.services.referrals.agencies import save as save_agency
+from app.services.statistics import statistics
+from app.services.statistics.statistics import Period
 
 FY = 2025  # 令和7年度: 2025-04-01 .. 2026-03-31
 
@@ -146,7 +150,7 @@ def test_closures_are_counted_under_every_reason_including_death(store, known):
 def test_csv_and_excel_hold_the_numbers_on_screen(store, known, tmp_path):
     from openpyxl import load_workbook
 
-    from app.services import statistics_export
+    from app.services.statistics import statistics_export
 
     r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
     statistics_export.write_csv(r, tmp_path / "s.csv")
@@ -166,8 +170,8 @@ def test_the_printed_report_carries_every_number(store, known):
 
     from pypdf import PdfReader
 
-    from app.services import statistics_forms
-    from app.services.forms import FormContext
+    from app.services.printing.forms import FormContext
+    from app.services.statistics import statistics_forms
 
     r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
     pdf = statistics_forms.report_sheet(FormContext(town="テスト町", printed_by="田中"), r)
@@ -178,7 +182,7 @@ def test_the_printed_report_carries_every_number(store, known):
 
 
 def test_every_computed_indicator_matches_the_hand_count(store, known):
-    from app.services import program_plan
+    from app.services.program import program_plan
 
     pid = program_plan.create(store, 2025, 2027)
     actual = {

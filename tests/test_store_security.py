@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Household, Person
-from app.services import audit
-from app.services.errors import KeyFileMissing, PcSecretMissing, StoreCorrupt, WrongSecret
-from app.services.keyslots import FAST, KEYRING_SERVICE, parse_recovery_key
-from app.services.store import DB_NAME, KEYS_NAME, Store, connect
+from app.services.common.errors import KeyFileMissing, PcSecretMissing, StoreCorrupt, WrongSecret
+from app.services.store import audit
+from app.services.store.keyslots import FAST, KEYRING_SERVICE, parse_recovery_key
+from app.services.store.store import DB_NAME, KEYS_NAME, Store, connect
 from tests.conftest import PASSPHRASE
 
 NAME = "髙橋 﨑子"
@@ -104,7 +104,7 @@ def test_recovery_key_typos_are_caught_before_trying(created):
 
 
 def test_wrong_recovery_key(store, store_dir):
-    from app.services.keyslots import new_recovery_key
+    from app.services.store.keyslots import new_recovery_key
 
     store.close()
     other, _ = new_recovery_key()

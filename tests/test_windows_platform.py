@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from app import console
-from app.services import backup, fileio, media
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.common import fileio
+from app.services.store import backup, media
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from tests.conftest import PASSPHRASE, ROOT
 
 WINDOWS_ONLY = pytest.mark.skipif(os.name != "nt", reason="a Windows-only path (Win32 API); the Windows tier runs it")
@@ -210,8 +211,8 @@ def test_pc_secret_lives_in_windows_credential_manager(tmp_path):
     import keyring
     from keyring.backends.Windows import WinVaultKeyring
 
-    from app.services.errors import PcSecretMissing
-    from app.services.keyslots import KEYRING_SERVICE
+    from app.services.common.errors import PcSecretMissing
+    from app.services.store.keyslots import KEYRING_SERVICE
 
     vault = WinVaultKeyring()
     assert vault.priority > 0, "Credential Manager is not usable here"

@@ -20,7 +20,7 @@ NAMING = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
-    # Domain rows get who/when/old/new history automatically (app.services.history); the history and
+    # Domain rows get who/when/old/new history automatically (app.services.store.history); the history and
     # audit tables themselves set this to False.
     __tracked__ = True
 

@@ -22,7 +22,7 @@ class Setting(Base):
 
 class ChangeRecord(Base):
     """One insert/update/delete of a domain row: who, when, old and new values. Written automatically by
-    app.services.history; append-only (database triggers refuse UPDATE and DELETE)."""
+    app.services.store.history; append-only (database triggers refuse UPDATE and DELETE)."""
 
     __tablename__ = "change_history"
     __tracked__ = False
@@ -36,7 +36,7 @@ class ChangeRecord(Base):
     action: Mapped[str] = mapped_column(String(10))  # insert / update / delete
     old: Mapped[dict | None] = mapped_column(JSON)
     new: Mapped[dict | None] = mapped_column(JSON)
-    # Chained like the audit log (app.services.chain): editing, removing or inserting a record shows.
+    # Chained like the audit log (app.services.common.chain): editing, removing or inserting a record shows.
     prev_hash: Mapped[str] = mapped_column(String(64), default="")
     hash: Mapped[str] = mapped_column(String(64), default="")
 
@@ -45,7 +45,7 @@ class AuditEntry(Base):
     """Append-only, hash-chained log of sensitive acts (views, prints, exports, sign-ins, …).
 
     ``hash`` covers ``prev_hash`` and every other column, so editing or removing any entry breaks the
-    chain from that entry on (app.services.audit.verify)."""
+    chain from that entry on (app.services.store.audit.verify)."""
 
     __tablename__ = "audit_log"
     __tracked__ = False

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from app.services.keyslots import STRONG, KdfParams
-from app.services.store import Store
+from app.services.store.keyslots import STRONG, KdfParams
+from app.services.store.store import Store
 
 DEMO_PASSPHRASE = "demo-tsunagi"
 DEMO_USER = "デモ担当"

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.services import print_catalog, printing
-from app.services import settings as town_settings
-from app.services.errors import TsunagiError
-from app.services.store import Created, Store
+from app.services.catalog import print_catalog
+from app.services.common.errors import TsunagiError
+from app.services.printing import printing
+from app.services.store import settings as town_settings
+from app.services.store.store import Created, Store
 from app.ui.context import AppContext
 from app.ui.widgets import ErrorLabel, PassphraseFields, save_print, show_print
 

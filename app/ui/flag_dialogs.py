@@ -11,8 +11,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import flag_review
-from app.services.errors import InvalidInput
+from app.services.common.errors import InvalidInput
+from app.services.flags import flag_review
 from app.ui import widgets
 from app.ui.widgets import ErrorLabel, dialog_buttons
 

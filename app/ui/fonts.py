@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.services.resources import GOTHIC_TTF, MINCHO_TTF, font_path
+from app.services.common.resources import GOTHIC_TTF, MINCHO_TTF, font_path
 
 UI_FAMILY = "IPAexGothic"
 

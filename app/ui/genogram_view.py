@@ -6,7 +6,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.services.genogram import Genogram, Node
+from app.services.households.genogram import Genogram, Node
 
 LEGEND = "□ 男性　○ 女性　二重は本人　× 死亡　点線の枠は同居　赤の矢印は介護・世話"
 CARE = QColor("#B3261E")

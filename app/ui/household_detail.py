@@ -18,19 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import (
-    consents,
-    exchange,
-    flag_review,
-    genogram,
-    households,
-    outreach,
-    print_catalog,
-    referrals,
-)
-from app.services import settings as town_settings
-from app.services.family import RelationWords, care_notes
-from app.services.japanese import age_on, format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.japanese import age_on, format_wareki
+from app.services.flags import flag_review
+from app.services.households import consents, exchange, genogram, households
+from app.services.households.family import RelationWords, care_notes
+from app.services.outreach import outreach
+from app.services.referrals import referrals
+from app.services.store import settings as town_settings
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.genogram_view import GenogramView
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog

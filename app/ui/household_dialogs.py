@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import households
-from app.services.households import FieldErrors
+from app.services.households import households
+from app.services.households.households import FieldErrors
 from app.ui.context import AppContext
 from app.ui.widgets import DateField, ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
@@ -435,7 +435,7 @@ class MemberDialog(QDialog):
         self.accept()
 
     def _ask_duplicate(self, dupes) -> int | str | None:
-        from app.services.japanese import format_wareki
+        from app.services.common.japanese import format_wareki
 
         listing = "\n".join(
             f"・{d.name}（{format_wareki(d.birth_date)}生、世帯 {d.household_code}）" for d in dupes

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import exchange, household_format
-from app.services.errors import InvalidInput
+from app.services.common.errors import InvalidInput
+from app.services.households import exchange, household_format
 from app.ui.widgets import ErrorLabel
 
 T = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from app.services.store import DB_NAME
+from app.services.store.store import DB_NAME
 
 T = {
     "demo_progress": "デモデータを作成しています…",
@@ -18,8 +18,8 @@ def open_demo(ctx) -> object:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QProgressDialog
 
-    from app.services import demo
-    from app.services.store import Store
+    from app.services.households import demo
+    from app.services.store.store import Store
     from app.ui.context import DEMO_HOUSEHOLDS, DEMO_PASSPHRASE, DEMO_USER
 
     folder = ctx.demo_dir
@@ -46,7 +46,7 @@ def build_application(argv: list[str] | None = None):
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
-    from app.services.resources import resources_dir
+    from app.services.common.resources import resources_dir
     from app.ui.fonts import UI_FAMILY, load_bundled_fonts
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
@@ -69,7 +69,7 @@ def start(ctx):
     """Show the right first window for this data folder; returns the Shell (or None if the user quit)."""
     from PySide6.QtWidgets import QDialog
 
-    from app.services import printing
+    from app.services.printing import printing
     from app.ui.first_run import FirstRunWizard
     from app.ui.shell import Shell
 
@@ -94,10 +94,10 @@ def start(ctx):
 def _report_errors(ctx) -> None:
     """Every exception nobody caught: a message box and a line on stderr saying what failed, and a log in
     the data folder without values — never the exception's text or a traceback, which may hold a
-    member's name or a casework note (app.services.errorlog)."""
+    member's name or a casework note (app.services.common.errorlog)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services import errorlog
+    from app.services.common import errorlog
 
     errorlog.install_hooks(lambda: ctx.data_dir, notify=lambda text: QMessageBox.critical(None, T["app"], text))
 
@@ -105,7 +105,8 @@ def _report_errors(ctx) -> None:
 def run(data_dir: Path) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services import folder_lock, printing
+    from app.services.printing import printing
+    from app.services.store import folder_lock
     from app.ui.context import AppContext
     from app.ui.single_instance import claim
 

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import agencies, exchange, households, meetings, plans, search
-from app.services.errors import InvalidInput
-from app.services.family import RelationWords
-from app.services.households import FieldErrors
-from app.services.japanese import format_wareki
+from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
+from app.services.households import exchange, households
+from app.services.households.family import RelationWords
+from app.services.households.households import FieldErrors
+from app.services.meetings import meetings, plans
+from app.services.referrals import agencies
+from app.services.store import search
 from app.ui.widgets import (
     DateField,
     ErrorLabel,

@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import Household, Person, vocab
-from app.services import agencies, outreach
-from app.services.errors import InvalidInput
-from app.services.households import FieldErrors
+from app.services.common.errors import InvalidInput
+from app.services.households.households import FieldErrors
+from app.services.outreach import outreach
+from app.services.referrals import agencies
 from app.ui.widgets import DateField, ErrorLabel, choice_combo, dialog_buttons
 
 T = {
@@ -265,7 +266,7 @@ class SurveyDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle(T["survey"])
         store = ctx.require_store()
-        from app.services import search
+        from app.services.store import search
 
         with store.session() as s:
             districts = search.districts(s)

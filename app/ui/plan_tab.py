@@ -7,9 +7,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.models import vocab
-from app.services import meetings, plans, print_catalog
-from app.services.errors import InvalidInput
-from app.services.japanese import format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
+from app.services.meetings import meetings, plans
 from app.ui.meeting_dialogs import CaseDialog, ChoiceDialog, PlanDialog, add_to_agenda, choose_person
 from app.ui.widgets import ReasonDialog, confirm, fill_table, record_table, selected_data, show_print
 

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import program_plan
-from app.services.households import FieldErrors
-from app.services.japanese import format_fiscal_year
+from app.services.common.japanese import format_fiscal_year
+from app.services.households.households import FieldErrors
+from app.services.program import program_plan
 from app.ui.widgets import ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
 T = {

@@ -26,10 +26,12 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from app.models import ChangeRecord, vocab
-from app.services import agencies, consents, print_catalog, referrals
-from app.services.errors import InvalidInput
-from app.services.households import FieldErrors
-from app.services.japanese import format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
+from app.services.households import consents
+from app.services.households.households import FieldErrors
+from app.services.referrals import agencies, referrals
 from app.ui.widgets import (
     DateField,
     ErrorLabel,
@@ -672,7 +674,8 @@ class IncomingDialog(QDialog):
         self.resize(640, 480)
 
     def find(self) -> None:
-        from app.services import households, search
+        from app.services.households import households
+        from app.services.store import search
 
         store = self.ctx.require_store()
         self.matches.clear()
@@ -707,7 +710,7 @@ class IncomingDialog(QDialog):
         self.accept()
 
     def create(self) -> None:
-        from app.services import households
+        from app.services.households import households
 
         store = self.ctx.require_store()
         try:

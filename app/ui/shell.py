@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import printing
-from app.services import settings as town_settings
-from app.services.store import Store
+from app.services.printing import printing
+from app.services.store import settings as town_settings
+from app.services.store.store import Store
 from app.ui.context import AppContext
 from app.ui.fonts import UI_FAMILY
 from app.ui.pages import Page
@@ -234,7 +234,7 @@ class Shell(QMainWindow):
         """People age: re-evaluate every household once a day, at the first sign-in."""
         from PySide6.QtGui import QGuiApplication
 
-        from app.services import flag_review
+        from app.services.flags import flag_review
 
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -303,7 +303,7 @@ class Shell(QMainWindow):
         self.enter(store)
 
     def backup_due(self) -> bool:
-        from app.services import backup
+        from app.services.store import backup
 
         store = self.ctx.store
         if store is None:

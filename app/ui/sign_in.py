@@ -1,7 +1,7 @@
 """Sign-in and unlock: user and passphrase, plain messages, a growing delay after repeated failures,
 and 回復キーでサインイン for a forgotten passphrase (which then sets a new one).
 
-The delay is the store's own (app.services.attempts, enforced by Store.open for the CLI and the API
+The delay is the store's own (app.services.store.attempts, enforced by Store.open for the CLI and the API
 alike): this page only shows it, and picks it up again after a restart. The recovery key never waits."""
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import attempts
-from app.services.errors import TsunagiError
-from app.services.keyslots import KeyFile
-from app.services.store import KEYS_NAME, Store
+from app.services.common.errors import TsunagiError
+from app.services.store import attempts
+from app.services.store.keyslots import KeyFile
+from app.services.store.store import KEYS_NAME, Store
 from app.ui.context import DEMO_PASSPHRASE, AppContext
 from app.ui.widgets import ErrorLabel, PassphraseFields, heading
 

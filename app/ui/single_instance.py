@@ -1,6 +1,6 @@
 """One つなぎ window per data folder.
 
-The GUI takes the data folder's lock (app.services.folder_lock) before it shows anything and keeps it
+The GUI takes the data folder's lock (app.services.store.folder_lock) before it shows anything and keeps it
 until it exits, signed in or not: a second start on the same folder — a double click too many, a second
 user session — is refused there. When the holder is another GUI, the second start asks it, over a local
 socket named after the folder, to bring its window to the front, and exits quietly; when the holder is a
@@ -23,8 +23,8 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.services import folder_lock
-from app.services.folder_lock import FolderInUse, Lease
+from app.services.store import folder_lock
+from app.services.store.folder_lock import FolderInUse, Lease
 
 RAISE = b"raise\n"
 RAISED = b"ok\n"

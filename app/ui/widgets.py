@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.keyslots import MIN_PASSPHRASE, passphrase_strength
+from app.services.store.keyslots import MIN_PASSPHRASE, passphrase_strength
 
 
 class ErrorLabel(QLabel):
@@ -134,7 +134,7 @@ class DateField(QWidget):
         self.setFocusProxy(self.edit)
 
     def _changed(self, text: str) -> None:
-        from app.services.japanese import DateInputError, format_wareki, parse_date
+        from app.services.common.japanese import DateInputError, format_wareki, parse_date
 
         self.error.show_error("")
         try:
@@ -143,13 +143,13 @@ class DateField(QWidget):
             self.preview.setText("")
 
     def set_date(self, value) -> None:
-        from app.services.japanese import format_wareki
+        from app.services.common.japanese import format_wareki
 
         self.edit.setText(format_wareki(value) if value else "")
 
     def value(self):
         """The date, None when empty and optional; shows the reason and raises ValueError otherwise."""
-        from app.services.japanese import DateInputError, parse_date
+        from app.services.common.japanese import DateInputError, parse_date
 
         text = self.edit.text()
         if not text.strip():
@@ -195,10 +195,10 @@ PRINT_T = {
 
 
 def show_print(parent: QWidget, store, printed) -> Path | None:
-    """Open a print (app.services.printing.Printed, made by app.services.print_catalog) in the PC's
+    """Open a print (app.services.printing.printing.Printed, made by app.services.catalog.print_catalog) in the PC's
     viewer; delivering it audits it. Where no viewer opens, say so and offer 「PDFとして保存」.
     Returns the file shown or saved, None when nothing was."""
-    from app.services import printing
+    from app.services.printing import printing
 
     path = printing.deliver(store, printed)
     if open_pdf(path) is not False:
@@ -231,7 +231,7 @@ def keep_risky_place(parent: QWidget, warning: str) -> bool:
 def save_print(parent: QWidget, store, printed) -> Path | None:
     """「PDFとして保存」: ask where (warning when the recovery-key sheet would go onto a stick or beside
     a backup), then save; the save is audited and goes into the 持出し管理簿. None when cancelled."""
-    from app.services import printing
+    from app.services.printing import printing
 
     suggested = printing.file_name(printed)
     while True:
@@ -334,7 +334,7 @@ class ReasonDialog(QDialog):
         self.resize(560, 240)
 
     def submit(self) -> None:
-        from app.services.errors import InvalidInput
+        from app.services.common.errors import InvalidInput
 
         try:
             self.act(self.reason.toPlainText())

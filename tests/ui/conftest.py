@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication
 
-from app.services import attempts
-from app.services.keyslots import FAST
+from app.services.store import attempts
+from app.services.store.keyslots import FAST
 from app.ui.context import AppContext
 from app.ui.main import build_application
 

@@ -24,7 +24,8 @@ FORMS = ("face_button", "print_intake_button", "print_timeline", "print_visit", 
 
 
 def populate(store) -> int:
-    from app.services import households, outreach
+    from app.services.households import households
+    from app.services.outreach import outreach
 
     hid = households.create_household(store, address="例示県つなぎ町大字本町9-9", district="本町一区")
     person = households.add_member(
@@ -74,8 +75,8 @@ def _die() -> None:
 
 
 def main(data_dir: Path) -> None:
-    from app.services.keyslots import FAST
-    from app.services.store import Store
+    from app.services.store.keyslots import FAST
+    from app.services.store.store import Store
     from app.ui import widgets
     from app.ui.context import AppContext
     from app.ui.main import build_application

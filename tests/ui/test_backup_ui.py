@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import backup, households
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import households
+from app.services.store import backup
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.shell import Shell
 
 PASS = "合言葉です合言葉"

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.services import demo, households
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import demo, households
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.shell import Shell
 from tests.ui.conftest import ime_type

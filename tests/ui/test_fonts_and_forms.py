@@ -9,9 +9,9 @@ from pypdf import PdfReader
 from PySide6.QtGui import QFontInfo, QRawFont
 from PySide6.QtWidgets import QLabel
 
-from app.services import recovery_sheet
-from app.services.forms import DEFAULT_APPROVERS, Form, FormContext
-from app.services.keyslots import new_recovery_key
+from app.services.printing import recovery_sheet
+from app.services.printing.forms import DEFAULT_APPROVERS, Form, FormContext
+from app.services.store.keyslots import new_recovery_key
 from app.ui.fonts import UI_FAMILY, load_bundled_fonts
 
 TEXT = "重層的支援体制整備事業 髙橋 﨑子 つなぐシート ◎○□ ①②③ 令和8年"

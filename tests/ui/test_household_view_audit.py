@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services import households
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import households
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.shell import Shell
 
 

@@ -10,9 +10,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services import exchange, households
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import exchange, households
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
 from app.ui.import_dialog import ImportDialog
 from app.ui.shell import Shell
@@ -164,7 +164,7 @@ def test_status_dialog_requires_a_closure_reason(qtbot, ctx, shell):
 def test_closing_with_death_through_the_status_dialog(qtbot, ctx, shell):
     from datetime import date
 
-    from app.services import meetings
+    from app.services.meetings import meetings
 
     hid = households.create_household(ctx.store, label="一人暮らしの山田さん宅")
     shien = next(t.id for t in meetings.types(ctx.store) if t.code == "shien")
@@ -261,7 +261,7 @@ def test_import_dialog_previews_and_refuses_a_bad_file(qtbot, ctx, shell, tmp_pa
 
 
 def test_household_list_is_lazy(qtbot, ctx, shell):
-    from app.services import demo
+    from app.services.households import demo
 
     exchange.import_records(ctx.store, demo.generate(450, seed=2))
     shell.content.nav.setCurrentRow(1)

@@ -10,9 +10,11 @@ from datetime import date, timedelta
 from pypdf import PdfReader
 from PySide6.QtWidgets import QLabel
 
-from app.services import agencies, consents, households, meetings, plans
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import consents, households
+from app.services.meetings import meetings, plans
+from app.services.referrals import agencies
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.household_dialogs import StatusDialog
 from app.ui.meeting_dialogs import (
     CaseDialog,

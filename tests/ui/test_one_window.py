@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services import attempts, backup, folder_lock
-from app.services import store as store_module
-from app.services.errors import WrongSecret
-from app.services.keyslots import FAST
-from app.services.store import Store, connect
+from app.services.common.errors import WrongSecret
+from app.services.store import attempts, backup, folder_lock
+from app.services.store import store as store_module
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store, connect
 from app.ui.shell import Shell
 from app.ui.single_instance import claim
 from tests.conftest import ROOT, small_disk
@@ -90,7 +90,7 @@ def test_a_window_is_refused_while_a_command_holds_the_folder(ctx, tmp_path):
     script.write_text(textwrap.dedent(f"""
         import sys, time
         sys.path.insert(0, {str(ROOT)!r})
-        from app.services import folder_lock
+        from app.services.store import folder_lock
         folder_lock.set_role("cli", "restore")
         lease = folder_lock.acquire({str(ctx.data_dir)!r})
         print("ready", flush=True)

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 
 from pypdf import PdfReader
 
-from app.services import households
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import households
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.outreach_dialogs import NoteDialog, VisitDialog
 from app.ui.shell import Shell
 from tests.ui.conftest import ime_type
@@ -90,7 +90,7 @@ def test_three_visits_follow_up_and_timeline(qtbot, ctx):
 
 
 def test_survey_round_in_one_go(qtbot, ctx):
-    from app.services import outreach
+    from app.services.outreach import outreach
     from app.ui.outreach_dialogs import SurveyDialog
 
     created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", kdf=FAST)

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.services import printing
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.printing import printing
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.context import AppContext
 from app.ui.shell import Shell
 from tests.conftest import ROOT

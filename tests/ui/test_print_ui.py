@@ -11,9 +11,11 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWizard
 from sqlalchemy import select
 
 from app.models import MediaLog
-from app.services import backup, media, print_catalog, printing
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.catalog import print_catalog
+from app.services.printing import printing
+from app.services.store import backup, media
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui import widgets
 from app.ui.first_run import FirstRunWizard
 from tests.ui.conftest import ime_type

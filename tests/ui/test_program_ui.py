@@ -8,9 +8,9 @@ from datetime import date
 
 from pypdf import PdfReader
 
-from app.services import program_plan
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.program import program_plan
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.program_dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog
 from app.ui.shell import Shell
 from tests.ui.conftest import ime_type

@@ -10,9 +10,10 @@ from pypdf import PdfReader
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from app.services import agencies, households
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.households import households
+from app.services.referrals import agencies
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.referral_dialogs import ConsentDialog, GateDialog, ReferralDialog, ReplyDialog
 from app.ui.shell import Shell
 from tests.ui.conftest import ime_type
@@ -42,7 +43,7 @@ def test_referral_from_gate_to_reply(qtbot, ctx, monkeypatch):
         ctx.data_dir, passphrase="合言葉です合言葉", user="田中", town="例示県つなぎ町", kdf=FAST
     )
     store = created.store
-    from app.services import settings
+    from app.services.store import settings
 
     settings.save(store, {"town.department": "福祉課 重層支援係", "town.phone": "0858-00-1111"})
     hid = households.create_household(store, address="例示県つなぎ町大字本町1-2", phone="0858-12-3456")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWizard
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services.store import Store
+from app.services.store.store import Store
 from app.ui.first_run import FirstRunWizard
 from app.ui.shell import Shell
 from app.ui.sign_in import FAILURES_BEFORE_DELAY, RecoveryDialog

@@ -7,8 +7,8 @@ from datetime import date
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QPushButton
 
-from app.services.keyslots import FAST
-from app.services.store import Store
+from app.services.store.keyslots import FAST
+from app.services.store.store import Store
 from app.ui.charts import BarChart
 from app.ui.shell import Shell
 from tests.test_statistics import populate

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import agencies, referrals
-from app.services.errors import InvalidInput
+from app.services.common.errors import InvalidInput
+from app.services.referrals import agencies, referrals
 from app.ui.pages import Page
 from app.ui.widgets import ErrorLabel, heading
 

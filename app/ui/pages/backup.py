@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.services import backup, media, media_ledger, print_catalog
-from app.services.errors import TsunagiError
-from app.services.japanese import format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.errors import TsunagiError
+from app.services.common.japanese import format_wareki
+from app.services.store import backup, media, media_ledger
 from app.ui.pages import Page
 from app.ui.widgets import ErrorLabel, heading, show_print
 
@@ -310,6 +311,8 @@ class BackupPage(Page):
 
 
 def _message(exc: Exception) -> str:
-    from app.services import errorlog  # what failed, never the exception's text (it may hold personal data)
+    from app.services.common import (
+        errorlog,  # what failed, never the exception's text (it may hold personal data)
+    )
 
     return str(exc) if isinstance(exc, TsunagiError) else T["unexpected"].format(exc=errorlog.describe(exc))

@@ -22,9 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import backup, flag_review, households, outreach, plans, program_plan, referrals, statistics
-from app.services import settings as town_settings
-from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.common.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.flags import flag_review
+from app.services.households import households
+from app.services.meetings import plans
+from app.services.outreach import outreach
+from app.services.program import program_plan
+from app.services.referrals import referrals
+from app.services.statistics import statistics
+from app.services.store import backup
+from app.services.store import settings as town_settings
 from app.ui.pages import Page
 from app.ui.widgets import fill_table, heading, record_table, selected_data
 
@@ -271,7 +278,7 @@ class HomePage(Page):
             self.open_household.emit(household_id)
 
     def _open_overdue(self) -> None:
-        from app.services import households
+        from app.services.households import households
         from app.ui.referral_dialogs import ReferralDialog
 
         row = self.overdue.currentRow()

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import flag_review, flags, search
+from app.services.flags import flag_review, flags
+from app.services.store import search
 from app.ui.household_detail import HouseholdDetail
 from app.ui.household_dialogs import HouseholdDialog
 from app.ui.pages import Page

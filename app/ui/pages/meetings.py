@@ -6,9 +6,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.models import vocab
-from app.services import meetings, print_catalog
-from app.services.errors import InvalidInput
-from app.services.japanese import format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
+from app.services.meetings import meetings
 from app.ui.meeting_dialogs import (
     CaseDialog,
     HouseholdPicker,

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import outreach, print_catalog
-from app.services import settings as town_settings
-from app.services.japanese import format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.japanese import format_wareki
+from app.services.outreach import outreach
+from app.services.store import settings as town_settings
 from app.ui.pages import Page
 from app.ui.widgets import DateField, fill_table, heading, record_table, show_print
 

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import print_catalog, program_plan
-from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.program import program_plan
 from app.ui.pages import Page
 from app.ui.program_dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog, SetupDialog
 from app.ui.widgets import fill_table, heading, record_table, selected_data, show_print

@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
-from app.services import households, print_catalog, referrals
-from app.services.japanese import format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.japanese import format_wareki
+from app.services.households import households
+from app.services.referrals import referrals
 from app.ui.pages import Page
 from app.ui.referral_dialogs import ReferralDialog
 from app.ui.widgets import heading, show_print

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import print_catalog
-from app.services import settings as town_settings
-from app.services.errors import TsunagiError
+from app.services.catalog import print_catalog
+from app.services.common.errors import TsunagiError
+from app.services.store import settings as town_settings
 from app.ui.pages import Page
 from app.ui.widgets import ErrorLabel, PassphraseFields, confirm, heading, save_print, show_print
 
@@ -216,7 +216,7 @@ class SettingsPage(Page):
             return
         self.status.setText(T["saved"] if changed else T["nothing"])
         if any(key.startswith("flags.") for key in changed):
-            from app.services import flag_review
+            from app.services.flags import flag_review
 
             flag_review.refresh_all(self.ctx.require_store())  # the new thresholds apply at once
         if changed:

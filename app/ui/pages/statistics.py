@@ -18,14 +18,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import print_catalog, statistics
-from app.services.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.catalog import print_catalog
+from app.services.common.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.statistics import statistics
 from app.ui.charts import BarChart
 from app.ui.lazy import lazy_import
 from app.ui.pages import Page
 from app.ui.widgets import fill_table, heading, record_table, show_print
 
-statistics_export = lazy_import("app.services.statistics_export")  # ReportLab/openpyxl load on first use
+statistics_export = lazy_import("app.services.statistics.statistics_export")  # ReportLab/openpyxl load on first use
 
 T = {
     "nav": "統計",

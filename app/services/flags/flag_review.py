@@ -1,0 +1,290 @@
+"""Stored 気づき and their review: 候補 → 確認済, or 該当なし with a reason; undo; manual flags.
+
+The rule engine (app.services.flags.flags) says what fires today; this module keeps what the coordinator
+decided about it. A flag is identified by its kind and the people it is about, so a dismissed 8050
+pair stays dismissed, while a different child who comes to qualify is a new candidate. Every change
+goes through the ORM, so the row history records who decided what and when.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from app.models import FlagRecord, Setting, now, vocab
+from app.services.common.errors import InvalidInput
+from app.services.flags import flags
+from app.services.flags.flags import FlagSettings
+from app.services.households import exchange
+from app.services.store.store import Store
+
+LAST_REFRESH = "flags.last_refresh"
+
+
+def kind_word(kind: str) -> str:
+    return flags.KINDS.get(kind) or vocab.MANUAL_FLAG.get(kind, kind)
+
+
+def flag_settings(session: Session) -> FlagSettings:
+    names = [f"flags.{name}" for name in FlagSettings().to_dict()]
+    stored = {
+        row.key.removeprefix("flags."): row.value
+        for row in session.scalars(select(Setting).where(Setting.key.in_(names)))
+    }
+    return FlagSettings.from_dict(stored)
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    households: int
+    new: int
+    reactivated: int
+    deactivated: int
+
+
+def _refresh(session: Session, household_ids: list[int] | None, as_of: date) -> RefreshResult:
+    settings = flag_settings(session)
+    records = exchange.load_records(session, household_ids, for_flags=True)
+    # Existing automatic flags as plain rows (tens of thousands of ORM objects cost seconds); only the
+    # few that change are loaded as objects, so their history is still recorded.
+    t = FlagRecord.__table__.c
+    stmt = select(t.id, t.household_id, t.kind, type_coerce(t.person_ids, String), t.active).where(
+        t.source == "auto"
+    )
+    if household_ids is not None:
+        stmt = stmt.where(t.household_id.in_(household_ids))
+    existing = {
+        (hid, kind, tuple(json.loads(pids))): (fid, active)
+        for fid, hid, kind, pids, active in session.connection().execute(stmt)
+    }
+    seen: set[tuple] = set()
+    new = reactivated = 0
+    for hid, (record, ids) in records.items():
+        for found in flags.evaluate(record, as_of, settings):
+            key = (hid, found.kind, tuple(ids[c] for c in found.members))
+            seen.add(key)
+            if key not in existing:
+                session.add(
+                    FlagRecord(
+                        household_id=hid, kind=found.kind, source="auto", person_ids=list(key[2]),
+                        state="candidate", active=True, reason=found.reason, first_seen=as_of, last_seen=as_of,
+                    )
+                )  # fmt: skip
+                new += 1
+            elif not existing[key][1]:
+                flag = session.get(FlagRecord, existing[key][0])
+                flag.active, flag.reason, flag.last_seen = True, found.reason, as_of
+                reactivated += 1
+    deactivated = 0
+    for key, (fid, active) in existing.items():
+        if active and key not in seen and key[0] in records:
+            flag = session.get(FlagRecord, fid)
+            flag.active, flag.last_seen = False, as_of
+            deactivated += 1
+    return RefreshResult(len(records), new, reactivated, deactivated)
+
+
+def refresh_household(store: Store, household_id: int, as_of: date | None = None) -> RefreshResult:
+    """Re-evaluate one household after it changed."""
+    with store.session() as s:
+        result = _refresh(s, [household_id], as_of or date.today())
+        s.commit()
+    return result
+
+
+def refresh_all(store: Store, as_of: date | None = None) -> RefreshResult:
+    """Re-evaluate every household (people age: a child turning 40 can make an 8050 candidate)."""
+    as_of = as_of or date.today()
+    with store.session() as s:
+        result = _refresh(s, None, as_of)
+        row = s.get(Setting, LAST_REFRESH)
+        if row is None:
+            s.add(Setting(key=LAST_REFRESH, value=as_of.isoformat()))
+        else:
+            row.value = as_of.isoformat()
+        s.commit()
+    return result
+
+
+def refresh_if_due(store: Store, today: date | None = None) -> RefreshResult | None:
+    """The daily re-evaluation, run at sign-in when it has not run today."""
+    today = today or date.today()
+    if store.setting(LAST_REFRESH) == today.isoformat():
+        return None
+    return refresh_all(store, today)
+
+
+# --- decisions -------------------------------------------------------------------------------------
+
+
+def _flag(session: Session, flag_id: int) -> FlagRecord:
+    flag = session.get(FlagRecord, flag_id)
+    if flag is None:
+        raise InvalidInput("その気づきは見つかりません")
+    return flag
+
+
+def _decide(store: Store, flag_id: int, state: str, note: str) -> None:
+    with store.session() as s:
+        flag = _flag(s, flag_id)
+        flag.previous_state, flag.state = flag.state, state
+        flag.state_note = note.strip()
+        flag.decided_by, flag.decided_at = store.actor, now()
+        s.commit()
+
+
+def confirm(store: Store, flag_id: int, note: str = "") -> None:
+    _decide(store, flag_id, "confirmed", note)
+
+
+def dismiss(store: Store, flag_id: int, reason: str) -> None:
+    """該当なし needs a reason: a flag is a prompt, and the decision about it must be explainable."""
+    if not reason.strip():
+        raise InvalidInput("該当なしとする理由を入力してください")
+    _decide(store, flag_id, "dismissed", reason)
+
+
+def end(store: Store, flag_id: int, reason: str) -> None:
+    """解除 of a manual flag (the situation is over); the record stays with its history."""
+    if not reason.strip():
+        raise InvalidInput("解除する理由を入力してください")
+    _decide(store, flag_id, "ended", reason)
+
+
+def undo(store: Store, flag_id: int) -> None:
+    """Back to the state before the last decision (a mistaken click is easy to make)."""
+    with store.session() as s:
+        flag = _flag(s, flag_id)
+        if flag.previous_state is None:
+            raise InvalidInput("元に戻せる操作がありません")
+        flag.state, flag.previous_state = flag.previous_state, None
+        flag.state_note = ""
+        flag.decided_by, flag.decided_at = store.actor, now()
+        s.commit()
+
+
+def add_manual(
+    store: Store, household_id: int, kind: str, person_id: int | None = None, note: str = ""
+) -> int:
+    """A flag the coordinator sets by hand (制度の狭間, 社会的孤立, 虐待・DV …): confirmed from the start."""
+    if kind not in vocab.MANUAL_FLAG:
+        raise InvalidInput("気づきの種類を一覧から選んでください")
+    if kind == "loneliness" and not note.strip():
+        raise InvalidInput("孤独は本人の言葉で記録してください")
+    today = date.today()
+    with store.session() as s:
+        flag = FlagRecord(
+            household_id=household_id, kind=kind, source="manual", person_ids=[person_id] if person_id else [],
+            state="confirmed", active=True, reason=vocab.MANUAL_FLAG[kind], note=note.strip(),
+            decided_by=store.actor, decided_at=now(), first_seen=today, last_seen=today,
+        )  # fmt: skip
+        s.add(flag)
+        s.commit()
+        return flag.id
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagView:
+    id: int
+    household_id: int
+    kind: str
+    word: str
+    state: str
+    state_word: str
+    reason: str  # today's sentence for an active automatic flag, else the one last seen
+    note: str
+    state_note: str
+    decided_by: str
+    decided_at: object
+    active: bool
+    source: str
+    can_undo: bool
+    first_seen: date | None = None
+
+
+def for_household(store: Store, household_id: int, as_of: date | None = None) -> list[FlagView]:
+    as_of = as_of or date.today()
+    with store.session() as s:
+        rows = s.scalars(
+            select(FlagRecord).where(FlagRecord.household_id == household_id).order_by(FlagRecord.id)
+        ).all()
+        record, ids = exchange.load_records(s, [household_id], for_flags=True).get(household_id, (None, {}))
+        settings = flag_settings(s)
+    live = {}
+    if record is not None:
+        for found in flags.evaluate(record, as_of, settings):
+            live[(found.kind, tuple(ids[c] for c in found.members))] = found.reason
+    return [_view(f, live.get((f.kind, tuple(f.person_ids)), f.reason)) for f in rows]
+
+
+def _view(f: FlagRecord, reason: str) -> FlagView:
+    return FlagView(
+        id=f.id, household_id=f.household_id, kind=f.kind, word=kind_word(f.kind), state=f.state,
+        state_word=vocab.FLAG_STATE[f.state], reason=reason, note=f.note, state_note=f.state_note,
+        decided_by=f.decided_by, decided_at=f.decided_at, active=f.active, source=f.source,
+        can_undo=f.previous_state is not None, first_seen=f.first_seen,
+    )  # fmt: skip
+
+
+def open_candidates(store: Store, limit: int = 200) -> list[tuple[int, str, FlagView]]:
+    """Unreviewed candidates for ホーム: (household id, household code, flag), the situations that most
+    need a look first (8050, ダブルケア, young carers … before 独居高齢), newest first within a kind."""
+    from app.models import Household
+
+    priority = case(
+        {kind: i for i, kind in enumerate(flags.KINDS)}, value=FlagRecord.kind, else_=len(flags.KINDS)
+    )
+    with store.session() as s:
+        rows = s.execute(
+            select(FlagRecord, Household.code)
+            .join(Household, Household.id == FlagRecord.household_id)
+            .where(FlagRecord.state == "candidate", FlagRecord.active)
+            .order_by(priority, FlagRecord.first_seen.desc(), FlagRecord.id)
+            .limit(limit)
+        ).all()
+    return [(f.household_id, code, _view(f, f.reason)) for f, code in rows]
+
+
+def count_open_candidates(store: Store) -> int:
+    with store.session() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(FlagRecord)
+                .where(FlagRecord.state == "candidate", FlagRecord.active)
+            )
+            or 0
+        )
+
+
+def counts_by_kind(store: Store) -> dict[str, Counter]:
+    """Active flags by kind and state, for statistics: {kind: Counter({state: n})}."""
+    out: dict[str, Counter] = {}
+    with store.session() as s:
+        for kind, state in s.execute(select(FlagRecord.kind, FlagRecord.state).where(FlagRecord.active)):
+            out.setdefault(kind, Counter())[state] += 1
+    return out
+
+
+def printing_restricted(store: Store, household_id: int) -> bool:
+    """虐待・DV restricts what is printed about the household."""
+    with store.session() as s:
+        return (
+            s.scalar(
+                select(FlagRecord.id).where(
+                    FlagRecord.household_id == household_id,
+                    FlagRecord.kind.in_(vocab.PRINT_RESTRICTING_FLAGS),
+                    FlagRecord.active,
+                    FlagRecord.state.in_(("candidate", "confirmed")),
+                )
+            )
+            is not None
+        )

@@ -1,0 +1,1 @@
+"""アウトリーチ: visits, notes, follow-ups, visit rounds and their forms."""

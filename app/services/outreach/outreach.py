@@ -1,0 +1,409 @@
+"""アウトリーチ: visit records, notes, follow-ups, the 世帯訪問調査 by 自治会, and the 支援経過 timeline.
+
+A visit counts as an attempt whatever its result; it is a contact only when someone was met (会えた,
+家族のみ). Intakes and 面談・電話 notes are contacts too. A household under 継続支援 or 見守り that has had
+no contact for N days (setting, default 30), or whose 次回予定日 has passed, is a to-do.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, select, union_all
+from sqlalchemy.orm import Session
+
+from app.models import Household, Intake, Note, Person, Referral, Setting, Visit, vocab
+from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
+from app.services.households.households import FieldErrors
+from app.services.store.store import Store
+
+NO_CONTACT_DAYS_KEY = "outreach.no_contact_days"
+DEFAULT_NO_CONTACT_DAYS = 30
+FOLLOWED = ("ongoing", "watching")  # 継続支援, 見守り
+
+TEXT_FIELDS = (
+    "visitor",
+    "living",
+    "own_words",
+    "info_given",
+    "reaction",
+    "connection",
+    "risk",
+    "survey_round",
+)
+
+# 定型文: phrases a coordinator types again and again, offered in the visit form.
+PHRASES = {
+    "living": [
+        "室内は片付いている",
+        "ごみが溜まっている",
+        "冷蔵庫に食べ物が少ない",
+        "暖房がない",
+        "郵便物が溜まっている",
+    ],
+    "info_given": [
+        "地域包括支援センターの案内",
+        "社協の居場所（サロン）の案内",
+        "相談窓口のチラシを渡した",
+        "介護保険の申請方法",
+    ],
+    "reaction": ["話を聞いてくれた", "関心を示した", "今は必要ないとのこと", "検討するとのこと"],
+    "risk": ["特になし", "体調不良の様子", "経済的に困っている様子", "孤立が心配"],
+}
+
+
+def no_contact_days(session: Session) -> int:
+    row = session.get(Setting, NO_CONTACT_DAYS_KEY)
+    return int(row.value) if row is not None else DEFAULT_NO_CONTACT_DAYS
+
+
+def _check_visit(values: dict, now: datetime | None = None) -> dict:
+    now = now or datetime.now()
+    errors = {}
+    at = values.get("visited_at")
+    if not isinstance(at, datetime):
+        errors["visited_at"] = "訪問した日時を入力してください"
+    elif at > now + timedelta(minutes=5):
+        errors["visited_at"] = "訪問した日時が未来です（予定は「次回予定日」に入れてください）"
+    if values.get("kind", "continuing") not in vocab.VISIT_KIND:
+        errors["kind"] = "種別を選んでください"
+    if values.get("result", "met") not in vocab.VISIT_RESULT:
+        errors["result"] = "結果を選んでください"
+    nxt = values.get("next_on")
+    if nxt is not None and isinstance(at, datetime) and nxt < at.date():
+        errors["next_on"] = "次回予定日が訪問日より前です"
+    if errors:
+        raise FieldErrors(errors)
+    clean = {k: (values.get(k) or "").strip() for k in TEXT_FIELDS if k in values}
+    for k in ("visited_at", "kind", "result", "planned", "next_on", "visitor_agency_id", "met_person_ids"):
+        if k in values:
+            clean[k] = values[k]
+    return clean
+
+
+def add_visit(store: Store, household_id: int, values: dict) -> int:
+    clean = _check_visit(values)
+    with store.session() as s:
+        if s.get(Household, household_id) is None:
+            raise InvalidInput("その世帯は見つかりません")
+        visit = Visit(household_id=household_id, **clean)
+        s.add(visit)
+        s.commit()
+        return visit.id
+
+
+def update_visit(store: Store, visit_id: int, values: dict) -> None:
+    with store.session() as s:
+        visit = s.get(Visit, visit_id)
+        if visit is None:
+            raise InvalidInput("その訪問記録は見つかりません")
+        current = {k: getattr(visit, k) for k in (*TEXT_FIELDS, "visited_at", "kind", "result", "planned", "next_on",
+                                                  "visitor_agency_id", "met_person_ids")}  # fmt: skip
+        for k, v in _check_visit(current | values).items():
+            setattr(visit, k, v)
+        s.commit()
+
+
+def get_visit(store: Store, visit_id: int) -> Visit:
+    with store.session() as s:
+        visit = s.get(Visit, visit_id)
+        if visit is None:
+            raise InvalidInput("その訪問記録は見つかりません")
+        return visit
+
+
+def add_note(store: Store, household_id: int, kind: str, text: str, at: datetime | None = None) -> int:
+    if kind not in vocab.NOTE_KIND:
+        raise FieldErrors({"kind": "種類を選んでください"})
+    if not text.strip():
+        raise FieldErrors({"text": "内容を入力してください"})
+    with store.session() as s:
+        from app.models import User
+
+        author = s.scalar(select(User.display_name).where(User.name == store.actor)) or store.actor
+        note = Note(
+            household_id=household_id,
+            kind=kind,
+            text=text.strip(),
+            at=at or datetime.now().replace(microsecond=0),
+            author=author,
+        )
+        s.add(note)
+        s.commit()
+        return note.id
+
+
+def survey_round_name(on: date) -> str:
+    from app.services.common.japanese import fiscal_year, format_fiscal_year
+
+    return format_fiscal_year(fiscal_year(on))
+
+
+def record_survey(
+    store: Store, results: dict[int, str], visited_at: datetime, visitor: str, round_name: str
+) -> int:
+    """A survey round's visits in one go: household id → result. One transaction; returns how many."""
+    for result in results.values():
+        if result not in vocab.VISIT_RESULT:
+            raise FieldErrors({"result": "結果を選んでください"})
+    with store.session() as s:
+        for hid, result in results.items():
+            s.add(Visit(household_id=hid, visited_at=visited_at, visitor=visitor.strip(), kind="survey", planned=True,
+                        result=result, survey_round=round_name))  # fmt: skip
+        s.commit()
+    return len(results)
+
+
+# --- follow-up -------------------------------------------------------------------------------------
+
+
+def _last_contact(session: Session):
+    """Subquery: household_id → date of the latest contact (visit met, intake, 面談・電話 note)."""
+    contacts = union_all(
+        select(Visit.household_id.label("hid"), func.date(Visit.visited_at).label("on")).where(
+            Visit.result.in_(vocab.CONTACT_RESULTS)
+        ),
+        select(Intake.household_id.label("hid"), Intake.received_on.label("on")),
+        select(Note.household_id.label("hid"), func.date(Note.at).label("on")).where(
+            Note.kind.in_(vocab.CONTACT_NOTES)
+        ),
+    ).subquery()
+    return select(contacts.c.hid, func.max(contacts.c.on).label("last")).group_by(contacts.c.hid).subquery()
+
+
+def _next_planned(session: Session):
+    """Subquery: household_id → the 次回予定日 of its latest visit."""
+    latest = (
+        select(Visit.household_id, func.max(Visit.visited_at).label("at"))
+        .group_by(Visit.household_id)
+        .subquery()
+    )
+    return (
+        select(Visit.household_id.label("hid"), func.max(Visit.next_on).label("next_on"))
+        .join(latest, and_(latest.c.household_id == Visit.household_id, latest.c.at == Visit.visited_at))
+        .group_by(Visit.household_id)
+        .subquery()
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    household_id: int
+    code: str
+    name: str
+    status: str
+    last_contact: date | None
+    next_on: date | None
+    reason: str  # 連絡なし N日 / 次回予定 超過
+
+
+def followups(store: Store, today: date | None = None) -> list[FollowUp]:
+    """Households under 継続支援・見守り not contacted for N days, and any household whose 次回予定日 passed."""
+    today = today or date.today()
+    with store.session() as s:
+        days = no_contact_days(s)
+        last, nxt = _last_contact(s), _next_planned(s)
+        head = (
+            select(Person.name)
+            .where(Person.household_id == Household.id)
+            .order_by(Person.relation != "head", Person.sort_order)
+            .limit(1)
+            .scalar_subquery()
+        )
+        limit = (today - timedelta(days=days)).isoformat()
+        rows = s.execute(
+            select(
+                Household.id,
+                Household.code,
+                func.coalesce(head, Household.label),
+                Household.status,
+                last.c.last,
+                nxt.c.next_on,
+            )
+            .outerjoin(last, last.c.hid == Household.id)
+            .outerjoin(nxt, nxt.c.hid == Household.id)
+            .where(
+                (Household.status.in_(FOLLOWED) & ((last.c.last.is_(None)) | (last.c.last < limit)))
+                | ((nxt.c.next_on.is_not(None)) & (nxt.c.next_on < today) & (Household.status != "closed"))
+            )
+            .order_by(nxt.c.next_on, last.c.last)
+        ).all()
+    out = []
+    for hid, code, name, status, last_on, next_on in rows:
+        last_on = date.fromisoformat(last_on) if isinstance(last_on, str) else last_on
+        reasons = []
+        if next_on is not None and next_on < today:
+            reasons.append(f"次回予定（{(today - next_on).days}日超過）")
+        if status in FOLLOWED and (last_on is None or (today - last_on).days > days):
+            reasons.append("連絡なし" + (f"（{(today - last_on).days}日）" if last_on else "（記録なし）"))
+        if reasons:
+            out.append(FollowUp(hid, code, name or "", status, last_on, next_on, "・".join(reasons)))
+    return out
+
+
+def planned_between(store: Store, start: date, end: date) -> list[tuple[date, int, str, str, str]]:
+    """(次回予定日, household id, code, name, address) for next visits planned in [start, end]."""
+    with store.session() as s:
+        nxt = _next_planned(s)
+        head = (
+            select(Person.name).where(Person.household_id == Household.id)
+            .order_by(Person.relation != "head", Person.sort_order).limit(1).scalar_subquery()
+        )  # fmt: skip
+        rows = s.execute(
+            select(
+                nxt.c.next_on,
+                Household.id,
+                Household.code,
+                func.coalesce(head, Household.label),
+                Household.address,
+            )
+            .join(Household, Household.id == nxt.c.hid)
+            .where(nxt.c.next_on >= start, nxt.c.next_on <= end)
+            .order_by(nxt.c.next_on, Household.district, Household.address)
+        ).all()
+    return [tuple(r) for r in rows]
+
+
+def this_week(store: Store, today: date | None = None) -> list[tuple[date, int, str, str, str]]:
+    today = today or date.today()
+    monday = today - timedelta(days=today.weekday())
+    return planned_between(store, monday, monday + timedelta(days=6))
+
+
+def survey_progress(store: Store, round_name: str) -> list[tuple[str, int, int]]:
+    """(自治会, households visited in this round, households) per 自治会."""
+    with store.session() as s:
+        totals = dict(s.execute(select(Household.district, func.count()).group_by(Household.district)).all())
+        visited = dict(
+            s.execute(
+                select(Household.district, func.count(func.distinct(Visit.household_id)))
+                .join(Visit, Visit.household_id == Household.id)
+                .where(Visit.kind == "survey", Visit.survey_round == round_name)
+                .group_by(Household.district)
+            ).all()
+        )
+    return [
+        (d or "（地区未設定）", visited.get(d, 0), n)
+        for d, n in sorted(totals.items(), key=lambda x: x[0] or "")
+    ]
+
+
+# --- the timeline (支援経過) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    kind: str  # intake / visit / referral / reply / note
+    kind_word: str
+    title: str
+    detail: str
+    record_id: int
+
+
+KIND_WORDS = {
+    "intake": "相談受付",
+    "visit": "訪問",
+    "referral": "つなぐシート",
+    "reply": "返信",
+    "note": "メモ",
+    "meeting": "会議",
+    "plan": "支援プラン",
+}
+
+
+def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> list[Entry]:
+    """Every event of one household in time order: the 支援経過記録."""
+    from app.services.referrals.referrals import agency_names
+
+    entries: list[Entry] = []
+    with store.session() as s:
+        people = dict(
+            s.execute(select(Person.id, Person.name).where(Person.household_id == household_id)).all()
+        )
+        for i in s.scalars(select(Intake).where(Intake.household_id == household_id)):
+            main = vocab.CONSULT_CATEGORY.get(i.main_category, "") if i.main_category else ""
+            entries.append(Entry(datetime.combine(i.received_on, datetime.min.time()), "intake", KIND_WORDS["intake"],
+                                 f"{vocab.ROUTE.get(i.route, '')}から" + (f"　◎{main}" if main else ""),
+                                 i.main_complaint, i.id))  # fmt: skip
+        for v in s.scalars(select(Visit).where(Visit.household_id == household_id)):
+            met = "、".join(people.get(p, "") for p in v.met_person_ids or [])
+            detail = "　".join(x for x in (f"会えた人: {met}" if met else "", f"本人の言葉:「{v.own_words}」" if v.own_words else "",
+                                           v.living, f"次回 {format_wareki(v.next_on)}" if v.next_on else "") if x)  # fmt: skip
+            entries.append(Entry(v.visited_at, "visit", KIND_WORDS["visit"],
+                                 f"{vocab.VISIT_KIND.get(v.kind, '')}・{vocab.VISIT_RESULT.get(v.result, '')}", detail, v.id))  # fmt: skip
+        for n in s.scalars(select(Note).where(Note.household_id == household_id)):
+            entries.append(
+                Entry(n.at, "note", KIND_WORDS["note"], vocab.NOTE_KIND.get(n.kind, ""), n.text, n.id)
+            )
+        refs = list(s.scalars(select(Referral).where(Referral.household_id == household_id)))
+    names = agency_names(store) if refs else {}
+    for r in refs:
+        on = r.sent_on or r.created_on
+        way = "へ送付" if r.direction == "out" else "から受付"
+        entries.append(Entry(datetime.combine(on, datetime.min.time()), "referral", KIND_WORDS["referral"],
+                             f"{r.number} {names.get(r.agency_id, '')}{way}", r.request or r.summary, r.id))  # fmt: skip
+        if r.reply_received_on:
+            entries.append(Entry(datetime.combine(r.reply_received_on, datetime.min.time()), "reply", KIND_WORDS["reply"],
+                                 f"{r.number} {vocab.REPLY_STATUS.get(r.reply_status or '', '')}",
+                                 "　".join(x for x in (r.reply_plan, r.reply_message) if x), r.id))  # fmt: skip
+    entries += _meeting_entries(store, household_id)
+    if kinds:
+        entries = [e for e in entries if e.kind in kinds]
+    return sorted(entries, key=lambda e: (e.at, e.kind))
+
+
+def _meeting_entries(store: Store, household_id: int) -> list[Entry]:
+    from app.services.meetings import meetings, plans
+
+    def day(d: date) -> datetime:
+        return datetime.combine(d, datetime.min.time())
+
+    entries = []
+    for m in meetings.for_household(store, household_id):
+        decided = "・".join(vocab.MEETING_DECISION.get(d, "") for d in m.decisions)
+        entries.append(Entry(day(m.held_on), "meeting", KIND_WORDS["meeting"],
+                             m.type_name + (f"　{decided}" if decided else ""), m.policy, m.case_id))  # fmt: skip
+    for p in plans.versions(store, household_id):
+        steps = [
+            (p.approved_on, "承認"),
+            (p.evaluated_on, "評価"),
+            (p.collaboration_ended_on, "多機関協働の関与終了"),
+        ]
+        for on, word in steps:
+            if on:
+                detail = p.evaluation if word == "評価" else "、".join(g["text"] for g in p.goals or [])
+                entries.append(
+                    Entry(day(on), "plan", KIND_WORDS["plan"], f"第{p.version}版 {word}", detail, p.id)
+                )
+    return entries
+
+
+def counts(store: Store, fy: int) -> dict:
+    """訪問相談件数 for a 年度: attempts and contacts, by 種別 and by month."""
+    from app.services.common.japanese import fiscal_year_bounds
+
+    start, end = fiscal_year_bounds(fy)
+    with store.session() as s:
+        rows = s.execute(
+            select(Visit.kind, Visit.result, func.strftime("%Y-%m", Visit.visited_at))
+            .where(Visit.visited_at >= datetime.combine(start, datetime.min.time()),
+                   Visit.visited_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+        ).all()  # fmt: skip
+    out = {
+        "attempts": len(rows),
+        "contacts": 0,
+        "by_kind": Counter(),
+        "by_month": Counter(),
+        "contacts_by_month": Counter(),
+    }
+    for kind, result, month in rows:
+        out["by_kind"][kind] += 1
+        out["by_month"][month] += 1
+        if result in vocab.CONTACT_RESULTS:
+            out["contacts"] += 1
+            out["contacts_by_month"][month] += 1
+    return out

@@ -1,0 +1,1 @@
+"""Counts for the 年度: the statistics page, its form and its Excel export."""

@@ -192,7 +192,8 @@ def cmd_init(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from app.services.households import exchange, household_format
+    from app.services.households import exchange
+    from app.services.records import household_format
 
     records = household_format.load(args.file)  # validate fully before opening the store
     store = _open(args)
@@ -205,7 +206,8 @@ def cmd_import(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from app.services.households import exchange, household_format
+    from app.services.households import exchange
+    from app.services.records import household_format
 
     store = _open(args)
     try:
@@ -225,7 +227,7 @@ def cmd_export(args) -> int:
 def cmd_flags(args) -> int:
     from app.services.common.japanese import DateInputError, parse_date
     from app.services.flags import flags
-    from app.services.households import household_format
+    from app.services.records import household_format
 
     try:
         as_of = parse_date(args.as_of) if args.as_of else date.today()

@@ -14,7 +14,7 @@ import time
 from datetime import date
 
 from app.services.flags import flag_review, flags
-from app.services.households import exchange
+from app.services.records import stored
 from bench.stores import demo_store, open_store
 
 
@@ -24,7 +24,7 @@ def measure(n: int, repeat: int) -> dict:
     for _ in range(repeat):
         with store.session() as s:
             t = time.perf_counter()
-            records = exchange.load_records(s, for_flags=True)
+            records = stored.load_records(s, for_flags=True)
             loads.append(time.perf_counter() - t)
             t = time.perf_counter()
             found = sum(len(flags.evaluate(r, date(2026, 11, 22))) for r, _ in records.values())

@@ -13,7 +13,7 @@ import time
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from app.services.store import search
+from app.services.households import search
 from bench.stores import demo_store, open_store, plain_copy
 
 QUERIES = [

@@ -84,7 +84,7 @@ def startup(repeat: int) -> list[Line]:
 
 
 def unlock_and_list(n: int, repeat: int) -> Line:
-    from app.services.store import search
+    from app.services.households import search
 
     folder = demo_store(n)
 

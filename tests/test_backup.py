@@ -18,7 +18,7 @@ import pytest
 
 from app.services.common.errors import StoreCorrupt, WrongSecret
 from app.services.households import demo
-from app.services.store import backup
+from app.services.store import backup, restore_journal
 from app.services.store.backup import BackupFailed, BackupInvalid
 from app.services.store.keyslots import FAST
 from app.services.store.store import DB_NAME, Store, connect
@@ -264,9 +264,9 @@ def test_restore_interrupted_half_way_rolls_back(town, tmp_path):
     with pytest.raises(KeyboardInterrupt):
         backup.restore(path, tmp_path / "live", passphrase=PASSPHRASE, _before_swap=pulled_plug,
                        allow_other_store=True)  # fmt: skip
-    assert (tmp_path / "live" / backup.JOURNAL).exists()
+    assert (tmp_path / "live" / restore_journal.JOURNAL).exists()
     previous = Store.open(tmp_path / "live", passphrase="別の町の合言葉")  # rolled back on opening
-    assert previous.counts()["households"] == 5 and not (tmp_path / "live" / backup.JOURNAL).exists()
+    assert previous.counts()["households"] == 5 and not (tmp_path / "live" / restore_journal.JOURNAL).exists()
     previous.close()
 
 
@@ -404,7 +404,7 @@ def test_a_journal_that_cannot_be_trusted_touches_nothing(town, tmp_path):
     folder = town.store.folder
     town.store.close()
     before = {p.name: _digest(p) for p in folder.iterdir() if p.is_file()}
-    journal = folder / backup.JOURNAL
+    journal = folder / restore_journal.JOURNAL
     journal.write_text("", encoding="utf-8")  # cut short by a power failure
     with pytest.raises(StoreCorrupt, match="途中記録"):
         Store.open(folder, passphrase=PASSPHRASE)

@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from app.models import Household
 from app.services.common import bounded
 from app.services.common.errors import InvalidInput
-from app.services.households import exchange, household_format, households
-from app.services.store import backup, search
+from app.services.households import exchange, households, search
+from app.services.records import household_format
+from app.services.store import backup
 from tests.conftest import PASSPHRASE
 
 FORMAT = household_format.FORMAT

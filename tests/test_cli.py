@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.households import household_format
+from app.services.records import household_format
 from tests.conftest import EXAMPLE, EXPECTED, PASSPHRASE, run_cli
 
 pytestmark = pytest.mark.slow

@@ -10,7 +10,7 @@ import pytest
 from app.services.common.errors import InvalidInput
 from app.services.flags import flags
 from app.services.flags.flags import FlagSettings
-from app.services.households import household_format
+from app.services.records import household_format
 from tests.conftest import EXAMPLE, EXPECTED
 
 AS_OF = date(2026, 4, 1)

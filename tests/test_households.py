@@ -8,9 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import AuditEntry
-from app.services.households import demo, exchange, households
+from app.services.households import demo, exchange, households, search
 from app.services.households.households import FieldErrors
-from app.services.store import search
 
 
 def member(name, kana, born, relation="other", **kw):

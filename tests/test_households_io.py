@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from app.models import ChangeRecord, Household, Person
 from app.services.common.errors import InvalidInput
 from app.services.flags import flags
-from app.services.households import demo, exchange, household_format
+from app.services.households import demo, exchange
+from app.services.records import household_format
 from tests.conftest import EXAMPLE
 
 

@@ -12,7 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from app.models import Base
-from app.services.households import exchange, household_format
+from app.services.households import exchange
+from app.services.records import household_format
 from app.services.store.store import SAFETY_DIR, Store, _alembic_config, head_revision
 from tests.conftest import PASSPHRASE
 

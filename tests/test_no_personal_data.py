@@ -44,7 +44,8 @@ def test_the_engine_never_puts_parameters_into_an_error(store):
 
 def test_the_cli_reports_what_failed_and_logs_no_values(store, store_dir, monkeypatch, capsys):
     from app import cli
-    from app.services.households import exchange, household_format
+    from app.services.households import exchange
+    from app.services.records import household_format
 
     store.close()
     monkeypatch.setenv("TSUNAGI_PASSPHRASE", PASSPHRASE)

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.models import Household
-from app.services.store import audit, backup, folder_lock
+from app.services.store import audit, backup, folder_lock, restore_journal
 from app.services.store.diagnosis import StoreBusy
 from app.services.store.folder_lock import FolderInUse
 from app.services.store.keyslots import FAST
@@ -91,7 +91,7 @@ def test_a_restore_while_the_gui_is_open_is_refused_and_no_save_is_lost(portable
         _add(store, f"H-{i:04d}")
     refused = run_cli("restore", "--from", str(made), data_dir=portable, env=ENV)
     assert refused.returncode == 1 and "使用中" in refused.stderr and "画面" in refused.stderr
-    assert not (portable / backup.JOURNAL).exists()
+    assert not (portable / restore_journal.JOURNAL).exists()
     for i in range(20, 40):  # every save after the refused restore lands in the live file
         _add(store, f"H-{i:04d}")
     assert (portable / "tsunagi.db").stat().st_ino == db_before

@@ -9,6 +9,7 @@ import pytest
 from app.services.households import households
 from app.services.households.households import FieldErrors
 from app.services.outreach import outreach
+from app.services.printing import printing
 
 TODAY = date.today()
 
@@ -87,13 +88,12 @@ def test_timeline_and_visit_prints(store, followed):
     from pypdf import PdfReader
 
     from app.services.outreach import outreach_forms
-    from app.services.store import settings as town_settings
 
     hid, son = followed
     for days, result, words in ((20, "absent", ""), (10, "letter_left", ""), (1, "met", "また来てもいい")):
         outreach.add_visit(store, hid, {"visited_at": _at(days), "result": result, "own_words": words})
     household = households.open_household(store, hid)
-    ctx = town_settings.form_context(store)
+    ctx = printing.form_context(store)
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(
         outreach_forms.timeline_sheet(ctx, household, outreach.timeline(store, hid)))).pages)  # fmt: skip
     order = [text.index(w) for w in ("相談受付", "・不在", "・置き手紙", "・会えた")]

@@ -20,7 +20,7 @@ from app.services.catalog import print_catalog
 from app.services.households import households
 from app.services.printing import printing
 from app.services.referrals import agencies
-from app.services.store import backup, media, media_ledger
+from app.services.store import backup, media, media_ledger, print_folder
 from app.services.store.store import Store
 from tests.conftest import EXAMPLE, PASSPHRASE, run_cli
 
@@ -59,7 +59,7 @@ def test_a_print_goes_into_the_data_folder_never_the_temp_folder(store, househol
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # what ReportLab or anything else would use
     printed = face(store, household)
     path = printing.deliver(store, printed)
-    assert path.parent == store.folder / printing.PRINT_DIR
+    assert path.parent == store.folder / print_folder.PRINT_DIR
     assert path.read_bytes() == printed.pdf
     assert list(temp.iterdir()) == []
     # The same form again while a viewer may still hold the first (Windows would refuse to replace it).
@@ -80,10 +80,10 @@ def test_the_print_folder_is_private_under_a_common_umask(store, household, umas
 
 def test_clear_removes_the_folder_and_closing_the_store_clears_it(created, household):
     store = created.store
-    folder = printing.print_dir(store.folder)
+    folder = print_folder.print_dir(store.folder)
     printing.deliver(store, face(store, household))
-    assert printing.clear(store.folder) == [] and not folder.exists()
-    assert printing.clear(store.folder) == []  # nothing there: nothing to do
+    assert print_folder.clear(store.folder) == [] and not folder.exists()
+    assert print_folder.clear(store.folder) == []  # nothing there: nothing to do
     printing.deliver(store, face(store, household))
     store.close()  # exit, lock and sign-out all close the store
     assert not folder.exists()
@@ -95,15 +95,15 @@ def test_the_next_open_removes_what_a_killed_app_left(created, household, store_
     store.engine.dispose()  # killed: no close, the PDF stays
     assert left.exists()
     Store.open(store_dir, passphrase=PASSPHRASE, user="tanaka").close()
-    assert not left.exists() and not printing.print_dir(store_dir).exists()
+    assert not left.exists() and not print_folder.print_dir(store_dir).exists()
 
 
 def test_a_file_a_viewer_holds_is_retried_then_left_without_an_error(tmp_path, monkeypatch):
-    folder = printing.print_dir(tmp_path)
+    folder = print_folder.print_dir(tmp_path)
     folder.mkdir()
     held, free = folder / "held.pdf", folder / "free.pdf"
     held.write_bytes(b"%PDF"), free.write_bytes(b"%PDF")
-    monkeypatch.setattr(printing, "CLEAR_WAIT_S", 0)
+    monkeypatch.setattr(print_folder, "CLEAR_WAIT_S", 0)
     real_unlink, refusals = Path.unlink, []
 
     def unlink(path, missing_ok=False):
@@ -114,16 +114,16 @@ def test_a_file_a_viewer_holds_is_retried_then_left_without_an_error(tmp_path, m
 
     monkeypatch.setattr(Path, "unlink", unlink)
     budget = 2  # the viewer lets go during the retries
-    assert printing.clear(tmp_path) == [] and not folder.exists() and len(refusals) == 2
+    assert print_folder.clear(tmp_path) == [] and not folder.exists() and len(refusals) == 2
 
     folder.mkdir()
     held.write_bytes(b"%PDF")
     refusals.clear()
     budget = 1000  # still open at exit: left for the next start, and the exit goes on
-    assert printing.clear(tmp_path) == [held]
-    assert len(refusals) == printing.CLEAR_ROUNDS and held.exists()
+    assert print_folder.clear(tmp_path) == [held]
+    assert len(refusals) == print_folder.CLEAR_ROUNDS and held.exists()
     budget = 0
-    assert printing.clear(tmp_path) == [] and not folder.exists()
+    assert print_folder.clear(tmp_path) == [] and not folder.exists()
 
 
 def test_saving_a_pdf_goes_into_the_ledger(store, household, tmp_path):
@@ -141,7 +141,7 @@ def test_saving_a_pdf_goes_into_the_ledger(store, household, tmp_path):
     with store.session() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "print")).one()
     assert json.loads(entry.detail)["saved_to"] == str(dest)
-    assert not printing.print_dir(store.folder).exists()  # a save never leaves a copy behind
+    assert not print_folder.print_dir(store.folder).exists()  # a save never leaves a copy behind
 
 
 def test_a_file_on_a_removable_drive_is_logged_with_its_label(store, household, tmp_path, monkeypatch):

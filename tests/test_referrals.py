@@ -203,7 +203,7 @@ def test_incoming_sheet_and_our_reply(store, case):
 
 
 def test_blank_sheet_and_list(store, case):
-    ctx = town_settings.form_context(store)
+    ctx = printing.form_context(store)
     blank = _text(print_catalog.produce(store, "referral-blank").pdf)
     assert len(blank) == 2 and "□ ① 次の窓口を紹介" in blank[0] and "返信票" in blank[1]
     hid, _f, _s, houkatsu, _ = case

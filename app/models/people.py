@@ -89,7 +89,7 @@ class Person(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))  # exactly as typed (髙・﨑 intact)
     kana: Mapped[str] = mapped_column(String(200), default="")
-    # Search keys (app.services.store.search keeps them in step): whole name and kana, and the given-name
+    # Search keys (app.services.households.search keeps them in step): whole name and kana, and the given-name
     # part after the first space, so 「花子」 and 「はなこ」 find 山田 花子 by an indexed prefix.
     name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)

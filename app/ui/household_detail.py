@@ -21,9 +21,10 @@ from app.models import vocab
 from app.services.catalog import print_catalog
 from app.services.common.japanese import age_on, format_wareki
 from app.services.flags import flag_review
-from app.services.households import consents, exchange, genogram, households
-from app.services.households.family import RelationWords, care_notes
+from app.services.households import consents, genogram, households
 from app.services.outreach import outreach
+from app.services.records import stored
+from app.services.records.family import RelationWords, care_notes
 from app.services.referrals import referrals
 from app.services.store import settings as town_settings
 from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
@@ -269,7 +270,7 @@ class HouseholdDetail(QWidget):
         h = self.household = households.open_household(store, self.household_id)
         self.plan_tab.load(h.id)
         today = date.today()
-        record = exchange.to_record(h)
+        record = stored.to_record(h)
         words = RelationWords(record)
         head = next((m for m in h.members if m.relation == "head"), None)
         name = head.name if head else (h.label or h.address)
@@ -576,7 +577,7 @@ class HouseholdDetail(QWidget):
             self.reload()
 
     def _user_name(self) -> str:
-        return town_settings.form_context(self.ctx.require_store()).printed_by
+        return town_settings.printed_by(self.ctx.require_store())
 
     def add_intake(self) -> None:
         self._after(IntakeDialog(self.ctx, self.household, self, received_by=self._user_name()))

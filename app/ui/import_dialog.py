@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.common.errors import InvalidInput
-from app.services.households import exchange, household_format
+from app.services.households import exchange
+from app.services.records import household_format
 from app.ui.widgets import ErrorLabel
 
 T = {

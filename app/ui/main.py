@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.services.store import print_folder
 from app.services.store.store import DB_NAME
 
 T = {
@@ -69,13 +70,12 @@ def start(ctx):
     """Show the right first window for this data folder; returns the Shell (or None if the user quit)."""
     from PySide6.QtWidgets import QDialog
 
-    from app.services.printing import printing
     from app.ui.first_run import FirstRunWizard
     from app.ui.shell import Shell
 
     # First of all: PDFs left by a run that was killed (the real data and the demo alike).
     for folder in (ctx.data_dir, ctx.demo_dir):
-        printing.clear(folder)
+        print_folder.clear(folder)
     if (ctx.data_dir / DB_NAME).exists():
         shell = Shell(ctx)
         shell.show_sign_in()
@@ -105,7 +105,6 @@ def _report_errors(ctx) -> None:
 def run(data_dir: Path) -> int:
     from PySide6.QtWidgets import QMessageBox
 
-    from app.services.printing import printing
     from app.services.store import folder_lock
     from app.ui.context import AppContext
     from app.ui.single_instance import claim
@@ -128,5 +127,5 @@ def run(data_dir: Path) -> int:
     finally:
         # However the event loop ended (a session logging off may skip closeEvent), no PDF stays.
         for folder in folders:
-            printing.clear(folder)
+            print_folder.clear(folder)
         claimed.instance.close()

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from app.models import vocab
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
-from app.services.households import exchange, households
-from app.services.households.family import RelationWords
+from app.services.households import households, search
 from app.services.households.households import FieldErrors
 from app.services.meetings import meetings, plans
+from app.services.records import stored
+from app.services.records.family import RelationWords
 from app.services.referrals import agencies
-from app.services.store import search
 from app.ui.widgets import (
     DateField,
     ErrorLabel,
@@ -133,7 +133,7 @@ def _agency_items(ctx) -> list[tuple[int, str]]:
 
 def member_items(household) -> list[tuple[str, int]]:
     """(「氏名（続柄）」, person id) of the living members: whose case, whose plan."""
-    record = exchange.to_record(household)
+    record = stored.to_record(household)
     words = RelationWords(record)
     return [(f"{p.name}（{words(m)}）", p.id)
             for p, m in zip(household.members, record.members, strict=True) if not p.deceased]  # fmt: skip
@@ -399,8 +399,7 @@ class HouseholdPicker(QDialog):
         self._find("")
 
     def _find(self, text: str) -> None:
-        with self.ctx.require_store().session() as s:
-            found = search.rows(s, search.find(s, text)[:200])
+        _ids, found = search.lookup(self.ctx.require_store(), text)
         fill_table(self.results, [[r.code, r.head_name or r.label, r.head_kana, r.address] for r in found],
                    [r.id for r in found])  # fmt: skip
         if found:

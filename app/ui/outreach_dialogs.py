@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.models import Household, Person, vocab
+from app.models import vocab
 from app.services.common.errors import InvalidInput
+from app.services.households import search
 from app.services.households.households import FieldErrors
 from app.services.outreach import outreach
 from app.services.referrals import agencies
@@ -266,10 +266,7 @@ class SurveyDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle(T["survey"])
         store = ctx.require_store()
-        from app.services.store import search
-
-        with store.session() as s:
-            districts = search.districts(s)
+        districts = search.district_names(store)
         self.district = QComboBox()
         self.district.addItems(districts)
         self.date = DateField()
@@ -301,17 +298,7 @@ class SurveyDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        store = self.ctx.require_store()
-        head = (
-            select(Person.name).where(Person.household_id == Household.id)
-            .order_by(Person.relation != "head", Person.sort_order).limit(1).scalar_subquery()
-        )  # fmt: skip
-        with store.session() as s:
-            self.rows = s.execute(
-                select(Household.id, Household.code, head, Household.label, Household.address)
-                .where(Household.district == self.district.currentText())
-                .order_by(Household.address)
-            ).all()
+        self.rows = outreach.survey_households(self.ctx.require_store(), self.district.currentText())
         self.table.setRowCount(len(self.rows))
         self.results: dict[int, QComboBox] = {}
         for i, (hid, code, name, label, address) in enumerate(self.rows):

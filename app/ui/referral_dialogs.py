@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.models import ChangeRecord, vocab
+from app.models import vocab
 from app.services.catalog import print_catalog
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
@@ -279,12 +278,7 @@ class ReferralDialog(QDialog):
         if self.referral_id is None:
             self.history.setRowCount(0)
             return
-        with self.ctx.require_store().session() as s:
-            rows = s.scalars(
-                select(ChangeRecord)
-                .where(ChangeRecord.table_name == "referrals", ChangeRecord.row_id == str(self.referral_id))
-                .order_by(ChangeRecord.id)
-            ).all()
+        rows = referrals.change_history(self.ctx.require_store(), self.referral_id)
         words = vocab.REFERRAL_STATE if self.direction == "out" else vocab.INCOMING_STATE
         lines = []
         for rec in rows:
@@ -674,8 +668,7 @@ class IncomingDialog(QDialog):
         self.resize(640, 480)
 
     def find(self) -> None:
-        from app.services.households import households
-        from app.services.store import search
+        from app.services.households import households, search
 
         store = self.ctx.require_store()
         self.matches.clear()
@@ -691,9 +684,8 @@ class IncomingDialog(QDialog):
                 )
         query = self.kana.text() or self.name.text()
         if query.strip():
-            with store.session() as s:
-                for row in search.page(s, query, limit=20):
-                    found.setdefault(row.id, f"{row.code}　{row.head_name or row.label}　{row.address}")
+            for row in search.first_rows(store, query, limit=20):
+                found.setdefault(row.id, f"{row.code}　{row.head_name or row.label}　{row.address}")
         for hid, text in found.items():
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, hid)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.printing import printing
+from app.services.store import print_folder
 from app.services.store import settings as town_settings
 from app.services.store.store import Store
 from app.ui.context import AppContext
@@ -327,5 +327,5 @@ class Shell(QMainWindow):
             self.ctx.store.close()  # also removes the PDFs printed for the viewer
             self.ctx.store = None
         else:
-            printing.clear(self.ctx.data_dir)  # locked at exit: what a viewer held at the lock goes now
+            print_folder.clear(self.ctx.data_dir)  # locked at exit: what a viewer held at the lock goes now
         super().closeEvent(event)

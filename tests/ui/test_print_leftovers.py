@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app.services.printing import printing
+from app.services.store import print_folder
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
 from app.ui.context import AppContext
@@ -85,7 +85,7 @@ def test_five_prints_then_exit_leave_no_name_outside_the_data_folder(qtbot, ctx,
     shell.show()
     shown = print_five(shell, hid)
 
-    folder = printing.print_dir(ctx.data_dir)
+    folder = print_folder.print_dir(ctx.data_dir)
     assert len(shown) == len(FORMS) and len(set(shown)) == len(FORMS)
     assert all(p.parent == folder and p.read_bytes().startswith(b"%PDF") for p in shown)
     texts = _texts(shown)
@@ -111,7 +111,7 @@ def test_killed_after_printing_the_next_start_removes_the_pdfs(qtbot, ctx, tmp_p
     if hasattr(signal, "SIGKILL"):
         assert child.returncode == -signal.SIGKILL, child.stderr
     shown = [Path(p) for p in json.loads(child.stdout)]
-    folder = printing.print_dir(ctx.data_dir)
+    folder = print_folder.print_dir(ctx.data_dir)
     assert len(shown) == len(FORMS)
     # Killed: no clean-up ran, so the PDFs are still there, but only inside the data folder.
     assert all(p.parent == folder and p.is_file() for p in shown)

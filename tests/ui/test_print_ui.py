@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from app.models import MediaLog
 from app.services.catalog import print_catalog
-from app.services.printing import printing
-from app.services.store import backup, media
+from app.services.store import backup, media, print_folder
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
 from app.ui import widgets
@@ -78,14 +77,14 @@ def test_without_a_viewer_the_print_is_offered_as_a_pdf_file(qtbot, store, tmp_p
 
     answers = Answers("キャンセル")
     assert widgets.show_print(None, store, printed) is None
-    assert len(ledger(store)) == 1 and not any(printing.print_dir(store.folder).glob("*.pdf"))
+    assert len(ledger(store)) == 1 and not any(print_folder.print_dir(store.folder).glob("*.pdf"))
 
 
 def test_a_viewer_that_opens_gets_the_file_from_the_data_folder(qtbot, store, monkeypatch):
     viewer = Viewer(works=True)
     monkeypatch.setattr(widgets, "QDesktopServices", viewer)
     shown = widgets.show_print(None, store, print_catalog.produce(store, "referral-blank"))
-    assert viewer.opened == [shown] and shown.parent == printing.print_dir(store.folder)
+    assert viewer.opened == [shown] and shown.parent == print_folder.print_dir(store.folder)
     assert ledger(store) == []  # shown on this PC: nothing left it
 
 
@@ -124,7 +123,7 @@ def test_first_run_warns_before_saving_the_recovery_sheet_on_a_stick(qtbot, ctx,
     viewer = Viewer(works=True)
     monkeypatch.setattr(widgets, "QDesktopServices", viewer)
     wizard.key_page.print_button.click()
-    assert len(viewer.opened) == 1 and viewer.opened[0].parent == printing.print_dir(ctx.data_dir)
+    assert len(viewer.opened) == 1 and viewer.opened[0].parent == print_folder.print_dir(ctx.data_dir)
     store.close()
     assert not viewer.opened[0].exists()
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from app.models import Agency, Consent, Household, Intake, Meeting, MeetingCase, vocab
 from app.services.common.errors import InvalidInput
-from app.services.printing import sharing
+from app.services.printing import printing, sharing
 from app.services.printing.printing import Printed
 from app.services.store.store import Store
 
@@ -100,9 +100,8 @@ def request_for(store: Store, entry: Entry, *, household: str | None = None, rec
 
 
 def _context(store: Store, disclosure: sharing.Disclosure):
-    from app.services.store import settings as town_settings
 
-    return town_settings.form_context(store, disclosure)
+    return printing.form_context(store, disclosure)
 
 
 def _disclosure(store: Store, households: list[Household], basis: str, aliases=None) -> sharing.Disclosure:

@@ -20,7 +20,7 @@ from app.models import FlagRecord, Setting, now, vocab
 from app.services.common.errors import InvalidInput
 from app.services.flags import flags
 from app.services.flags.flags import FlagSettings
-from app.services.households import exchange
+from app.services.records import stored
 from app.services.store.store import Store
 
 LAST_REFRESH = "flags.last_refresh"
@@ -47,9 +47,11 @@ class RefreshResult:
     deactivated: int
 
 
-def _refresh(session: Session, household_ids: list[int] | None, as_of: date) -> RefreshResult:
+def refresh_in(session: Session, household_ids: list[int] | None, as_of: date) -> RefreshResult:
+    """Re-evaluate the flags of these households (all when None) inside the caller's transaction, so a
+    change and the flags it moves commit together."""
     settings = flag_settings(session)
-    records = exchange.load_records(session, household_ids, for_flags=True)
+    records = stored.load_records(session, household_ids, for_flags=True)
     # Existing automatic flags as plain rows (tens of thousands of ORM objects cost seconds); only the
     # few that change are loaded as objects, so their history is still recorded.
     t = FlagRecord.__table__.c
@@ -92,7 +94,7 @@ def _refresh(session: Session, household_ids: list[int] | None, as_of: date) -> 
 def refresh_household(store: Store, household_id: int, as_of: date | None = None) -> RefreshResult:
     """Re-evaluate one household after it changed."""
     with store.session() as s:
-        result = _refresh(s, [household_id], as_of or date.today())
+        result = refresh_in(s, [household_id], as_of or date.today())
         s.commit()
     return result
 
@@ -101,7 +103,7 @@ def refresh_all(store: Store, as_of: date | None = None) -> RefreshResult:
     """Re-evaluate every household (people age: a child turning 40 can make an 8050 candidate)."""
     as_of = as_of or date.today()
     with store.session() as s:
-        result = _refresh(s, None, as_of)
+        result = refresh_in(s, None, as_of)
         row = s.get(Setting, LAST_REFRESH)
         if row is None:
             s.add(Setting(key=LAST_REFRESH, value=as_of.isoformat()))
@@ -216,7 +218,7 @@ def for_household(store: Store, household_id: int, as_of: date | None = None) ->
         rows = s.scalars(
             select(FlagRecord).where(FlagRecord.household_id == household_id).order_by(FlagRecord.id)
         ).all()
-        record, ids = exchange.load_records(s, [household_id], for_flags=True).get(household_id, (None, {}))
+        record, ids = stored.load_records(s, [household_id], for_flags=True).get(household_id, (None, {}))
         settings = flag_settings(s)
     live = {}
     if record is not None:

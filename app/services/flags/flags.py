@@ -1,6 +1,6 @@
 """Flag rules (気づき): 8050, ダブルケア and related situations, evaluated as of a date.
 
-Pure functions over the exchange-format records (app.services.households.household_format): no database, so the
+Pure functions over the exchange-format records (app.services.records.household_format): no database, so the
 same engine serves the app, the ``flags`` CLI and tests. Rules and codes follow the contract in
 shared/spec/households.md; thresholds are town settings with the contract's defaults. A flag is a
 prompt for the coordinator, never a label: every flag carries the sentence that explains it.
@@ -14,8 +14,8 @@ from datetime import date
 
 from app.models import vocab
 from app.services.common.japanese import age_on, format_wareki
-from app.services.households.family import RelationWords, parents_of
-from app.services.households.household_format import HouseholdRecord, Member
+from app.services.records.family import RelationWords, parents_of
+from app.services.records.household_format import HouseholdRecord, Member
 
 OUTPUT_FORMAT = "tsunagi-flags/1"
 

@@ -12,7 +12,7 @@ import random
 from datetime import date, timedelta
 
 from app.services.households.exchange import ImportResult, import_records
-from app.services.households.household_format import HouseholdRecord, Member
+from app.services.records.household_format import HouseholdRecord, Member
 from app.services.store.store import Store
 
 DEMO_TOWN = "例示県つなぎ町（デモ）"

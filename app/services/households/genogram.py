@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.services.common.japanese import age_on
-from app.services.households.family import RelationWords, parents_of
-from app.services.households.household_format import HouseholdRecord
+from app.services.records.family import RelationWords, parents_of
+from app.services.records.household_format import HouseholdRecord
 
 # Generation by 続柄 (the householder's generation is 2).
 _GENERATION = {"grandparent": 0, "parent": 1, "head": 2, "spouse": 2, "sibling": 2, "other": 2,

@@ -11,9 +11,10 @@ from reportlab.lib.units import mm
 from app.models import Consent, Household, Intake, vocab
 from app.services.common.japanese import format_wareki
 from app.services.flags import flags
-from app.services.households import exchange, genogram
-from app.services.households.family import RelationWords, care_notes
+from app.services.households import genogram
 from app.services.printing.forms import CONTENT_W, GOTHIC, Form, FormContext
+from app.services.records import stored
+from app.services.records.family import RelationWords, care_notes
 
 INTAKE_TITLE, INTAKE_NUMBER = "相談受付票", "様式 A-1"
 FACE_TITLE, FACE_NUMBER = "世帯票", "様式 S-1"
@@ -191,7 +192,7 @@ def genogram_drawing(
     household: Household, on: date, client: str | None = None, max_width: float = CONTENT_W, label=lambda t: t
 ) -> Drawing:
     """``label``: what every text drawn passes through (a form's ``scrub``)."""
-    record = exchange.to_record(household)
+    record = stored.to_record(household)
     return _GenogramDrawing(genogram.layout(record, on, client), max_width, label=label).drawing()
 
 
@@ -226,7 +227,7 @@ def face_sheet(
         ]
     )
     form.heading(f"世帯員（年齢は{format_wareki(on)}現在）")
-    record = exchange.to_record(household)
+    record = stored.to_record(household)
     words = RelationWords(record)
     rows = []
     for p, m in zip(household.members, record.members, strict=True):

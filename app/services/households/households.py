@@ -594,7 +594,7 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
 
 def recent(store: Store, limit: int = 8) -> list[tuple[int, str, str, str]]:
     """(id, code, head or label, status word) of the households changed most recently (ホーム)."""
-    from app.services.store import search
+    from app.services.households import search
 
     with store.session() as s:
         ids = list(

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from reportlab.lib.units import mm
 
 from app.models import Household, Meeting, SupportPlan, vocab
 from app.services.common.japanese import format_wareki
-from app.services.households import exchange
-from app.services.households.family import RelationWords, care_notes
 from app.services.meetings.meetings import CONFIDENTIALITY_NOTICE, LAW_WORDS
-from app.services.outreach.outreach import Entry
 from app.services.printing.forms import CONTENT_W, Form, FormContext
+from app.services.records import stored
+from app.services.records.family import RelationWords, care_notes
 
 AGENDA_TITLE, AGENDA_NUMBER = "次第", "様式 M-1"
 RECORD_TITLE, RECORD_NUMBER = "会議録", "様式 M-2"
@@ -176,7 +176,7 @@ def case_summary(
     *,
     intake=None,
     flag_lines: list[tuple[str, str]] = (),
-    entries: list[Entry] = (),
+    entries: Sequence = (),  # the household's timeline (outreach.timeline), chosen by the caller
     plan: SupportPlan | None = None,
     agencies: dict[int, str] | None = None,
     meeting_basis: str | None = None,
@@ -202,7 +202,7 @@ def case_summary(
                          ("住所", d.address(household) if household.address else d.place(household, household.label)),
                          ("状態", vocab.HOUSEHOLD_STATUS.get(household.status, ""))])  # fmt: skip
     form.heading("世帯構成" + ("" if anonymous else f"（年齢は{format_wareki(on)}現在）"))
-    record = exchange.to_record(household)
+    record = stored.to_record(household)
     words = RelationWords(record)
     rows = []
     for p, m in zip(household.members, record.members, strict=True):

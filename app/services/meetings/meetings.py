@@ -23,9 +23,9 @@ from sqlalchemy.orm import Session, selectinload
 from app.models import Agency, Consent, Household, Meeting, MeetingCase, MeetingType, Person, vocab
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
-from app.services.households import exchange
-from app.services.households.family import RelationWords
 from app.services.households.households import FieldErrors, NotFound, must_get
+from app.services.records import stored
+from app.services.records.family import RelationWords
 from app.services.store.store import Store
 
 PLAN_MEETING_CODE = "jusou"  # 重層的支援会議: the count 重層的支援会議につながれた件数 follows this type
@@ -268,7 +268,7 @@ def covering_consent(session: Session, person_id: int | None, meeting: Meeting) 
 def person_word(session: Session, person_id: int) -> str:
     """本人（長男）: the person by 続柄 word, never by name (messages are read on screen and aloud)."""
     person = session.get(Person, person_id)
-    record = exchange.to_record(person.household)
+    record = stored.to_record(person.household)
     member = record.members[person.household.members.index(person)]
     return f"本人（{RelationWords(record)(member)}）"
 

@@ -18,6 +18,7 @@ from app.models import Household, Intake, Note, Person, Referral, Setting, Visit
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
 from app.services.households.households import FieldErrors
+from app.services.referrals.referrals import agency_names
 from app.services.store.store import Store
 
 NO_CONTACT_DAYS_KEY = "outreach.no_contact_days"
@@ -273,6 +274,23 @@ def this_week(store: Store, today: date | None = None) -> list[tuple[date, int, 
     return planned_between(store, monday, monday + timedelta(days=6))
 
 
+def survey_households(store: Store, district: str) -> list[tuple[int, str, str, str, str]]:
+    """The households of one 地区 for a 実態調査 round, in address order: (id, code, head's name, 呼び名, address)."""
+    head = (
+        select(Person.name).where(Person.household_id == Household.id)
+        .order_by(Person.relation != "head", Person.sort_order).limit(1).scalar_subquery()
+    )  # fmt: skip
+    with store.session() as s:
+        return [
+            tuple(row)
+            for row in s.execute(
+                select(Household.id, Household.code, head, Household.label, Household.address)
+                .where(Household.district == district)
+                .order_by(Household.address)
+            )
+        ]
+
+
 def survey_progress(store: Store, round_name: str) -> list[tuple[str, int, int]]:
     """(自治会, households visited in this round, households) per 自治会."""
     with store.session() as s:
@@ -317,8 +335,6 @@ KIND_WORDS = {
 
 def timeline(store: Store, household_id: int, kinds: set[str] | None = None) -> list[Entry]:
     """Every event of one household in time order: the 支援経過記録."""
-    from app.services.referrals.referrals import agency_names
-
     entries: list[Entry] = []
     with store.session() as s:
         people = dict(

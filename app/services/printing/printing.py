@@ -15,23 +15,17 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import stat
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services.common.fileio import FILE_MODE, atomic_write_bytes, private_dir
-from app.services.store import audit, media, media_ledger
+from app.services.store import audit, media, media_ledger, settings
+from app.services.store.print_folder import print_dir
 
-if TYPE_CHECKING:  # the store clears the print folder when it opens and closes: no import cycle
+if TYPE_CHECKING:
     from app.services.store.store import Store
 
-PRINT_DIR = "print"
-# A viewer on Windows may still hold a PDF open (a sharing violation): try again briefly, then leave
-# the file for the next start rather than keep the user waiting at exit.
-CLEAR_ROUNDS = 5
-CLEAR_WAIT_S = 0.1
 RECOVERY_SHEET_TITLE = "回復キー保管票"  # app.services.printing.recovery_sheet.TITLE (that module loads ReportLab)
 
 
@@ -44,11 +38,6 @@ class Printed:
     form: str
     target: str = ""
     basis: str = "internal"
-
-
-def print_dir(data_dir: Path) -> Path:
-    """Where PDFs for the viewer go: inside the data folder (the user's profile), never the temp folder."""
-    return Path(data_dir) / PRINT_DIR
 
 
 def _safe_name(name: str) -> str:
@@ -80,48 +69,6 @@ def _write_private(folder: Path, name: str, data: bytes) -> Path:
             raise
         return path
     raise FileExistsError(f"{folder} に同じ名前の PDF が多すぎます")
-
-
-def _remove(path: Path) -> bool:
-    try:
-        if path.is_dir() and not path.is_symlink():
-            for child in path.iterdir():
-                _remove(child)
-            path.rmdir()
-        else:
-            path.unlink()
-    except FileNotFoundError:
-        return True
-    except PermissionError:
-        # Windows: a viewer still holds the file, or it is read-only (clear that for the retry).
-        if os.name == "nt":
-            with contextlib.suppress(OSError):
-                os.chmod(path, stat.S_IWRITE | stat.S_IREAD)
-        return False
-    except OSError:
-        return False
-    return True
-
-
-def clear(data_dir: Path) -> list[Path]:
-    """Remove the print folder of ``data_dir`` with every PDF in it. Called when the store opens (a killed
-    app left its PDFs) and closes. A file that cannot go yet (Windows: still open in a viewer) is retried
-    briefly, then left for the next time; never raises. Returns what was left."""
-    folder = print_dir(data_dir)
-    try:
-        left = list(folder.iterdir())
-    except OSError:  # no print folder (the usual case), or not readable: nothing we can do now
-        return []
-    for round_ in range(CLEAR_ROUNDS):
-        left = [path for path in left if not _remove(path)]
-        if not left:
-            break
-        if round_ < CLEAR_ROUNDS - 1:
-            time.sleep(CLEAR_WAIT_S)
-    if not left:
-        with contextlib.suppress(OSError):
-            folder.rmdir()
-    return left
 
 
 def _print_entry(session, form: str, target: str = "", saved_to: str = "", basis: str = "") -> None:
@@ -184,4 +131,20 @@ def place_warning(store: Store, printed: Printed, destination: Path) -> str:
         f"保存先は{where}です。回復キーの用紙をUSBメモリやバックアップと同じ場所に保存すると、"
         "バックアップと回復キーを一緒に失う・盗まれるおそれがあります。回復キーを持つ人は全世帯の記録を"
         "開けます。別の場所に保存して印刷し、印刷したらPDFは削除してください。"
+    )
+
+
+def form_context(store: Store, disclosure=None):
+    """Who and where every printed form names, from the settings and the signed-in user, and what the
+    print may show (app.services.printing.sharing; the print pipeline passes it)."""
+    from app.services.printing.forms import (
+        FormContext,  # ReportLab loads with the first print, not at start-up
+    )
+
+    values = settings.load(store)
+    return FormContext(
+        town=values["town.name"],
+        printed_by=settings.printed_by(store),
+        approvers=tuple(values["forms.approvers"]) if values["forms.approvers_enabled"] else (),
+        **({"disclosure": disclosure} if disclosure is not None else {}),
     )

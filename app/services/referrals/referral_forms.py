@@ -15,9 +15,9 @@ from reportlab.lib.units import mm
 
 from app.models import Agency, Consent, Household, Referral, vocab
 from app.services.common.japanese import format_wareki
-from app.services.households import exchange
-from app.services.households.family import RelationWords
 from app.services.printing.forms import CONTENT_W, Form, FormContext
+from app.services.records import stored
+from app.services.records.family import RelationWords
 
 TITLE, FORM_NUMBER = "つなぐシート", "様式 T-1"
 BLANK_TITLE = "つなぐシート（記入用）"
@@ -102,7 +102,7 @@ def referral_sheet(
             ]
         )
         form.heading("世帯の状況")
-        record = exchange.to_record(household)
+        record = stored.to_record(household)
         words = RelationWords(record)
         rows = [
             [d.name(p), words(m), vocab.SEX.get(p.sex, ""), d.age(p, on),

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Agency, Household, Intake, Person, Referral, Setting, vocab
+from app.models import Agency, ChangeRecord, Household, Intake, Person, Referral, Setting, vocab
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import fiscal_year, format_wareki
 from app.services.households import consents
@@ -443,3 +443,15 @@ def counts(store: Store, fy: int, today: date | None = None) -> dict:
         if is_overdue(r, today):
             out["overdue"] += 1
     return out
+
+
+def change_history(store: Store, referral_id: int) -> list[ChangeRecord]:
+    """Every recorded change of one sheet, oldest first (its 変更履歴)."""
+    with store.session() as s:
+        return list(
+            s.scalars(
+                select(ChangeRecord)
+                .where(ChangeRecord.table_name == "referrals", ChangeRecord.row_id == str(referral_id))
+                .order_by(ChangeRecord.id)
+            )
+        )

@@ -58,6 +58,7 @@ from app.services.common.chain import (
 )
 from app.services.common.errors import TsunagiError
 from app.services.common.fileio import atomic_write_bytes
+from app.services.store import backup_file
 
 VERSION = 1
 MAX_INCIDENTS = 20
@@ -448,11 +449,9 @@ def _reported(incident: dict) -> VerifyResult:
 
 
 def _against_backup(conn: Connection, store, path: Path) -> list[VerifyResult]:
-    from app.services.store import backup  # (backup builds on the store, which installs this module)
-
     name = path.name
     try:
-        manifest = backup.read_manifest(path)
+        manifest = backup_file.read_manifest(path)
     except TsunagiError as exc:
         return [VerifyResult(False, 0, None, f"バックアップ {name} を読めません: {exc}", "バックアップとの照合")]
     if manifest.store_id != store.keyfile.store_id:

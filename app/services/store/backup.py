@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import shutil
 import struct
@@ -35,7 +34,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -46,30 +45,34 @@ from sqlalchemy.exc import SQLAlchemyError
 from app import __version__
 from app.models import MediaLog, Setting, now
 from app.services.common import bounded
-from app.services.common.errors import InvalidInput, StoreCorrupt, TsunagiError
+from app.services.common.errors import InvalidInput, TsunagiError
 from app.services.common.fileio import (
-    atomic_write_bytes,
-    copy_durably,
     fsync_dir,
     private_dir,
     private_open,
     remove_file,
     replace_file,
 )
-from app.services.store import anchor, audit, folder_lock, media_ledger
-from app.services.store.diagnosis import DiskFull, StoreBusy, display_text
+from app.services.store import anchor, audit, folder_lock, media_ledger, restore_journal
+from app.services.store.backup_file import (
+    BROKEN,
+    FORMAT,
+    MANIFEST,
+    BackupInvalid,
+    Manifest,
+    open_zip,
+    read_manifest,
+)
+from app.services.store.diagnosis import DiskFull, StoreBusy
 from app.services.store.keyslots import KeyFile, PcSecrets, Unlocked
-from app.services.store.store import DB_NAME, KEYS_NAME, SAFETY_DIR, Store, connect, head_revision
+from app.services.store.layout import DB_NAME, KEYS_NAME
+from app.services.store.store import Store, connect, head_revision
 
-FORMAT = "tsunagi-backup/1"
 SUFFIX = ".tsbk"
-MANIFEST = "manifest.json"
-JOURNAL = "restore.pending"
 WORK_DIR = ".backup-work"
 CHUNK = 1 << 20
 # The small entries are read into memory: their sizes are checked first, and reading stops at the cap
 # (a 1.9 MB file can hold a "manifest" that inflates to gigabytes).
-MAX_MANIFEST = 1 << 20
 MAX_KEYS = 4 << 20
 DEFAULT_GENERATIONS = 5
 LAST_BACKUP_KEY = "backup.last"
@@ -80,50 +83,8 @@ CHECK_CACHE_KIB = 262_144  # integrity_check revisits pages; a big cache decrypt
 Progress = Callable[[int, int, str], None]  # done, total, what is happening (Japanese)
 
 
-class BackupInvalid(TsunagiError):
-    """The file is not a whole, readable backup of ours."""
-
-    exit_code = 2
-
-
 class BackupFailed(TsunagiError):
     pass
-
-
-@dataclass(frozen=True)
-class Manifest:
-    format: str
-    app_version: str
-    schema: str
-    sqlcipher_version: str
-    created_at: str
-    store_id: str
-    town: str
-    counts: dict[str, int]
-    db_sha256: str
-    keys_sha256: str
-    db_size: int
-    # Each hash chain's head (count, hash) when the backup was made (app.services.store.anchor); None in
-    # backups from before it was kept.
-    chain_heads: dict | None = None
-
-    @classmethod
-    def from_json(cls, raw: bytes) -> Manifest:
-        doc = json.loads(raw)
-        optional = {"chain_heads"}
-        return cls(**{k: doc[k] for k in cls.__dataclass_fields__ if k not in optional or k in doc})
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
-
-    def summary(self) -> str:
-        households = self.counts.get("households", 0)
-        persons = self.counts.get("persons", 0)
-        # Every text here comes from the file: no control character reaches a terminal or a label.
-        town, at, version, schema = (display_text(v, 60) for v in (self.town, self.created_at[:16].replace("T", " "),
-                                                                     self.app_version, self.schema))  # fmt: skip
-        return (f"{town}　作成 {at}　世帯 {households:,} 件・世帯員 {persons:,} 人"
-                f"　つなぎ {version}（データ形式 {schema}）")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -442,42 +403,12 @@ def media_log(store: Store) -> list[MediaLog]:
 
 # --- reading and verifying -------------------------------------------------------------------------
 
-_BROKEN = "バックアップファイルが途中で切れているか、壊れています"
-
-
-def _open_zip(path: Path) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise BackupInvalid(_BROKEN) from exc
-
-
-def read_manifest(path: Path) -> Manifest:
-    """What a backup holds, from its manifest, after checking the file is a whole ZIP of ours."""
-    path = Path(path)
-    if not path.is_file():
-        raise BackupInvalid(f"ファイル {path} が見つかりません")
-    try:
-        with _open_zip(path) as z:
-            if not {MANIFEST, DB_NAME, KEYS_NAME} <= set(z.namelist()):
-                raise BackupInvalid("つなぎのバックアップファイルではありません（必要な中身がありません）")
-            raw = bounded.zip_entry(z, MANIFEST, MAX_MANIFEST, BackupInvalid, "目録（manifest）")
-            manifest = Manifest.from_json(raw)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:  # includes a CRC mismatch from a flipped bit
-        raise BackupInvalid(_BROKEN) from exc
-    except (ValueError, KeyError, TypeError, RecursionError) as exc:  # (huge numbers, deep nesting)
-        raise BackupInvalid("バックアップファイルの目録（manifest）が読めません") from exc
-    if manifest.format != FORMAT:
-        raise BackupInvalid(f"対応していない形式のバックアップです（{display_text(manifest.format, 40)}）")
-    return manifest
-
-
 def _read_keys(path: Path, manifest: Manifest) -> bytes:
     try:
-        with _open_zip(path) as z:
+        with open_zip(path) as z:
             keys = bounded.zip_entry(z, KEYS_NAME, MAX_KEYS, BackupInvalid, "鍵ファイル")
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise BackupInvalid(_BROKEN) from exc
+        raise BackupInvalid(BROKEN) from exc
     if _sha256(keys) != manifest.keys_sha256:
         raise BackupInvalid("バックアップファイルの中身が目録と一致しません（壊れています）")
     return keys
@@ -485,7 +416,7 @@ def _read_keys(path: Path, manifest: Manifest) -> bytes:
 
 def _db_span(path: Path) -> tuple[int, int]:
     """Where the database's bytes lie in the file (stored, so they are the database itself)."""
-    with _open_zip(path) as z:
+    with open_zip(path) as z:
         info = z.getinfo(DB_NAME)
     if info.compress_type != zipfile.ZIP_STORED:
         raise BackupInvalid("つなぎのバックアップファイルではありません（形式が違います）")
@@ -493,7 +424,7 @@ def _db_span(path: Path) -> tuple[int, int]:
         fh.seek(info.header_offset)
         header = fh.read(30)
     if len(header) < 30 or header[:4] != b"PK\x03\x04":
-        raise BackupInvalid(_BROKEN)
+        raise BackupInvalid(BROKEN)
     name_len, extra_len = struct.unpack("<HH", header[26:30])
     start = info.header_offset + 30 + name_len + extra_len
     return start, start + info.file_size
@@ -699,7 +630,7 @@ def _restore(
     progress = progress or (lambda *_: None)
     data_dir = Path(data_dir)
     private_dir(data_dir)
-    recover_interrupted_restore(data_dir)
+    restore_journal.recover_interrupted_restore(data_dir)
     work = _work(data_dir)
     try:
         verified = verify_backup(Path(path), work, passphrase=passphrase, recovery_key=recovery_key, user=user,
@@ -710,7 +641,7 @@ def _restore(
             )
         progress(0, 1, "今のデータを退避しています")
         try:
-            journal = _keep_current(data_dir)
+            journal = restore_journal.keep_current(data_dir)
         except OSError as exc:
             raise BackupFailed(
                 f"今のデータを退避できませんでした（{exc.strerror or exc}）。空き容量を確認してください。データは変わっていません"
@@ -729,7 +660,7 @@ def _restore(
             remove_file(journal, missing_ok=False)
             fsync_dir(data_dir)
         except OSError as exc:
-            recover_interrupted_restore(data_dir)
+            restore_journal.recover_interrupted_restore(data_dir)
             raise BackupFailed(
                 f"復元の途中で失敗したため、元のデータに戻しました（{exc.strerror or exc}）"
             ) from exc
@@ -749,60 +680,6 @@ def _restore(
     )
     progress(1, 1, "復元しました")
     return store
-
-
-_STORE_FILES = (DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm", KEYS_NAME)
-
-
-def _keep_current(data_dir: Path) -> Path:
-    """Copy the current store into safety/ (each copy fsynced), then write the journal that names it.
-    Returns the journal; until it is removed, opening the folder puts the copied files back."""
-    files = [name for name in _STORE_FILES if (data_dir / name).exists()]
-    safety = None
-    if files:
-        safety = Path(SAFETY_DIR) / f"{now():%Y%m%d-%H%M%S}-before-restore"
-        private_dir(data_dir / SAFETY_DIR)
-        private_dir(data_dir / safety, exist_ok=False)
-        for name in files:
-            copy_durably(data_dir / name, data_dir / safety / name)
-        fsync_dir(data_dir / safety)
-    journal = data_dir / JOURNAL
-    # Written whole or not at all: a half-written journal would point nowhere.
-    atomic_write_bytes(journal, json.dumps({"safety": safety and safety.as_posix(), "files": files}).encode())
-    return journal
-
-
-def recover_interrupted_restore(data_dir: Path) -> bool:
-    """A restore stopped between its renames: put the store back as it was. Returns whether it did.
-
-    Nothing is deleted unless the journal reads and every file it names is in the safety folder."""
-    data_dir = Path(data_dir)
-    journal = data_dir / JOURNAL
-    if not journal.exists():
-        return False
-    try:
-        doc = json.loads(journal.read_text(encoding="utf-8"))
-        safety = data_dir / doc["safety"] if doc["safety"] else None  # (older journals: absolute paths)
-        files = doc.get("files")
-        if files is None:
-            files = [item.name for item in safety.iterdir()] if safety else []
-    except (ValueError, KeyError, TypeError, OSError) as exc:
-        raise StoreCorrupt(
-            f"前回の復元の途中記録（{JOURNAL}）が読めません。データには手を付けていません。"
-            f"{SAFETY_DIR} フォルダの退避データを確かめてください"
-        ) from exc
-    if safety is not None and not all((safety / name).is_file() for name in files):
-        raise StoreCorrupt(
-            f"前回の復元で退避したデータ（{safety}）がそろっていないため、元に戻せません。データには手を付けていません"
-        )
-    for name in _STORE_FILES:
-        remove_file(data_dir / name)
-    for name in files:
-        copy_durably(safety / name, data_dir / name)
-    fsync_dir(data_dir)
-    remove_file(journal, missing_ok=False)
-    fsync_dir(data_dir)
-    return True
 
 
 def days_since_backup(store: Store, today: datetime | None = None) -> int | None:

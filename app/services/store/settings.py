@@ -95,19 +95,8 @@ def save(store: Store, changes: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def form_context(store: Store, disclosure=None):
-    """Who and where every printed form names, from the settings and the signed-in user, and what the
-    print may show (app.services.printing.sharing; the print pipeline passes it)."""
-    values = load(store)
+def printed_by(store: Store) -> str:
+    """The name printed as 作成者 on every form: the signed-in user's display name."""
     with store.session() as s:
         display = s.scalar(select(User.display_name).where(User.name == store.actor))
-    from app.services.printing.forms import (
-        FormContext,  # ReportLab loads with the first print, not at start-up
-    )
-
-    return FormContext(
-        town=values["town.name"],
-        printed_by=display or store.actor,
-        approvers=tuple(values["forms.approvers"]) if values["forms.approvers_enabled"] else (),
-        **({"disclosure": disclosure} if disclosure is not None else {}),
-    )
+    return display or store.actor

@@ -4,7 +4,7 @@
     <data dir>/tsunagi.keys      key slots (app.services.store.keyslots)
     <data dir>/safety/           copies taken before a migration
     <data dir>/failed-unlocks.log  failed sign-ins, moved into the audit log at the next sign-in
-    <data dir>/print/            PDFs for the viewer while the store is open (app.services.printing.printing)
+    <data dir>/print/            PDFs for the viewer while the store is open (app.services.store.print_folder)
     <data dir>/tsunagi.lock      held by the one process that has the store open (app.services.store.folder_lock)
     <data dir>/tsunagi.attempts  failed sign-ins and the wait before the next try (app.services.store.attempts)
 
@@ -50,13 +50,20 @@ from app.services.common.errors import (
     WrongSecret,
 )
 from app.services.common.fileio import copy_durably, make_private, private_dir, private_open
-from app.services.printing import printing
-from app.services.store import anchor, attempts, audit, diagnosis, folder_lock, history, search
+from app.services.store import (
+    anchor,
+    attempts,
+    audit,
+    diagnosis,
+    folder_lock,
+    history,
+    print_folder,
+    restore_journal,
+    search_keys,
+)
 from app.services.store.keyslots import STRONG, KdfParams, KeyFile, PcSecrets, Unlocked
+from app.services.store.layout import DB_NAME, KEYS_NAME, SAFETY_DIR
 
-DB_NAME = "tsunagi.db"
-KEYS_NAME = "tsunagi.keys"
-SAFETY_DIR = "safety"
 FAILED_LOG = "failed-unlocks.log"
 APP_NAME = "Tsunagi"
 
@@ -169,7 +176,7 @@ class Store:
         _transactional(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         history.install(self._sessions)
-        search.install(self._sessions)
+        search_keys.install(self._sessions)
         anchor.install(self._sessions, self)  # the chains' heads, kept in the key file with every commit
 
     # --- paths ------------------------------------------------------------------------------------
@@ -241,11 +248,9 @@ class Store:
         pc_secrets: PcSecrets | None = None,
     ) -> Store:
         folder = Path(folder)
-        from app.services.store.backup import recover_interrupted_restore  # (backup builds on this module)
-
         # Before anything else: PDFs a killed app left behind are plaintext personal data.
-        printing.clear(folder)
-        recover_interrupted_restore(folder)
+        print_folder.clear(folder)
+        restore_journal.recover_interrupted_restore(folder)
         if not (folder / DB_NAME).exists():
             if (folder / KEYS_NAME).exists():
                 raise StoreMissing(
@@ -472,7 +477,7 @@ class Store:
         self._data_key = None
         try:
             self.engine.dispose()
-            printing.clear(self.folder)
+            print_folder.clear(self.folder)
         finally:
             self._lease.release()  # last: the folder is ours until everything above is done
 

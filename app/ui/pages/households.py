@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.models import vocab
 from app.services.flags import flag_review, flags
-from app.services.store import search
+from app.services.households import search
 from app.ui.household_detail import HouseholdDetail
 from app.ui.household_dialogs import HouseholdDialog
 from app.ui.pages import Page
@@ -61,9 +61,7 @@ class HouseholdListModel(QAbstractTableModel):
         if filters is not None:
             self.filters = filters
         self.beginResetModel()
-        with self.ctx.require_store().session() as s:
-            self.ids = search.find(s, self.query, self.filters)
-            self.rows = search.rows(s, self.ids[:PAGE_SIZE])
+        self.ids, self.rows = search.lookup(self.ctx.require_store(), self.query, self.filters, first=PAGE_SIZE)
         self.endResetModel()
 
     @property
@@ -80,8 +78,7 @@ class HouseholdListModel(QAbstractTableModel):
         return not parent.isValid() and len(self.rows) < self.total
 
     def fetchMore(self, parent=ROOT) -> None:  # noqa: N802
-        with self.ctx.require_store().session() as s:
-            more = search.rows(s, self.ids[len(self.rows) : len(self.rows) + PAGE_SIZE])
+        more = search.rows_of(self.ctx.require_store(), self.ids[len(self.rows) : len(self.rows) + PAGE_SIZE])
         if more:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
             self.rows.extend(more)
@@ -200,9 +197,8 @@ class HouseholdList(QWidget):
         self.district.blockSignals(True)
         self.district.clear()
         self.district.addItem(T["all_districts"], None)
-        with self.ctx.require_store().session() as s:
-            for d in search.districts(s):
-                self.district.addItem(d, d)
+        for d in search.district_names(self.ctx.require_store()):
+            self.district.addItem(d, d)
         self.district.setCurrentIndex(max(0, self.district.findData(current)))
         self.district.blockSignals(False)
 
@@ -257,8 +253,7 @@ class HouseholdsPage(Page):
         self.list.search.selectAll()
 
     def create(self, *, quick: bool) -> None:
-        with self.ctx.require_store().session() as s:
-            districts = search.districts(s)
+        districts = search.district_names(self.ctx.require_store())
         dialog = HouseholdDialog(self.ctx, self, quick=quick, districts=districts)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.open(dialog.household_id)

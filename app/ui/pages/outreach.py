@@ -108,7 +108,7 @@ class OutreachPage(Page):
         from app.ui.outreach_dialogs import SurveyDialog
 
         store = self.ctx.require_store()
-        SurveyDialog(self.ctx, self, visitor=town_settings.form_context(store).printed_by).exec()
+        SurveyDialog(self.ctx, self, visitor=town_settings.printed_by(store)).exec()
         self.refresh()
 
     def print_route(self) -> None:

@@ -2,8 +2,8 @@
 
 Names are matched on stored keys (japanese.search_key) by indexed prefix ranges, so one- and
 two-character queries (山田, やま) work and stay fast on 50,000 households; FTS5 trigram would match
-nothing under three characters. The keys are kept in step by a flush hook, whatever code path edits
-a person.
+nothing under three characters. The keys are kept in step by the store's flush hook
+(app.services.store.search_keys), whatever code path edits a person.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, event, func, select, union
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy.orm import Session
 
 from app.models import FlagRecord, Household, Person
 from app.services.common.japanese import DateInputError, parse_date, search_key
+from app.services.store.store import Store
 
 _TOP = chr(0x10FFFF)  # sorts after every character: [key, key+_TOP) is "starts with key"
 # What a search box takes: no name, address or number is longer, and a 50 kB paste made SQLite's LIKE
@@ -24,37 +25,6 @@ _TOP = chr(0x10FFFF)  # sorts after every character: [key, key+_TOP) is "starts 
 MAX_QUERY = 100
 _UNSEARCHABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # controls, lone surrogates (SQLite cannot bind them)
 _PHONE = re.compile(r"^[\d\-‐－()（）\s]{3,}$")
-
-
-def given_part(text: str) -> str:
-    """The part after the first space (given name in 山田 花子), as a search key."""
-    parts = unicodedata.normalize("NFKC", text or "").strip().split(None, 1)
-    return search_key(parts[1]) if len(parts) == 2 else ""
-
-
-def phone_digits(*phones: str) -> str:
-    return " ".join(
-        d for d in (re.sub(r"\D", "", unicodedata.normalize("NFKC", p or "")) for p in phones) if d
-    )
-
-
-def refresh_keys(obj) -> None:
-    if isinstance(obj, Person):
-        obj.name_key, obj.kana_key = search_key(obj.name), search_key(obj.kana)
-        obj.given_key, obj.given_kana_key = given_part(obj.name), given_part(obj.kana)
-        obj.phone_key = phone_digits(obj.phone, obj.mobile)
-    elif isinstance(obj, Household):
-        obj.label_key = search_key(obj.label)
-        obj.phone_key = phone_digits(obj.phone)
-
-
-def _before_flush(session: Session, _context, _instances) -> None:
-    for obj in list(session.new) + list(session.dirty):
-        refresh_keys(obj)
-
-
-def install(factory: sessionmaker) -> None:
-    event.listen(factory, "before_flush", _before_flush)
 
 
 def _starts_with(column, key: str):
@@ -218,3 +188,29 @@ def districts(session: Session) -> list[str]:
     return [
         d for (d,) in session.execute(select(Household.district).distinct().order_by(Household.district)) if d
     ]
+
+
+# --- for the pages: one call, one session ---------------------------------------------------------------
+
+
+def lookup(store: Store, query: str, filters: Filters | None = None, *, first: int = 200) -> tuple[list[int], list[HouseholdRow]]:
+    """Every matching household id, in order, and the rows of the first ``first`` of them."""
+    with store.session() as s:
+        ids = find(s, query, filters)
+        return ids, rows(s, ids[:first])
+
+
+def rows_of(store: Store, ids: list[int]) -> list[HouseholdRow]:
+    with store.session() as s:
+        return rows(s, ids)
+
+
+def first_rows(store: Store, query: str, limit: int = 200) -> list[HouseholdRow]:
+    with store.session() as s:
+        return page(s, query, limit=limit)
+
+
+def district_names(store: Store) -> list[str]:
+    """The 地区 in use, for the pickers."""
+    with store.session() as s:
+        return districts(s)

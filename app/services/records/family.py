@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from app.models import vocab
-from app.services.households.household_format import HouseholdRecord, Member
+from app.services.records.household_format import HouseholdRecord, Member
 
 
 def parents_of(household: HouseholdRecord) -> dict[str, list[str]]:

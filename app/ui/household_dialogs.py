@@ -419,16 +419,15 @@ class MemberDialog(QDialog):
                 choice = self._ask_duplicate(dupes) if dupes else "separate"
                 if choice is None:
                     return
-                if choice == "separate":
-                    self.person_id = households.add_member(store, self.household.id, values)
-                else:
-                    self.person_id = choice
-                    households.move_member(store, choice, self.household.id, values)
+                join = None if choice == "separate" else choice
             else:
-                households.update_member(store, self.person_id, values)
-            households.set_cares(store, self.person_id, _checked_ids(self.cares_for))
+                join = None
             parents = _checked_ids(self.parents) if self.explicit_parents.isChecked() else None
-            households.set_parents(store, self.person_id, parents)
+            saved = households.save_member(
+                store, values, household_id=self.household.id, person_id=None if join else self.person_id,
+                join=join, cares=_checked_ids(self.cares_for), parents=parents,
+            )  # fmt: skip
+            self.person_id, self.changes = saved.person_id, saved.changes
         except FieldErrors as exc:
             self._show(exc.errors)
             return

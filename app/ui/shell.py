@@ -165,7 +165,7 @@ class Content(QWidget):
             return
         self.pages.setCurrentIndex(row)
         if self.ctx.store is not None:
-            self.pages.currentWidget().refresh()
+            self.pages.currentWidget().bring_up_to_date()
 
     def page(self, name: str) -> Page:
         return self.by_name[name]
@@ -177,7 +177,7 @@ class Content(QWidget):
     def on_store(self, *, unlocked: bool) -> None:
         self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
         if not unlocked:  # after an unlock the pages stay exactly as they were, half-typed text included
-            self.pages.currentWidget().refresh()
+            self.pages.currentWidget().bring_up_to_date()
 
 
 class Shell(QMainWindow):

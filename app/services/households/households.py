@@ -27,6 +27,7 @@ from app.models import (
     vocab,
 )
 from app.services.common import bounded
+from app.services.common.changes import Changes
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import age_on, format_wareki, search_key
 from app.services.flags import flag_review
@@ -300,79 +301,140 @@ def possible_duplicates(
         return [Duplicate(*row) for row in s.execute(stmt)]
 
 
-def add_member(store: Store, household_id: int, values: dict[str, Any]) -> int:
-    clean = check_member(values)
+KEEP = object()  # save_member: leave the explicit parents as they are
+
+
+@dataclass(frozen=True)
+class MemberSaved:
+    person_id: int
+    changes: Changes
+
+
+def save_member(
+    store: Store,
+    values: dict[str, Any] | None = None,
+    *,
+    household_id: int | None = None,
+    person_id: int | None = None,
+    join: int | None = None,
+    cares: list[int] | None = None,
+    parents: list[int] | None | object = KEEP,
+) -> MemberSaved:
+    """The member dialog's OK as one act and one transaction: add a member to ``household_id``, or let an
+    already-registered person ``join`` it (統合, keeping their history), or update ``person_id``; then whom
+    they care for (``cares``; None leaves it) and their explicit parents (``parents``; None returns to the
+    derivation from 続柄, KEEP leaves it). The flags of every household touched are re-evaluated in the
+    same transaction, so nothing half-saved is ever seen."""
     with store.session() as s:
-        h = _get(s, household_id)
-        order = (s.scalar(select(func.max(Person.sort_order)).where(Person.household_id == h.id)) or 0) + 1
-        used = set(s.scalars(select(Person.code).where(Person.household_id == h.id)))
-        n = len(used) + 1
-        while f"m{n}" in used:
-            n += 1
-        person = Person(household_id=h.id, code=f"m{n}", sort_order=order, **clean)
-        s.add(person)
+        touched: set[int] = set()
+        if join is not None:
+            person, old = _join(s, join, household_id, values)
+            touched |= {old, household_id}
+        elif person_id is None:
+            person = _new_member(s, household_id, check_member(values or {}))
+            touched.add(household_id)
+        else:
+            person = _person(s, person_id)
+            if values:
+                _update_member(person, values)
+            touched.add(person.household_id)
+        s.flush()
+        if cares is not None:
+            _set_cares(s, person, cares)
+        if parents is not KEEP:
+            _set_parents(s, person, parents)
+        s.flush()
+        flag_review.refresh_in(s, sorted(touched), date.today())
         s.commit()
-    flag_review.refresh_household(store, household_id)
-    return person.id
+        return MemberSaved(person.id, Changes.of("members", "flags", households=touched))
+
+
+def add_member(store: Store, household_id: int, values: dict[str, Any]) -> int:
+    return save_member(store, values, household_id=household_id).person_id
 
 
 def update_member(store: Store, person_id: int, values: dict[str, Any]) -> None:
-    with store.session() as s:
-        person = _person(s, person_id)
-        current = {k: getattr(person, k) for k in MEMBER_FIELDS}
-        clean = check_member(current | values)
-        for key, value in clean.items():
-            if getattr(person, key) != value:
-                setattr(person, key, value)
-        s.commit()
-    flag_review.refresh_household(store, person.household_id)
+    save_member(store, values, person_id=person_id)
 
 
 def move_member(
     store: Store, person_id: int, household_id: int, values: dict[str, Any] | None = None
 ) -> None:
     """統合: the already-registered person joins this household (keeping their history), updated."""
-    with store.session() as s:
-        person = _person(s, person_id)
-        target = _get(s, household_id)
-        old_household = person.household_id
-        if person.household_id != target.id:
-            used = set(s.scalars(select(Person.code).where(Person.household_id == target.id)))
-            if person.code in used:
-                n = len(used) + 1
-                while f"m{n}" in used:
-                    n += 1
-                person.code = f"m{n}"
-            # Relations inside the old household do not travel with the person.
-            for link in list(person.parent_links):
-                s.delete(link)
-            for rel in list(person.cares):
-                s.delete(rel)
-            for rel in s.scalars(select(CareRelation).where(CareRelation.cared_id == person.id)):
-                s.delete(rel)
-            for link in s.scalars(select(ParentLink).where(ParentLink.parent_id == person.id)):
-                s.delete(link)
-            person.household_id = target.id
-            person.sort_order = (
-                s.scalar(select(func.max(Person.sort_order)).where(Person.household_id == target.id)) or 0
-            ) + 1
-        if values:
-            clean = check_member({k: getattr(person, k) for k in MEMBER_FIELDS} | values)
-            for key, value in clean.items():
-                setattr(person, key, value)
-        s.commit()
-    for hid in {old_household, household_id}:
-        flag_review.refresh_household(store, hid)
+    save_member(store, values, household_id=household_id, join=person_id)
 
 
-def remove_member(store: Store, person_id: int) -> None:
+def set_cares(store: Store, carer_id: int, cared_ids: list[int]) -> None:
+    """Who this member cares for (介護・看護・世話・見守り), among the same household."""
+    save_member(store, person_id=carer_id, cares=cared_ids)
+
+
+def set_parents(store: Store, person_id: int, parent_ids: list[int] | None) -> None:
+    """Explicit parents (when 続柄 does not tell, e.g. a stepchild); None returns to the derivation."""
+    save_member(store, person_id=person_id, parents=parent_ids)
+
+
+def _new_member(s: Session, household_id: int, clean: dict[str, Any]) -> Person:
+    h = _get(s, household_id)
+    order = (s.scalar(select(func.max(Person.sort_order)).where(Person.household_id == h.id)) or 0) + 1
+    used = set(s.scalars(select(Person.code).where(Person.household_id == h.id)))
+    n = len(used) + 1
+    while f"m{n}" in used:
+        n += 1
+    person = Person(household_id=h.id, code=f"m{n}", sort_order=order, **clean)
+    s.add(person)
+    return person
+
+
+def _update_member(person: Person, values: dict[str, Any]) -> None:
+    current = {k: getattr(person, k) for k in MEMBER_FIELDS}
+    clean = check_member(current | values)
+    for key, value in clean.items():
+        if getattr(person, key) != value:
+            setattr(person, key, value)
+
+
+def _join(s: Session, person_id: int, household_id: int, values: dict[str, Any] | None) -> tuple[Person, int]:
+    person = _person(s, person_id)
+    target = _get(s, household_id)
+    old_household = person.household_id
+    if person.household_id != target.id:
+        used = set(s.scalars(select(Person.code).where(Person.household_id == target.id)))
+        if person.code in used:
+            n = len(used) + 1
+            while f"m{n}" in used:
+                n += 1
+            person.code = f"m{n}"
+        # Relations inside the old household do not travel with the person.
+        for link in list(person.parent_links):
+            s.delete(link)
+        for rel in list(person.cares):
+            s.delete(rel)
+        for rel in s.scalars(select(CareRelation).where(CareRelation.cared_id == person.id)):
+            s.delete(rel)
+        for link in s.scalars(select(ParentLink).where(ParentLink.parent_id == person.id)):
+            s.delete(link)
+        person.household_id = target.id
+        person.sort_order = (
+            s.scalar(select(func.max(Person.sort_order)).where(Person.household_id == target.id)) or 0
+        ) + 1
+    if values:
+        clean = check_member({k: getattr(person, k) for k in MEMBER_FIELDS} | values)
+        for key, value in clean.items():
+            setattr(person, key, value)
+    return person, old_household
+
+
+def remove_member(store: Store, person_id: int) -> Changes:
     """Delete a member entered by mistake (a member who moved out is kept with 同居 off instead)."""
     with store.session() as s:
         person = _person(s, person_id)
         household_id = person.household_id
         s.delete(person)
+        s.flush()
+        flag_review.refresh_in(s, [household_id], date.today())
         s.commit()
-    flag_review.refresh_household(store, household_id)
+    return Changes.of("members", "flags", households=[household_id])
 
 
 def _person(session: Session, person_id: int) -> Person:
@@ -382,42 +444,32 @@ def _person(session: Session, person_id: int) -> Person:
     return person
 
 
-def set_cares(store: Store, carer_id: int, cared_ids: list[int]) -> None:
-    """Who this member cares for (介護・看護・世話・見守り), among the same household."""
-    with store.session() as s:
-        carer = _person(s, carer_id)
-        members = set(s.scalars(select(Person.id).where(Person.household_id == carer.household_id)))
-        wanted = [c for c in dict.fromkeys(cared_ids) if c != carer.id]
-        if any(c not in members for c in wanted):
-            raise FieldErrors({"cares_for": "同じ世帯の世帯員だけを選べます"})
-        for rel in list(carer.cares):
-            if rel.cared_id not in wanted:
-                carer.cares.remove(rel)
-        have = {rel.cared_id for rel in carer.cares}
-        for i, cid in enumerate(wanted):
-            if cid not in have:
-                carer.cares.append(CareRelation(cared_id=cid, sort_order=i))
-        s.commit()
-    flag_review.refresh_household(store, carer.household_id)
+def _set_cares(s: Session, carer: Person, cared_ids: list[int]) -> None:
+    members = set(s.scalars(select(Person.id).where(Person.household_id == carer.household_id)))
+    wanted = [c for c in dict.fromkeys(cared_ids) if c != carer.id]
+    if any(c not in members for c in wanted):
+        raise FieldErrors({"cares_for": "同じ世帯の世帯員だけを選べます"})
+    for rel in list(carer.cares):
+        if rel.cared_id not in wanted:
+            carer.cares.remove(rel)
+    have = {rel.cared_id for rel in carer.cares}
+    for i, cid in enumerate(wanted):
+        if cid not in have:
+            carer.cares.append(CareRelation(cared_id=cid, sort_order=i))
 
 
-def set_parents(store: Store, person_id: int, parent_ids: list[int] | None) -> None:
-    """Explicit parents (when 続柄 does not tell, e.g. a stepchild); None returns to the derivation."""
-    with store.session() as s:
-        person = _person(s, person_id)
-        members = set(s.scalars(select(Person.id).where(Person.household_id == person.household_id)))
-        if parent_ids is not None and any(p not in members or p == person.id for p in parent_ids):
-            raise FieldErrors({"parents": "同じ世帯の、本人以外の世帯員だけを選べます"})
-        person.parents_explicit = parent_ids is not None
-        for link in list(person.parent_links):
-            if parent_ids is None or link.parent_id not in parent_ids:
-                person.parent_links.remove(link)
-        have = {link.parent_id for link in person.parent_links}
-        for pid in parent_ids or []:
-            if pid not in have:
-                person.parent_links.append(ParentLink(parent_id=pid))
-        s.commit()
-    flag_review.refresh_household(store, person.household_id)
+def _set_parents(s: Session, person: Person, parent_ids: list[int] | None) -> None:
+    members = set(s.scalars(select(Person.id).where(Person.household_id == person.household_id)))
+    if parent_ids is not None and any(p not in members or p == person.id for p in parent_ids):
+        raise FieldErrors({"parents": "同じ世帯の、本人以外の世帯員だけを選べます"})
+    person.parents_explicit = parent_ids is not None
+    for link in list(person.parent_links):
+        if parent_ids is None or link.parent_id not in parent_ids:
+            person.parent_links.remove(link)
+    have = {link.parent_id for link in person.parent_links}
+    for pid in parent_ids or []:
+        if pid not in have:
+            person.parent_links.append(ParentLink(parent_id=pid))
 
 
 # --- intakes (相談受付) -------------------------------------------------------------------------------

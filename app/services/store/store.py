@@ -54,6 +54,7 @@ from app.services.store import (
     anchor,
     attempts,
     audit,
+    change_log,
     diagnosis,
     folder_lock,
     history,
@@ -175,6 +176,8 @@ class Store:
         )
         _transactional(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.changes = change_log.ChangeLog()  # what each commit changed, for the pages
+        change_log.install(self._sessions, self.changes)
         history.install(self._sessions)
         search_keys.install(self._sessions)
         anchor.install(self._sessions, self)  # the chains' heads, kept in the key file with every commit

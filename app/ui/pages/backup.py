@@ -109,6 +109,7 @@ class SecretDialog(QDialog):
 
 
 class BackupPage(Page):
+    shows = None  # the drives and the backups on them: outside the store, read at every showing
     nav_label = T["nav"]
 
     def __init__(self, ctx):

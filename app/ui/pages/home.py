@@ -78,6 +78,10 @@ T = {
 
 
 class HomePage(Page):
+    # Counts, follow-ups, reviews, 実施計画 reminders, recent households, the year's figures and the backup
+    # reminder: not the agency directory, consents or the audit log.
+    shows = frozenset({"households", "members", "intakes", "flags", "referrals", "visits", "notes", "meetings",
+                       "plans", "program", "settings", "media"})  # fmt: skip
     nav_label = T["nav"]
     open_household = Signal(int)
     open_page = Signal(str)

@@ -266,6 +266,10 @@ class HouseholdDetail(QWidget):
         self.tabs.setCurrentIndex(0)
 
     def reload(self) -> None:
+        with self.ctx.require_store().reading():  # every tab from one read of the store
+            self._read()
+
+    def _read(self) -> None:
         store = self.ctx.require_store()
         h = self.household = households.open_household(store, self.household_id)
         self.plan_tab.load(h.id)

@@ -74,3 +74,20 @@ def test_the_change_log_names_kinds_and_households(store):
     assert not changed.touches_household(hid + 1, {"members"})
     households.record_view(store, hid)  # an audit entry only: nothing a page shows
     assert store.changes.since(start + 1).kinds == frozenset()
+
+
+def test_opening_a_household_is_at_most_three_sessions(qtbot, ctx):
+    from app.services.households import demo
+
+    store = Store.create(ctx.data_dir, passphrase="一度に読む世帯の合言葉", user="田中", town="例示町", kdf=FAST).store
+    demo.populate(store, 12)
+    demo.populate_casework(store, share=1.0)  # intakes, visits, notes and sheets on every tab
+    shell = Shell(ctx)
+    qtbot.addWidget(shell)
+    shell.enter(store)
+    shell.show()
+    hid = households.recent(store)[0][0]
+    with sessions_begun() as begun:
+        shell.content.open_household(hid)
+    assert shell.content.page("世帯").detail.household.id == hid
+    assert begun[0] <= 3, begun[0]  # the list, the detail with all its tabs, and the 閲覧 audit entry

@@ -23,6 +23,7 @@ import functools
 import json
 import os
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +177,8 @@ class Store:
         )
         _transactional(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The session of a reading() on this thread (a context variable: other threads never share it).
+        self._reading: ContextVar[Session | None] = ContextVar(f"tsunagi-reading-{id(self)}", default=None)
         self.changes = change_log.ChangeLog()  # what each commit changed, for the pages
         change_log.install(self._sessions, self.changes)
         history.install(self._sessions)
@@ -419,7 +422,12 @@ class Store:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work; history records who (``actor``) changed what. Commit explicitly."""
+        """A unit of work; history records who (``actor``) changed what. Commit explicitly. Inside
+        ``reading()`` it is that one read's session."""
+        shared = self._reading.get()
+        if shared is not None:
+            yield shared
+            return
         with self._sessions(info={"actor": self.actor}) as s:
             try:
                 yield s
@@ -430,6 +438,21 @@ class Store:
                 if known is None:
                     raise
                 raise known from None
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        """One snapshot for one screen: every service called inside reads through one session and one
+        transaction, so a screen made of a dozen queries is one read of the store (and never shows half of
+        a change made between them). For reads only: an act is its own service call and transaction."""
+        if self._reading.get() is not None:
+            yield
+            return
+        with self.session() as s:
+            token = self._reading.set(s)
+            try:
+                yield
+            finally:
+                self._reading.reset(token)
 
     def setting(self, key: str, default=None):
         with self.session() as s:

@@ -34,5 +34,6 @@ class Page(QWidget):
             if seen_log is log and seen_day == today and not log.since(seen_count).touches(self.shows):
                 return False
         self._read_at = (log, log.count, today)
-        self.refresh()
+        with store.reading():  # the whole page is one read of the store
+            self.refresh()
         return True

@@ -276,12 +276,7 @@ def cmd_backup(args) -> int:
 
     store = _open(args)
     try:
-        keep = (
-            args.keep
-            if args.keep is not None
-            else int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS))
-        )
-        result = backup.create_backup(store, args.to, generations=keep, medium=str(args.to))
+        result = backup.create_backup(store, args.to, generations=args.keep, medium=str(args.to))
     finally:
         store.close()
     _say(

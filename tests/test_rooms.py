@@ -140,3 +140,20 @@ def test_the_ui_and_the_cli_take_no_private_name_from_the_services():
             short = target.rsplit(".", 1)[-1]
             offenders += [f"{path.relative_to(ROOT)}: {short}.{m}" for m in re.findall(rf"\b{short}\.(_[a-z]\w*)", text)]
     assert offenders == []
+
+
+def test_every_setting_has_its_default_in_one_place():
+    """The flag contract's defaults (spec/households.md, FlagSettings) are the settings' defaults, and no
+    module but the settings module reads the settings table or keeps a default of its own."""
+    from app.services.flags.flags import FlagSettings
+    from app.services.store.settings import SPECS
+
+    for name, default in FlagSettings().to_dict().items():
+        assert SPECS[f"flags.{name}"].default == default, name
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in [*SERVICES.rglob("*.py"), *(ROOT / "app" / "ui").rglob("*.py"), ROOT / "app" / "cli.py"]
+        if path.name != "settings.py"
+        and re.search(r"DEFAULT_(GENERATIONS|REPLY_DAYS|NO_CONTACT_DAYS)|store\.setting\(\"(backup\.generations|referral|outreach|flags\.\w+_age)", path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -21,6 +21,7 @@ from app.services.common.errors import InvalidInput
 from app.services.flags import flags
 from app.services.flags.flags import FlagSettings
 from app.services.records import stored
+from app.services.store import settings
 from app.services.store.store import Store
 
 LAST_REFRESH = "flags.last_refresh"
@@ -31,12 +32,9 @@ def kind_word(kind: str) -> str:
 
 
 def flag_settings(session: Session) -> FlagSettings:
-    names = [f"flags.{name}" for name in FlagSettings().to_dict()]
-    stored = {
-        row.key.removeprefix("flags."): row.value
-        for row in session.scalars(select(Setting).where(Setting.key.in_(names)))
-    }
-    return FlagSettings.from_dict(stored)
+    """The thresholds in force: each flags.* setting or its default (store.settings.SPECS, which the
+    tests hold equal to the flag contract's defaults)."""
+    return FlagSettings.from_dict({name: settings.value_in(session, f"flags.{name}") for name in FlagSettings().to_dict()})
 
 
 @dataclass(frozen=True)
@@ -50,7 +48,7 @@ class RefreshResult:
 def refresh_in(session: Session, household_ids: list[int] | None, as_of: date) -> RefreshResult:
     """Re-evaluate the flags of these households (all when None) inside the caller's transaction, so a
     change and the flags it moves commit together."""
-    settings = flag_settings(session)
+    thresholds = flag_settings(session)
     records = stored.load_records(session, household_ids, for_flags=True)
     # Existing automatic flags as plain rows (tens of thousands of ORM objects cost seconds); only the
     # few that change are loaded as objects, so their history is still recorded.
@@ -67,7 +65,7 @@ def refresh_in(session: Session, household_ids: list[int] | None, as_of: date) -
     seen: set[tuple] = set()
     new = reactivated = 0
     for hid, (record, ids) in records.items():
-        for found in flags.evaluate(record, as_of, settings):
+        for found in flags.evaluate(record, as_of, thresholds):
             key = (hid, found.kind, tuple(ids[c] for c in found.members))
             seen.add(key)
             if key not in existing:
@@ -219,10 +217,10 @@ def for_household(store: Store, household_id: int, as_of: date | None = None) ->
             select(FlagRecord).where(FlagRecord.household_id == household_id).order_by(FlagRecord.id)
         ).all()
         record, ids = stored.load_records(s, [household_id], for_flags=True).get(household_id, (None, {}))
-        settings = flag_settings(s)
+        thresholds = flag_settings(s)
     live = {}
     if record is not None:
-        for found in flags.evaluate(record, as_of, settings):
+        for found in flags.evaluate(record, as_of, thresholds):
             live[(found.kind, tuple(ids[c] for c in found.members))] = found.reason
     return [_view(f, live.get((f.kind, tuple(f.person_ids)), f.reason)) for f in rows]
 

@@ -14,15 +14,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Household, Intake, Note, Person, Referral, Setting, Visit, vocab
+from app.models import Household, Intake, Note, Person, Referral, Visit, vocab
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
 from app.services.households.households import FieldErrors
 from app.services.referrals.referrals import agency_names
+from app.services.store import settings
 from app.services.store.store import Store
 
-NO_CONTACT_DAYS_KEY = "outreach.no_contact_days"
-DEFAULT_NO_CONTACT_DAYS = 30
 FOLLOWED = ("ongoing", "watching")  # 継続支援, 見守り
 
 TEXT_FIELDS = (
@@ -57,8 +56,7 @@ PHRASES = {
 
 
 def no_contact_days(session: Session) -> int:
-    row = session.get(Setting, NO_CONTACT_DAYS_KEY)
-    return int(row.value) if row is not None else DEFAULT_NO_CONTACT_DAYS
+    return int(settings.value_in(session, "outreach.no_contact_days"))
 
 
 def _check_visit(values: dict, now: datetime | None = None) -> dict:

@@ -14,22 +14,20 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from app.models import Agency, ChangeRecord, Household, Intake, Person, Referral, Setting, vocab
+from app.models import Agency, ChangeRecord, Household, Intake, Person, Referral, vocab
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import fiscal_year, format_wareki
 from app.services.households import consents
 from app.services.households.households import FieldErrors
 from app.services.printing import sharing
+from app.services.store import settings
 from app.services.store.store import Store
 
-REPLY_DAYS_KEY = "referral.reply_days"
-DEFAULT_REPLY_DAYS = 14
 OPEN_OUT = ("sent", "accepted")  # waiting for the reply
 
 
 def reply_days(session: Session) -> int:
-    row = session.get(Setting, REPLY_DAYS_KEY)
-    return int(row.value) if row is not None else DEFAULT_REPLY_DAYS
+    return int(settings.value_in(session, "referral.reply_days"))
 
 
 def era_letter_year(fy: int) -> str:

@@ -53,7 +53,7 @@ from app.services.common.fileio import (
     remove_file,
     replace_file,
 )
-from app.services.store import anchor, audit, folder_lock, media_ledger, restore_journal
+from app.services.store import anchor, audit, folder_lock, media_ledger, restore_journal, settings
 from app.services.store.backup_file import (
     BROKEN,
     FORMAT,
@@ -74,7 +74,6 @@ CHUNK = 1 << 20
 # The small entries are read into memory: their sizes are checked first, and reading stops at the cap
 # (a 1.9 MB file can hold a "manifest" that inflates to gigabytes).
 MAX_KEYS = 4 << 20
-DEFAULT_GENERATIONS = 5
 LAST_BACKUP_KEY = "backup.last"
 CHECKS = ("cipher_integrity_check", "integrity_check")
 BUSY_MS = 5_000  # how long to wait for another writer to finish, per attempt
@@ -215,7 +214,7 @@ def create_backup(
     store: Store,
     dest_dir: Path,
     *,
-    generations: int = DEFAULT_GENERATIONS,
+    generations: int | None = None,  # None: the setting backup.generations
     medium: str = "",
     progress: Progress | None = None,
     opener: Callable = private_open,
@@ -225,6 +224,8 @@ def create_backup(
     ``opener`` opens the destination file for writing; tests pass one that fails part-way, as a pulled
     stick or a full disk would.
     """
+    if generations is None:
+        generations = int(settings.value(store, "backup.generations"))
     progress = progress or (lambda *_: None)
     dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():

@@ -1,4 +1,5 @@
-"""Town settings: defaults, validation with Japanese messages, and audited saving."""
+"""Town settings: every setting and its default in one place (SPECS), validation with Japanese messages,
+reading (``value``/``value_in``/``load``) and audited saving. Nothing else reads the settings table."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.models import Setting, User, vocab
 from app.services.common.errors import InvalidInput
@@ -32,6 +34,7 @@ SPECS: dict[str, Spec] = {
     "forms.approvers_enabled": Spec("確認欄を印刷する", False),
     "forms.approvers": Spec("確認欄の項目", list(vocab.DEFAULT_APPROVERS)),
     "backup.reminder_days": Spec("バックアップを促すまでの日数", 7, 1, 90),
+    "backup.generations": Spec("残すバックアップの世代数", 5, 1, 30),
     # 気づきの基準 (spec/households.md defaults; app.services.flags.flags.FlagSettings)
     "flags.parent_min_age": Spec("8050: 親の年齢（以上）", 75, 50, 110),
     "flags.child_min_age": Spec("8050: 子の年齢（から）", 40, 18, 80),
@@ -73,6 +76,17 @@ def validate(key: str, value: Any) -> Any:
     if len(text) > 100:
         raise SettingError(key, f"{spec.label}は100文字以内で入力してください")
     return text
+
+
+def value_in(session: Session, key: str) -> Any:
+    """One setting, or its default, inside the caller's transaction."""
+    row = session.get(Setting, key)
+    return SPECS[key].default if row is None else row.value
+
+
+def value(store: Store, key: str) -> Any:
+    with store.session() as s:
+        return value_in(s, key)
 
 
 def load(store: Store) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from app.services.catalog import print_catalog
 from app.services.common.errors import TsunagiError
 from app.services.common.japanese import format_wareki
 from app.services.store import backup, media, media_ledger
+from app.services.store import settings as town_settings
 from app.ui.pages import Page
 from app.ui.widgets import ErrorLabel, heading, show_print
 
@@ -170,7 +171,7 @@ class BackupPage(Page):
             self.dest.setPlaceholderText(T["no_media"])
         if current:
             self.dest.setEditText(current)
-        self.keep.setValue(int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS)))
+        self.keep.setValue(int(town_settings.value(store, "backup.generations")))
         days = backup.days_since_backup(store)
         last = store.setting(backup.LAST_BACKUP_KEY)
         if last:
@@ -206,8 +207,8 @@ class BackupPage(Page):
             self.error.show_error(T["no_media"])
             return False
         store = self.ctx.require_store()
-        if self.keep.value() != int(store.setting("backup.generations", backup.DEFAULT_GENERATIONS)):
-            store.set_setting("backup.generations", self.keep.value())
+        if self.keep.value() != int(town_settings.value(store, "backup.generations")):
+            town_settings.save(store, {"backup.generations": self.keep.value()})
         dialog, progress = self._progress(T["running"])
         try:
             result = backup.create_backup(

@@ -7,7 +7,6 @@ no contact for N days (setting, default 30), or whose 次回予定日 has passed
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -394,30 +393,3 @@ def _meeting_entries(store: Store, household_id: int) -> list[Entry]:
                     Entry(day(on), "plan", KIND_WORDS["plan"], f"第{p.version}版 {word}", detail, p.id)
                 )
     return entries
-
-
-def counts(store: Store, fy: int) -> dict:
-    """訪問相談件数 for a 年度: attempts and contacts, by 種別 and by month."""
-    from app.services.common.japanese import fiscal_year_bounds
-
-    start, end = fiscal_year_bounds(fy)
-    with store.session() as s:
-        rows = s.execute(
-            select(Visit.kind, Visit.result, func.strftime("%Y-%m", Visit.visited_at))
-            .where(Visit.visited_at >= datetime.combine(start, datetime.min.time()),
-                   Visit.visited_at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
-        ).all()  # fmt: skip
-    out = {
-        "attempts": len(rows),
-        "contacts": 0,
-        "by_kind": Counter(),
-        "by_month": Counter(),
-        "contacts_by_month": Counter(),
-    }
-    for kind, result, month in rows:
-        out["by_kind"][kind] += 1
-        out["by_month"][month] += 1
-        if result in vocab.CONTACT_RESULTS:
-            out["contacts"] += 1
-            out["contacts_by_month"][month] += 1
-    return out

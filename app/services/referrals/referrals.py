@@ -7,11 +7,10 @@ row history keeps who did what and when.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import Agency, ChangeRecord, Household, Intake, Person, Referral, vocab
@@ -372,12 +371,27 @@ def state_word(ref: Referral) -> str:
     )
 
 
+# 返信期限切れ, defined once: on a given day, a sheet sent out by then whose reply was due before that day
+# and had not come by then. A sheet that has since been answered was still overdue on the days before the
+# reply (the statistics of a past period count it); a cancelled sheet, or one closed without a reply
+# (done: we cannot tell since when), never is. overdue_clause is the SQL form, is_overdue the same for one sheet.
+_ANSWERED_LATER = ("replied", "done")
+
+
+def overdue_clause(day: date):
+    return and_(
+        Referral.direction == "out", Referral.sent_on <= day, Referral.reply_due < day,
+        or_(Referral.state.in_(OPEN_OUT),
+            and_(Referral.state.in_(_ANSWERED_LATER), Referral.reply_received_on > day)),
+    )  # fmt: skip
+
+
 def is_overdue(ref: Referral, today: date | None = None) -> bool:
-    return (
-        ref.direction == "out"
-        and ref.state in OPEN_OUT
-        and ref.reply_due is not None
-        and ref.reply_due < (today or date.today())
+    day = today or date.today()
+    if ref.direction != "out" or ref.reply_due is None or ref.reply_due >= day or not ref.sent_on or ref.sent_on > day:
+        return False
+    return ref.state in OPEN_OUT or (
+        ref.state in _ANSWERED_LATER and ref.reply_received_on is not None and ref.reply_received_on > day
     )
 
 
@@ -396,9 +410,7 @@ def listing(store: Store, *, household_id: int | None = None, state: str | None 
         if agency_id is not None:
             stmt = stmt.where(Referral.agency_id == agency_id)
         if overdue_on is not None:
-            stmt = stmt.where(
-                Referral.direction == "out", Referral.state.in_(OPEN_OUT), Referral.reply_due < overdue_on
-            )
+            stmt = stmt.where(overdue_clause(overdue_on))
         return list(s.scalars(stmt))
 
 
@@ -412,35 +424,6 @@ def agency_names(store: Store) -> dict[int, str]:
             a.id: f"{a.name}{'（' + a.department + '）' if a.department else ''}"
             for a in s.scalars(select(Agency))
         }
-
-
-def counts(store: Store, fy: int, today: date | None = None) -> dict:
-    """For statistics: sent, received, replied and overdue in a 年度, by agency and by month."""
-    today = today or date.today()
-    with store.session() as s:
-        rows = s.scalars(select(Referral).where(Referral.fiscal_year == fy)).all()
-    out = {
-        "sent": 0,
-        "received": 0,
-        "replied": 0,
-        "overdue": 0,
-        "by_agency": Counter(),
-        "by_month": Counter(),
-    }
-    for r in rows:
-        if r.state == "cancelled":
-            continue
-        if r.direction == "out" and r.sent_on:
-            out["sent"] += 1
-            out["by_agency"][r.agency_id] += 1
-            out["by_month"][r.sent_on.strftime("%Y-%m")] += 1
-        if r.direction == "in":
-            out["received"] += 1
-        if r.direction == "out" and r.reply_received_on:
-            out["replied"] += 1
-        if is_overdue(r, today):
-            out["overdue"] += 1
-    return out
 
 
 def change_history(store: Store, referral_id: int) -> list[ChangeRecord]:

@@ -31,6 +31,7 @@ from app.models import (
 from app.services.common.japanese import fiscal_year_bounds, format_fiscal_year, format_wareki
 from app.services.flags.flags import KINDS
 from app.services.meetings import meetings, plans
+from app.services.referrals import referrals
 from app.services.store.store import Store
 
 HALVES = {"first": "上半期（4月〜9月）", "second": "下半期（10月〜3月）"}
@@ -200,13 +201,7 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
                                                        Referral.sent_on.between(period.start, period.end)))  # fmt: skip
         replied = s.scalar(select(func.count()).where(live, Referral.direction == "out",
                                                       Referral.reply_received_on.between(period.start, period.end)))  # fmt: skip
-        overdue = s.scalar(
-            select(func.count()).where(
-                live, Referral.direction == "out", Referral.sent_on <= as_of, Referral.reply_due < as_of,
-                (Referral.reply_received_on.is_(None)) | (Referral.reply_received_on > as_of),
-                Referral.state.in_(("sent", "accepted", "replied", "done")),
-            )
-        )  # fmt: skip
+        overdue = s.scalar(select(func.count()).where(referrals.overdue_clause(as_of)))
         report.sections.append(
             Section(
                 "referral",

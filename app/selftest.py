@@ -47,7 +47,7 @@ def run() -> int:
 
         def pdf_check() -> str:
             from app.services.store.keyslots import new_recovery_key
-            from app.ui.lazy import lazy_import
+            from app.ui.common.lazy import lazy_import
 
             # Through the lazy loader, as the pages load the forms: proves it works in the frozen bundle too.
             recovery_sheet = lazy_import("app.services.printing.recovery_sheet")
@@ -66,7 +66,7 @@ def run() -> int:
             from PySide6.QtGui import QFont, QRawFont
             from PySide6.QtWidgets import QApplication, QLabel
 
-            from app.ui.fonts import UI_FAMILY, load_bundled_fonts
+            from app.ui.common.fonts import UI_FAMILY, load_bundled_fonts
 
             app = QApplication.instance() or QApplication([])
             families = load_bundled_fonts()

@@ -17,7 +17,7 @@ from pathlib import Path
 def main() -> None:
     kind = sys.argv[1]
     if kind == "app":
-        from app.ui.context import AppContext
+        from app.ui.common.context import AppContext
         from app.ui.main import build_application, start
 
         qt_app = build_application([])

@@ -67,7 +67,7 @@ def startup(repeat: int) -> list[Line]:
     a, b = statistics.median(x["seconds"] for x in app), statistics.median(x["seconds"] for x in bare)
     am, bm = statistics.median(x["peak_mib"] for x in app), statistics.median(x["peak_mib"] for x in bare)
     imports = [
-        float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import app.ui.shell; "
+        float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import app.ui.window.shell; "
                               "print(time.perf_counter() - t)"], capture_output=True, text=True, cwd=ROOT,
                              check=True).stdout)
         for _ in range(repeat)
@@ -77,7 +77,7 @@ def startup(repeat: int) -> list[Line]:
         Line("cold start to the sign-in window", f"{a:.2f} s", f"bare PySide6 window {b:.2f} s", "≤ 2× bare",
              f"{verdict(a <= 2 * b)} ({a / b:.1f}×)"),
         Line("peak memory at the sign-in window", f"{am:.0f} MiB", f"bare PySide6 window {bm:.0f} MiB"),
-        Line("import time of app (app.ui.shell and what it imports)", f"{statistics.median(imports):.2f} s", "",
+        Line("import time of app (app.ui.window.shell and what it imports)", f"{statistics.median(imports):.2f} s", "",
              "no ReportLab/openpyxl at start-up",
              verdict(not {"reportlab", "openpyxl"} & set(loaded)) + f" (loaded: {', '.join(loaded) or 'none'})"),
     ]  # fmt: skip

@@ -19,10 +19,10 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
 
 from app.services.store.keyslots import FAST  # noqa: E402
-from app.ui.context import AppContext  # noqa: E402
-from app.ui.first_run import FirstRunWizard  # noqa: E402
+from app.ui.common.context import AppContext  # noqa: E402
 from app.ui.main import build_application  # noqa: E402
-from app.ui.shell import Shell  # noqa: E402
+from app.ui.window.first_run import FirstRunWizard  # noqa: E402
+from app.ui.window.shell import Shell  # noqa: E402
 
 OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "build" / "screenshots"
 PRINTS = OUT.parent / "prints"  # the printed forms, beside the screenshots
@@ -136,7 +136,7 @@ def referral_screens(shell: Shell, hid: int, son: int) -> None:
     from app.services.households import consents, households
     from app.services.referrals import agencies, referrals
     from app.services.store import settings as town_settings
-    from app.ui.referral_dialogs import GateDialog, ReferralDialog
+    from app.ui.referrals.dialogs import GateDialog, ReferralDialog
 
     store = shell.ctx.require_store()
     town_settings.save(store, {"town.department": "福祉課 重層支援係", "town.phone": "0858-00-1111"})
@@ -177,7 +177,7 @@ def outreach_screens(shell: Shell, hid: int, son: int) -> None:
 
     from app.services.households import households
     from app.services.outreach import outreach
-    from app.ui.outreach_dialogs import VisitDialog
+    from app.ui.outreach.dialogs import VisitDialog
 
     store = shell.ctx.require_store()
     households.change_status(store, hid, "ongoing", "見守りながら訪問を続ける")
@@ -213,7 +213,7 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     from app.services.meetings import meeting_forms, meetings, plans
     from app.services.referrals import agencies
     from app.services.store import settings as town_settings
-    from app.ui.meeting_dialogs import ConsentRuleDialog, MeetingDialog, PlanDialog
+    from app.ui.meetings.dialogs import ConsentRuleDialog, MeetingDialog, PlanDialog
 
     store = shell.ctx.require_store()
     by_type = {a.agency_type: a.id for a in agencies.all_agencies(store)}
@@ -290,7 +290,7 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
 def closure_screen(shell: Shell, hid: int, case: int) -> None:
     """終結 with 死亡 chosen and the meeting that decided it; shown, not saved, so later screens stay open."""
     from app.services.households import households
-    from app.ui.household_dialogs import StatusDialog
+    from app.ui.households.dialogs import StatusDialog
 
     dialog = StatusDialog(shell.ctx, households.open_household(shell.ctx.require_store(), hid), shell)
     dialog.status.setCurrentIndex(dialog.status.findData("closed"))

@@ -48,7 +48,7 @@ def test_start_up_does_not_load_reportlab_or_openpyxl():
     import subprocess
     import sys
 
-    code = ("import sys, app.ui.main, app.ui.shell, app.ui.first_run; "
+    code = ("import sys, app.ui.main, app.ui.window.shell, app.ui.window.first_run; "
             "print(sorted(m for m in ('reportlab', 'openpyxl') if m in sys.modules))")  # fmt: skip
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

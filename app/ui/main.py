@@ -21,7 +21,7 @@ def open_demo(ctx) -> object:
 
     from app.services.households import demo
     from app.services.store.store import Store
-    from app.ui.context import DEMO_HOUSEHOLDS, DEMO_PASSPHRASE, DEMO_USER
+    from app.ui.common.context import DEMO_HOUSEHOLDS, DEMO_PASSPHRASE, DEMO_USER
 
     folder = ctx.demo_dir
     ctx.data_dir, ctx.is_demo = folder, True
@@ -48,7 +48,7 @@ def build_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
     from app.services.common.resources import resources_dir
-    from app.ui.fonts import UI_FAMILY, load_bundled_fonts
+    from app.ui.common.fonts import UI_FAMILY, load_bundled_fonts
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Tsunagi")
@@ -70,8 +70,8 @@ def start(ctx):
     """Show the right first window for this data folder; returns the Shell (or None if the user quit)."""
     from PySide6.QtWidgets import QDialog
 
-    from app.ui.first_run import FirstRunWizard
-    from app.ui.shell import Shell
+    from app.ui.window.first_run import FirstRunWizard
+    from app.ui.window.shell import Shell
 
     # First of all: PDFs left by a run that was killed (the real data and the demo alike).
     for folder in (ctx.data_dir, ctx.demo_dir):
@@ -106,8 +106,8 @@ def run(data_dir: Path) -> int:
     from PySide6.QtWidgets import QMessageBox
 
     from app.services.store import folder_lock
-    from app.ui.context import AppContext
-    from app.ui.single_instance import claim
+    from app.ui.common.context import AppContext
+    from app.ui.window.single_instance import claim
 
     folder_lock.set_role("gui")
     app = build_application()

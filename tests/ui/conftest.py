@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.services.store import attempts
 from app.services.store.keyslots import FAST
-from app.ui.context import AppContext
+from app.ui.common.context import AppContext
 from app.ui.main import build_application
 
 

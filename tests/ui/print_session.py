@@ -77,10 +77,10 @@ def _die() -> None:
 def main(data_dir: Path) -> None:
     from app.services.store.keyslots import FAST
     from app.services.store.store import Store
-    from app.ui import widgets
-    from app.ui.context import AppContext
+    from app.ui.common import widgets
+    from app.ui.common.context import AppContext
     from app.ui.main import build_application
-    from app.ui.shell import Shell
+    from app.ui.window.shell import Shell
 
     build_application([])
     widgets.QDesktopServices = FakeViewer

@@ -9,7 +9,7 @@ from app.services.households import households
 from app.services.store import backup
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.shell import Shell
+from app.ui.window.shell import Shell
 
 PASS = "合言葉です合言葉"
 

@@ -8,8 +8,8 @@ from datetime import date
 from app.services.households import demo, households
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.flag_dialogs import ManualFlagDialog, ReasonDialog
-from app.ui.shell import Shell
+from app.ui.households.flag_dialogs import ManualFlagDialog, ReasonDialog
+from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
 
 PASS = "合言葉です合言葉"

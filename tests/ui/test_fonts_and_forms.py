@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QLabel
 from app.services.printing import recovery_sheet
 from app.services.printing.forms import DEFAULT_APPROVERS, Form, FormContext
 from app.services.store.keyslots import new_recovery_key
-from app.ui.fonts import UI_FAMILY, load_bundled_fonts
+from app.ui.common.fonts import UI_FAMILY, load_bundled_fonts
 
 TEXT = "重層的支援体制整備事業 髙橋 﨑子 つなぐシート ◎○□ ①②③ 令和8年"
 

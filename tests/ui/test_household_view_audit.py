@@ -8,7 +8,7 @@ from app.models import AuditEntry
 from app.services.households import households
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.shell import Shell
+from app.ui.window.shell import Shell
 
 
 def views(store) -> list[str]:

@@ -13,9 +13,9 @@ from app.models import AuditEntry
 from app.services.households import exchange, households
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.household_dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
-from app.ui.import_dialog import ImportDialog
-from app.ui.shell import Shell
+from app.ui.households.dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
+from app.ui.households.import_dialog import ImportDialog
+from app.ui.window.shell import Shell
 from tests.conftest import EXAMPLE
 from tests.ui.conftest import ime_type
 
@@ -136,7 +136,7 @@ def test_family_intake_search_and_prints(qtbot, ctx, shell, monkeypatch):
         assert words in sheet, words
 
     opened = []
-    monkeypatch.setattr("app.ui.widgets.open_pdf", opened.append)
+    monkeypatch.setattr("app.ui.common.widgets.open_pdf", opened.append)
     detail.print_face_sheet()
     detail.print_intake()
     assert len(opened) == 2 and all(p.exists() for p in opened)

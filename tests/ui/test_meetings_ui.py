@@ -15,8 +15,8 @@ from app.services.meetings import meetings, plans
 from app.services.referrals import agencies
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.household_dialogs import StatusDialog
-from app.ui.meeting_dialogs import (
+from app.ui.households.dialogs import StatusDialog
+from app.ui.meetings.dialogs import (
     CaseDialog,
     ChoiceDialog,
     ConsentRuleDialog,
@@ -25,8 +25,8 @@ from app.ui.meeting_dialogs import (
     MeetingTypesDialog,
     PlanDialog,
 )
-from app.ui.referral_dialogs import ConsentDialog
-from app.ui.shell import Shell
+from app.ui.referrals.dialogs import ConsentDialog
+from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
 from tests.ui.test_referrals_ui import when_modal
 
@@ -82,7 +82,7 @@ def test_consent_rule_plan_approval_and_two_stage_end(qtbot, ctx, monkeypatch):
     consents.record(store, mother, {"purpose": "support_meeting", "scope": "general", "method": "signed",
                                     "consented_on": TODAY})  # the mother's consent is hers, not her son's
     printed = []
-    monkeypatch.setattr("app.ui.widgets.open_pdf", printed.append)
+    monkeypatch.setattr("app.ui.common.widgets.open_pdf", printed.append)
 
     shell = Shell(ctx)
     qtbot.addWidget(shell)
@@ -185,7 +185,7 @@ def test_consent_rule_plan_approval_and_two_stage_end(qtbot, ctx, monkeypatch):
     assert content.page("ホーム").reviews.rowCount() == 1
 
     # 4. 多機関協働の関与終了: the household stays open
-    monkeypatch.setattr("app.ui.plan_tab.confirm", lambda *a: True)
+    monkeypatch.setattr("app.ui.meetings.plan_tab.confirm", lambda *a: True)
     tab.plans.selectRow(0)
     tab.buttons["end_collab"].click()
     assert plans.current(store, hid).collaboration_ended_on == TODAY

@@ -18,8 +18,8 @@ from app.services.store import attempts, backup, folder_lock
 from app.services.store import store as store_module
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store, connect
-from app.ui.shell import Shell
-from app.ui.single_instance import claim
+from app.ui.window.shell import Shell
+from app.ui.window.single_instance import claim
 from tests.conftest import ROOT, small_disk
 from tests.ui.conftest import ime_type
 

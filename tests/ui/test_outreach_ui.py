@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from app.services.households import households
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.outreach_dialogs import NoteDialog, VisitDialog
-from app.ui.shell import Shell
+from app.ui.outreach.dialogs import NoteDialog, VisitDialog
+from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
 
 
@@ -91,7 +91,7 @@ def test_three_visits_follow_up_and_timeline(qtbot, ctx):
 
 def test_survey_round_in_one_go(qtbot, ctx):
     from app.services.outreach import outreach
-    from app.ui.outreach_dialogs import SurveyDialog
+    from app.ui.outreach.dialogs import SurveyDialog
 
     created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", kdf=FAST)
     store = created.store

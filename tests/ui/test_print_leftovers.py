@@ -23,8 +23,8 @@ from pypdf import PdfReader
 from app.services.store import print_folder
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.context import AppContext
-from app.ui.shell import Shell
+from app.ui.common.context import AppContext
+from app.ui.window.shell import Shell
 from tests.conftest import ROOT
 from tests.ui.print_session import FORMS, NAME, PASSPHRASE, FakeViewer, populate, print_five
 
@@ -74,7 +74,7 @@ def test_five_prints_then_exit_leave_no_name_outside_the_data_folder(qtbot, ctx,
     for key, path in dirs.items():
         monkeypatch.setenv(key, str(path))
     monkeypatch.setattr(tempfile, "tempdir", None)  # Python's temp folder from TMPDIR again
-    monkeypatch.setattr("app.ui.widgets.QDesktopServices", FakeViewer)
+    monkeypatch.setattr("app.ui.common.widgets.QDesktopServices", FakeViewer)
     assert Path(tempfile.gettempdir()) == dirs["TMPDIR"]
 
     created = Store.create(ctx.data_dir, passphrase=PASSPHRASE, user="田中", town="例示県つなぎ町", kdf=FAST)

@@ -15,8 +15,8 @@ from app.services.catalog import print_catalog
 from app.services.store import backup, media, print_folder
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui import widgets
-from app.ui.first_run import FirstRunWizard
+from app.ui.common import widgets
+from app.ui.window.first_run import FirstRunWizard
 from tests.ui.conftest import ime_type
 
 
@@ -130,7 +130,7 @@ def test_first_run_warns_before_saving_the_recovery_sheet_on_a_stick(qtbot, ctx,
 
 def test_settings_new_key_sheet_is_printed_and_saved_away_from_backups(qtbot, ctx, store, tmp_path,
                                                                       monkeypatch):  # fmt: skip
-    from app.ui.pages.settings import SettingsPage
+    from app.ui.settings.page import SettingsPage
 
     ctx.store = store
     backups, documents = tmp_path / "backups", tmp_path / "documents"

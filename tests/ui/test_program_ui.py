@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from app.services.program import program_plan
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.program_dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog
-from app.ui.shell import Shell
+from app.ui.program.dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog
+from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
 from tests.ui.test_referrals_ui import when_modal
 
@@ -24,7 +24,7 @@ def test_period_item_register_indicator_and_print(qtbot, ctx, monkeypatch):
     store = created.store
     ctx.today = lambda: date(2026, 11, 22)
     printed = []
-    monkeypatch.setattr("app.ui.widgets.open_pdf", printed.append)
+    monkeypatch.setattr("app.ui.common.widgets.open_pdf", printed.append)
     shell = Shell(ctx)
     qtbot.addWidget(shell)
     shell.enter(store)

@@ -14,8 +14,8 @@ from app.services.households import households
 from app.services.referrals import agencies
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.referral_dialogs import ConsentDialog, GateDialog, ReferralDialog, ReplyDialog
-from app.ui.shell import Shell
+from app.ui.referrals.dialogs import ConsentDialog, GateDialog, ReferralDialog, ReplyDialog
+from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
 
 
@@ -71,7 +71,7 @@ def test_referral_from_gate_to_reply(qtbot, ctx, monkeypatch):
     ime_type(dialog.fields["request"], "介護保険サービスの調整をお願いします")
 
     printed = []
-    monkeypatch.setattr("app.ui.widgets.open_pdf", printed.append)
+    monkeypatch.setattr("app.ui.common.widgets.open_pdf", printed.append)
 
     def consent_now(gate: GateDialog) -> None:
         assert not gate.options["support_meeting"].isEnabled()  # the centre is not a 支援会議 member
@@ -135,7 +135,7 @@ def test_referral_from_gate_to_reply(qtbot, ctx, monkeypatch):
 
 
 def test_incoming_sheet_finds_the_known_family_or_registers_a_new_one(qtbot, ctx):
-    from app.ui.referral_dialogs import IncomingDialog
+    from app.ui.referrals.dialogs import IncomingDialog
 
     created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", kdf=FAST)
     store = created.store

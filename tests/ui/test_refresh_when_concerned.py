@@ -14,7 +14,7 @@ from app.services.outreach import outreach
 from app.services.referrals import agencies
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.shell import Shell
+from app.ui.window.shell import Shell
 
 
 @contextmanager

@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QPushButton
 
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
-from app.ui.charts import BarChart
-from app.ui.shell import Shell
+from app.ui.common.charts import BarChart
+from app.ui.window.shell import Shell
 from tests.test_statistics import populate
 
 
@@ -39,7 +39,7 @@ def test_screen_figures_charts_and_excel_agree(qtbot, ctx, tmp_path, monkeypatch
 
     target = tmp_path / "統計.xlsx"
     monkeypatch.setattr(
-        "app.ui.pages.statistics.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
+        "app.ui.statistics.page.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), "")
     )
     page.findChild(QPushButton, "stats_xlsx").click()
     assert "保存しました" in page.message.text()

@@ -1,0 +1,1 @@
+"""バックアップ: backup to a USB stick, restore, and the 持出し管理簿."""

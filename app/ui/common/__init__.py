@@ -1,0 +1,1 @@
+"""What every area of the UI shares: the app context, the Page base class, widgets, fonts, charts and lazy imports."""

@@ -1,0 +1,1 @@
+"""ホーム: what needs doing today."""

@@ -1,0 +1,1 @@
+"""実施計画: the checklist page and its dialogs."""

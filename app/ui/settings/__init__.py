@@ -1,0 +1,1 @@
+"""設定: the town's settings."""

@@ -1,0 +1,1 @@
+"""統計: the year's figures, printed and exported."""

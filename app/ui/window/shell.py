@@ -1,0 +1,331 @@
+"""The main window: navigation column, pages, sign-in, lock (idle and Ctrl+L) and sign-out.
+
+Locking drops the keys (``Store.lock``) and shows the lock screen instead of the pages; the pages
+themselves stay as they were, so unlocking returns to the same place with nothing typed lost.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.store import print_folder
+from app.services.store import settings as town_settings
+from app.services.store.store import Store
+from app.ui.backup.page import BackupPage
+from app.ui.common.context import AppContext
+from app.ui.common.fonts import UI_FAMILY
+from app.ui.common.page import Page
+from app.ui.home.page import HomePage
+from app.ui.households.page import HouseholdsPage
+from app.ui.meetings.page import MeetingsPage
+from app.ui.outreach.page import OutreachPage
+from app.ui.program.page import ProgramPage
+from app.ui.referrals.agencies_page import AgenciesPage
+from app.ui.referrals.page import ReferralsPage
+from app.ui.settings.page import SettingsPage
+from app.ui.statistics.page import StatisticsPage
+from app.ui.window.sign_in import SignInPage
+
+T = {
+    "title": "つなぎ",
+    "demo_title": "つなぎ【デモデータ】",
+    "demo_banner": "デモデータを表示しています（架空の町）。実在の方の記録は入力しないでください。",
+    "lock": "ロック(&L)",
+    "sign_out": "サインアウト(&O)",
+    "user": "{user} さん",
+    "migrated": "つなぎの更新に合わせて、データの形式を新しくしました。更新前のデータは次のフォルダに複製してあります:\n{folder}",
+    "exit_backup": "しばらくバックアップをしていません。終了する前にバックアップしますか？",
+    "exit_go": "バックアップする",
+    "exit_quit": "このまま終了",
+    "exit_stay": "キャンセル",
+}
+
+# The navigation column of the design, in order. A page appears only once it works (issue by issue).
+NAVIGATION = [
+    "ホーム",
+    "世帯",
+    "つなぐシート",
+    "訪問・経過",
+    "会議",
+    "実施計画",
+    "統計",
+    "関係機関",
+    "バックアップ",
+    "設定",
+]
+PAGES: dict[str, type[Page]] = {
+    "ホーム": HomePage,
+    "世帯": HouseholdsPage,
+    "つなぐシート": ReferralsPage,
+    "訪問・経過": OutreachPage,
+    "会議": MeetingsPage,
+    "実施計画": ProgramPage,
+    "統計": StatisticsPage,
+    "バックアップ": BackupPage,
+    "関係機関": AgenciesPage,
+    "設定": SettingsPage,
+}
+
+_INPUT_EVENTS = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.InputMethod,
+}
+
+
+class IdleWatcher(QObject):
+    """Restarts a timer on every keyboard or mouse input anywhere in the application."""
+
+    def __init__(self, on_idle, parent: QObject | None = None):
+        super().__init__(parent)
+        self.timer = QTimer(self, singleShot=True)
+        self.timer.timeout.connect(on_idle)
+        QApplication.instance().installEventFilter(self)
+
+    def start(self, ms: int) -> None:
+        self.timer.start(ms)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if self.timer.isActive() and event.type() in _INPUT_EVENTS:
+            self.timer.start()
+        return False
+
+
+class Content(QWidget):
+    """Everything shown while signed in: header, navigation column and the pages."""
+
+    def __init__(self, shell: Shell):
+        super().__init__()
+        self.ctx = shell.ctx
+        self.banner = QLabel(T["demo_banner"], objectName="banner")
+        self.banner.setVisible(self.ctx.is_demo)
+        self.user_label = QLabel(objectName="user_label")
+        lock = QPushButton(T["lock"], objectName="lock_button")
+        lock.clicked.connect(shell.lock)
+        sign_out = QPushButton(T["sign_out"], objectName="sign_out_button")
+        sign_out.clicked.connect(shell.sign_out)
+        header = QHBoxLayout()
+        header.addStretch()
+        header.addWidget(self.user_label)
+        header.addWidget(lock)
+        header.addWidget(sign_out)
+
+        self.nav = QListWidget(objectName="nav")
+        self.nav.setFixedWidth(170)
+        self.pages = QStackedWidget()
+        self.by_name: dict[str, Page] = {}
+        for name in NAVIGATION:
+            page_class = PAGES.get(name)
+            if page_class is None:
+                continue
+            page = page_class(self.ctx)
+            self.by_name[name] = page
+            self.pages.addWidget(page)
+            QListWidgetItem(name, self.nav)
+        self.nav.currentRowChanged.connect(self._show)
+        self.by_name["ホーム"].open_household.connect(self.open_household)
+        self.by_name["ホーム"].open_page.connect(
+            lambda name: self.nav.setCurrentRow(list(self.by_name).index(name))
+        )
+        self.by_name["訪問・経過"].open_household.connect(self.open_household)
+        self.by_name["会議"].open_household.connect(self.open_household)
+
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addLayout(header)
+        layout.addLayout(body, 1)
+        for i in range(min(9, self.nav.count())):
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda row=i: self.nav.setCurrentRow(row))
+        self.nav.setCurrentRow(0)
+
+    def _show(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        if self.ctx.store is not None:
+            self.pages.currentWidget().bring_up_to_date()
+
+    def page(self, name: str) -> Page:
+        return self.by_name[name]
+
+    def open_household(self, household_id: int) -> None:
+        self.nav.setCurrentRow(list(self.by_name).index("世帯"))
+        self.by_name["世帯"].open(household_id)
+
+    def on_store(self, *, unlocked: bool) -> None:
+        self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
+        if not unlocked:  # after an unlock the pages stay exactly as they were, half-typed text included
+            self.pages.currentWidget().bring_up_to_date()
+
+
+class Shell(QMainWindow):
+    def __init__(self, ctx: AppContext):
+        super().__init__()
+        self.ctx = ctx
+        self.stack = QStackedWidget()
+        self.sign_in = SignInPage(ctx)
+        self.sign_in.signed_in.connect(self.enter)
+        self.stack.addWidget(self.sign_in)
+        self.content: Content | None = None
+        self._focus_before_lock: QWidget | None = None
+        self._last_user: str | None = None
+        self.setCentralWidget(self.stack)
+        self.idle = IdleWatcher(self._idle_lock, self)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        self.setWindowTitle(T["demo_title"] if ctx.is_demo else T["title"])
+        self.resize(1366, 768)
+
+    # --- states -----------------------------------------------------------------------------------
+
+    def show_sign_in(self) -> None:
+        self.sign_in.set_mode(locked=False)
+        self.stack.setCurrentWidget(self.sign_in)
+        self.sign_in.passphrase.setFocus()
+
+    def enter(self, store: Store) -> None:
+        unlocking = self.content is not None and store.actor == self._last_user
+        if self.content is not None and not unlocking:
+            self._discard_content()  # someone else unlocked: they must not see the other user's screen
+        self.ctx.store = store
+        self._last_user = store.actor
+        self.apply_settings()
+        if not unlocking:
+            self._daily_flags(store)
+            if store.migrated_from and not self.ctx.quiet:
+                # After an upgrade: say plainly that the data was converted and where the copy is.
+                QMessageBox.information(
+                    self, T["title"], T["migrated"].format(folder=store.folder / "safety")
+                )
+        if self.content is None:
+            self.content = Content(self)
+            self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())
+            self.stack.addWidget(self.content)
+        self.stack.setCurrentWidget(self.content)
+        self.content.on_store(unlocked=unlocking)
+        if self._focus_before_lock is not None:
+            self._focus_before_lock.setFocus()
+            self._focus_before_lock = None
+        else:
+            self.content.nav.setFocus()
+
+    def _daily_flags(self, store: Store) -> None:
+        """People age: re-evaluate every household once a day, at the first sign-in."""
+        from PySide6.QtGui import QGuiApplication
+
+        from app.services.flags import flag_review
+
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            flag_review.refresh_if_due(store)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def apply_settings(self) -> None:
+        values = town_settings.load(self.ctx.require_store())
+        font = QFont(UI_FAMILY, values["ui.font_pt"])
+        QApplication.instance().setFont(font)  # dialogs opened from now on
+        self.setFont(font)  # and every widget already on screen (propagates to children)
+        minutes = values["security.auto_lock_minutes"]
+        self.idle.start(self.ctx.idle_ms if self.ctx.idle_ms is not None else minutes * 60_000)
+
+    @property
+    def locked(self) -> bool:
+        return self.ctx.store is None
+
+    def lock(self) -> None:
+        """Hide every page and drop the keys first: nothing that follows (the lock's audit row meeting a
+        full disk or another writer) can leave the screen open or the key in memory. The pages keep their
+        state for the unlock."""
+        store = self.ctx.store
+        if store is None:
+            return
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = (
+            focus if self.content is not None and self.content.isAncestorOf(focus) else None
+        )
+        self.ctx.store = None
+        self.stack.setCurrentWidget(self.sign_in)
+        try:
+            store.lock()  # forgets the key before it tries the audit row; queues the row if it must
+        except Exception:  # noqa: BLE001 (Store.lock does not raise; if it ever did, the key still goes)
+            store.close()
+        self.idle.stop()
+        self.sign_in.set_mode(locked=True, user=self._last_user)
+        self.sign_in.passphrase.setFocus()
+
+    def keep_awake(self) -> None:
+        """Long work (a backup on a slow stick) counts as activity, like a key press."""
+        if self.idle.timer.isActive():
+            self.idle.timer.start()
+
+    def _idle_lock(self) -> None:
+        if self.ctx.store is not None:
+            self.lock()
+
+    def sign_out(self) -> None:
+        """Unlike a lock, signing out leaves nothing behind: the pages are rebuilt at the next sign-in."""
+        self.lock()
+        self._discard_content()
+        self.show_sign_in()
+
+    def _discard_content(self) -> None:
+        self._focus_before_lock = None
+        if self.content is not None:
+            self.stack.removeWidget(self.content)
+            self.content.deleteLater()
+            self.content = None
+
+    def replace_store(self, store: Store) -> None:
+        """After a restore: the pages start afresh on the restored data."""
+        self._discard_content()
+        self.enter(store)
+
+    def backup_due(self) -> bool:
+        from app.services.store import backup
+
+        store = self.ctx.store
+        if store is None:
+            return False
+        days = backup.days_since_backup(store)
+        return days is None or days >= town_settings.load(store)["backup.reminder_days"]
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.ctx.quiet and self.backup_due():
+            box = QMessageBox(QMessageBox.Icon.Question, T["title"], T["exit_backup"], parent=self)
+            go = box.addButton(T["exit_go"], QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(T["exit_quit"], QMessageBox.ButtonRole.DestructiveRole)
+            stay = box.addButton(T["exit_stay"], QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() in (go, stay):
+                event.ignore()
+                if box.clickedButton() is go:
+                    self.content.nav.setCurrentRow(list(self.content.by_name).index("バックアップ"))
+                return
+        if self.ctx.store is not None:
+            self.ctx.store.close()  # also removes the PDFs printed for the viewer
+            self.ctx.store = None
+        else:
+            print_folder.clear(self.ctx.data_dir)  # locked at exit: what a viewer held at the lock goes now
+        super().closeEvent(event)

@@ -12,6 +12,7 @@ on a terminal), never from an argument, so they do not end up in shell history o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -150,10 +151,16 @@ def _data_dir(args) -> Path:
     return getattr(args, "data_dir", None) or default_data_dir()
 
 
-def _open(args):
+@contextlib.contextmanager
+def _opened(args):
+    """The store for one command, closed (and its key dropped) whatever happens."""
     from app.services.store.store import Store
 
-    return Store.open(_data_dir(args), **_secrets(args))
+    store = Store.open(_data_dir(args), **_secrets(args))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _say(text: str) -> None:
@@ -196,11 +203,8 @@ def cmd_import(args) -> int:
     from app.services.records import household_format
 
     records = household_format.load(args.file)  # validate fully before opening the store
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         result = exchange.import_records(store, records, source=args.file.name)
-    finally:
-        store.close()
     print(f"取り込み: 世帯 {result.households} 件、世帯員 {result.persons} 人")
     return 0
 
@@ -209,14 +213,11 @@ def cmd_export(args) -> int:
     from app.services.households import exchange
     from app.services.records import household_format
 
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         if args.output:
             count = exchange.export_file(store, args.output)
         else:
             records = exchange.export_records(store, destination="stdout")
-    finally:
-        store.close()
     if args.output:
         _say(f"{count} 世帯を {args.output} に書き出しました")
     else:
@@ -262,11 +263,8 @@ def cmd_audit(args) -> int:
     # heads in each backup given: one line each, the first bad entry named.
     from app.services.store import anchor
 
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         report = anchor.verify_store(store, args.backup)
-    finally:
-        store.close()
     print("\n".join(report.lines()))
     return 0 if report.ok else 1
 
@@ -274,11 +272,8 @@ def cmd_audit(args) -> int:
 def cmd_backup(args) -> int:
     from app.services.store import backup
 
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         result = backup.create_backup(store, args.to, generations=args.keep, medium=str(args.to))
-    finally:
-        store.close()
     _say(
         f"バックアップを作成し、読み戻して確認しました（{result.size:,} バイト）。保存先の媒体は安全に取り外せます"
     )
@@ -327,14 +322,11 @@ def cmd_print(args) -> int:
     if args.output is None:
         raise InvalidInput("--output で保存先の PDF ファイルを指定してください")
     on = _date_arg(args.on) if args.on else None
-    store = _open(args)
-    try:
+    with _opened(args) as store:
         request = print_catalog.request_for(store, entry, household=args.household, record=args.record,
                                             basis=args.basis, on=on, options={"fy": args.year} if args.year else {})  # fmt: skip
         printed = print_catalog.produce(store, entry.key, request)
         printing.save_as(store, printed, args.output)
-    finally:
-        store.close()
     _say(f"{printed.form}を {args.output} に保存しました（根拠: {vocab_basis(printed.basis)}）")
     return 0
 

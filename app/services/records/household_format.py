@@ -258,7 +258,8 @@ def _household(obj: Any, index: int) -> HouseholdRecord:
     return HouseholdRecord(id=hid, address=_string(obj, "address", where), members=members, extras=extras)
 
 
-def parse(doc: Any) -> list[HouseholdRecord]:
+def _household_list(doc: Any) -> list:
+    """The document's list of households, after the document-level checks (format, a list)."""
     if not isinstance(doc, dict):
         raise InvalidInput("JSON の最上位はオブジェクトにしてください")
     if doc.get("format") != FORMAT:
@@ -268,6 +269,11 @@ def parse(doc: Any) -> list[HouseholdRecord]:
     raw = doc.get("households")
     if not isinstance(raw, list):
         raise InvalidInput("households を世帯のリストで指定してください")
+    return raw
+
+
+def parse(doc: Any) -> list[HouseholdRecord]:
+    raw = _household_list(doc)
     households, seen = [], set()
     for i, obj in enumerate(raw):
         h = _household(obj, i)
@@ -291,15 +297,7 @@ class Row:
 def parse_rows(doc: Any) -> list[Row]:
     """Like ``parse`` but household by household, so a preview can list every problem at once.
     Document-level problems (format, no list) still raise."""
-    if not isinstance(doc, dict):
-        raise InvalidInput("JSON の最上位はオブジェクトにしてください")
-    if doc.get("format") != FORMAT:
-        raise InvalidInput(
-            f"format が「{FORMAT}」ではありません（{shown(doc.get('format'))}）"
-        )
-    raw = doc.get("households")
-    if not isinstance(raw, list):
-        raise InvalidInput("households を世帯のリストで指定してください")
+    raw = _household_list(doc)
     rows, seen = [], set()
     for i, obj in enumerate(raw):
         hid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else ""

@@ -157,3 +157,21 @@ def test_every_setting_has_its_default_in_one_place():
         and re.search(r"DEFAULT_(GENERATIONS|REPLY_DAYS|NO_CONTACT_DAYS)|store\.setting\(\"(backup\.generations|referral|outreach|flags\.\w+_age)", path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+# From the ground up, as docs/architecture.md draws them: a package imports only packages before it.
+ORDER = ("common", "store", "records", "printing", "flags", "households", "referrals", "meetings", "outreach",
+         "statistics", "program", "catalog")  # fmt: skip
+
+
+def test_packages_import_only_those_below_them():
+    packages = {p.name for p in SERVICES.iterdir() if (p / "__init__.py").exists()}
+    assert packages == set(ORDER)
+    upward = []
+    for module, targets in _graph().items():
+        if module.count(".") < 3:
+            continue
+        for target in targets:
+            if ORDER.index(_package(target)) > ORDER.index(_package(module)):
+                upward.append(f"{module} -> {target}")
+    assert upward == []

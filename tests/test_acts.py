@@ -85,3 +85,15 @@ def test_joining_another_household_re_evaluates_both_in_one_commit(store, family
         saved = households.save_member(store, {"relation": "other"}, household_id=hid, join=lodger)
     assert seen == {"begun": 1, "commits": 1}
     assert saved.changes.household_ids == {hid, other}
+
+
+def test_a_household_from_an_incoming_sheet_comes_with_its_person_in_one_commit(store):
+    head = {"name": "鈴木 一", "kana": "すずき はじめ", "birth_date": date(1950, 6, 6), "relation": "head"}
+    with counted() as seen:
+        hid = households.create_household(store, head=head, address="例示県つなぎ町大字本町3-3")
+    assert seen == {"begun": 1, "commits": 1}
+    with store.session() as s:
+        assert s.scalars(select(Person.name).where(Person.household_id == hid)).all() == ["鈴木 一"]
+    with pytest.raises(FieldErrors):  # a wrong person: no household either
+        households.create_household(store, head=head | {"birth_date": None, "relation": "?"}, address="本町4-4")
+    assert households.recent(store)[0][0] == hid

@@ -81,8 +81,9 @@ def _check_household(values: dict[str, Any]) -> None:
         raise FieldErrors(errors)
 
 
-def create_household(store: Store, **values) -> int:
-    """A new household. 気になる世帯 quick capture needs only an address or a label (呼び名)."""
+def create_household(store: Store, *, head: dict[str, Any] | None = None, **values) -> int:
+    """A new household. 気になる世帯 quick capture needs only an address or a label (呼び名). With ``head``, its
+    first member comes in the same transaction (an incoming sheet names a person): both or neither."""
     values = {
         k: (values.get(k) or "").strip() if k != "housing" else values.get(k) or "unknown"
         for k in HOUSEHOLD_FIELDS
@@ -90,9 +91,15 @@ def create_household(store: Store, **values) -> int:
     if not values["address"] and not values["label"]:
         raise FieldErrors({"label": "住所か呼び名（例: 3丁目の角の山田さん宅）のどちらかを入力してください"})
     _check_household(values)
+    member = check_member(head) if head is not None else None
     with store.session() as s:
         h = Household(code=_next_code(s), status="concern", **values)
         s.add(h)
+        s.flush()
+        if member is not None:
+            _new_member(s, h.id, member)
+            s.flush()
+            flag_review.refresh_in(s, [h.id], date.today())
         s.commit()
         return h.id
 

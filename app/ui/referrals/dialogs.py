@@ -709,18 +709,20 @@ class IncomingDialog(QDialog):
             born = self.birth.value()
         except ValueError:
             return
+        head = None
+        if self.name.text().strip() and born is not None:
+            head = {"name": self.name.text(), "kana": self.kana.text(), "birth_date": born, "relation": "head"}
         try:
-            # Without an address the household is known by the person's name until it is filled in.
+            # Without an address the household is known by the person's name until it is filled in; the
+            # household and its first member are one act (both or neither).
             hid = households.create_household(
                 store,
+                head=head,
                 address=self.address.text(),
                 label="" if self.address.text().strip() else self.name.text(),
             )
         except FieldErrors as exc:
             self.error.show_error(next(iter(exc.errors.values())))
             return
-        if self.name.text().strip() and born is not None:
-            households.add_member(store, hid, {"name": self.name.text(), "kana": self.kana.text(), "birth_date": born,
-                                               "relation": "head"})  # fmt: skip
         self.household_id = hid
         self.accept()

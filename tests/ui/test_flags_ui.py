@@ -67,9 +67,9 @@ def test_8050_candidate_dismissed_stays_dismissed_and_a_new_child_is_new(qtbot, 
     again.content.open_household(hid)
     detail = again.content.page("世帯").detail
     states = {
-        detail.flags.item(r, 1).text()
-        for r in range(detail.flags.rowCount())
-        if detail.flags.item(r, 0).text().startswith("8050")
+        detail.flag_tab.table.item(r, 1).text()
+        for r in range(detail.flag_tab.table.rowCount())
+        if detail.flag_tab.table.item(r, 0).text().startswith("8050")
     }
     assert states == {"候補", "該当なし"}
     again.lock()
@@ -97,7 +97,7 @@ def test_manual_flags_from_the_detail_page(qtbot, ctx):
     assert dialog.result() == dialog.DialogCode.Accepted
     detail.reload()
     assert (
-        detail.flags.item(0, 0).text() == "孤独（本人の言葉）" and detail.flags.item(0, 1).text() == "確認済"
+        detail.flag_tab.table.item(0, 0).text() == "孤独（本人の言葉）" and detail.flag_tab.table.item(0, 1).text() == "確認済"
     )
-    assert detail.flags.item(0, 2).text() == "夜になるとひとりぼっちだと感じる"
+    assert detail.flag_tab.table.item(0, 2).text() == "夜になるとひとりぼっちだと感じる"
     shell.lock()

@@ -98,9 +98,9 @@ def test_family_intake_search_and_prints(qtbot, ctx, shell, monkeypatch):
         "female",
         cares_for=["山田 太郎"],
     )
-    assert detail.members.rowCount() == 3
-    assert detail.members.item(1, 8).text() == "山田 太郎"  # 健 cares for 太郎
-    assert {detail.flags.item(r, 0).text() for r in range(detail.flags.rowCount())} >= {"8050", "ひきこもり"}
+    assert detail.member_tab.table.rowCount() == 3
+    assert detail.member_tab.table.item(1, 8).text() == "山田 太郎"  # 健 cares for 太郎
+    assert {detail.flag_tab.table.item(r, 0).text() for r in range(detail.flag_tab.table.rowCount())} >= {"8050", "ひきこもり"}
 
     intake = IntakeDialog(ctx, detail.household, detail, received_by="田中")
     qtbot.addWidget(intake)
@@ -115,7 +115,7 @@ def test_family_intake_search_and_prints(qtbot, ctx, shell, monkeypatch):
     intake.submit()
     assert intake.result() == intake.DialogCode.Accepted
     detail.reload()
-    assert detail.intakes.rowCount() == 1 and detail.status_label.text() == "相談中"
+    assert detail.intake_tab.table.rowCount() == 1 and detail.status_label.text() == "相談中"
 
     page.show_list()
     for query in ("ﾔﾏﾀﾞ", "山田", "さきこ", "S48.2.3"):
@@ -130,7 +130,7 @@ def test_family_intake_search_and_prints(qtbot, ctx, shell, monkeypatch):
     for words in ("世帯票", "山田 太郎", "山田 健", "髙橋 﨑子", "昭和19年5月1日", "昭和48年2月3日", "8050", "ひきこもり・不登校",
                   "令和8年11月20日", "取扱注意（個人情報）"):  # fmt: skip
         assert words in face, words
-    sheet = _pdf_text(detail.intake_print().pdf)
+    sheet = _pdf_text(detail.intake_tab.intake_print().pdf)
     for words in ("相談受付票", "山田 健", "昭和48年2月3日", "令和8年11月20日", "◎ ひきこもり・不登校", "○ 介護", "○ 収入・生活費",
                   "父の介護で外に出られない", "民生委員・児童委員"):  # fmt: skip
         assert words in sheet, words
@@ -138,7 +138,7 @@ def test_family_intake_search_and_prints(qtbot, ctx, shell, monkeypatch):
     opened = []
     monkeypatch.setattr("app.ui.common.widgets.open_pdf", opened.append)
     detail.print_face_sheet()
-    detail.print_intake()
+    detail.intake_tab.print_intake()
     assert len(opened) == 2 and all(p.exists() for p in opened)
     with ctx.store.session() as s:
         prints = s.scalars(select(AuditEntry.detail).where(AuditEntry.action == "print")).all()

@@ -71,20 +71,20 @@ def test_three_visits_follow_up_and_timeline(qtbot, ctx):
     home.refresh()
     assert [f.household_id for f in home.follow_items] == [hid] and "次回予定" in home.follow_items[0].reason
 
-    kinds = [detail.timeline.item(r, 1).text() for r in range(detail.timeline.rowCount())]
-    titles = [detail.timeline.item(r, 2).text() for r in range(detail.timeline.rowCount())]
+    kinds = [detail.timeline_tab.table.item(r, 1).text() for r in range(detail.timeline_tab.table.rowCount())]
+    titles = [detail.timeline_tab.table.item(r, 2).text() for r in range(detail.timeline_tab.table.rowCount())]
     assert kinds == ["相談受付", "訪問", "訪問", "訪問", "メモ"]
     assert [t.split("・")[-1] for t in titles[1:4]] == ["不在", "置き手紙", "会えた"]
-    detail.timeline_filter.setCurrentIndex(detail.timeline_filter.findData("visit"))
-    assert detail.timeline.rowCount() == 3
+    detail.timeline_tab.filter.setCurrentIndex(detail.timeline_tab.filter.findData("visit"))
+    assert detail.timeline_tab.table.rowCount() == 3
 
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(detail.timeline_print().pdf)).pages)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(detail.timeline_tab.timeline_print().pdf)).pages)
     positions = [
         text.index(w) for w in ("相談受付", "・不在", "・置き手紙", "・会えた", "本人から電話があった")
     ]
     assert positions == sorted(positions)
-    detail.timeline.selectRow(2)
-    visit_text = PdfReader(io.BytesIO(detail.visit_print().pdf)).pages[0].extract_text()
+    detail.timeline_tab.table.selectRow(2)
+    visit_text = PdfReader(io.BytesIO(detail.timeline_tab.visit_print().pdf)).pages[0].extract_text()
     assert "会えた" in visit_text and "また来てもいいよ" in visit_text and "山田 健" in visit_text
     shell.lock()
 

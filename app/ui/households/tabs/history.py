@@ -1,0 +1,25 @@
+"""変更履歴: who changed what in the household, and when."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout
+
+from app.services.households import households
+from app.ui.common.widgets import fill_table, record_table
+from app.ui.households.tabs.base import HouseholdTab
+from app.ui.households.words import T
+
+
+class HistoryTab(HouseholdTab):
+    def __init__(self, ctx, screen):
+        super().__init__(ctx, screen)
+        self.table = record_table(T["history_cols"])
+        QVBoxLayout(self).addWidget(self.table)
+
+    def fill(self, store, h) -> None:
+        fill_table(
+            self.table,
+            [[line.at.strftime("%Y-%m-%d %H:%M"), line.actor, line.what,
+              line.action + ("：" + "、".join(f"{k} {o!s}→{n!s}" for k, o, n in line.changes) if line.changes else "")]
+             for line in households.history(store, h.id)],  # fmt: skip
+        )

@@ -1,0 +1,56 @@
+"""世帯員: the members, their relations and care, with edit and delete."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout
+
+from app.models import vocab
+from app.services.common.japanese import age_on, format_wareki
+from app.services.households import households
+from app.services.records.family import RelationWords, care_notes
+from app.ui.common.widgets import confirm, fill_table, record_table, selected_data
+from app.ui.households.dialogs import MemberDialog
+from app.ui.households.tabs.base import HouseholdTab
+from app.ui.households.words import T
+
+
+class MembersTab(HouseholdTab):
+    def __init__(self, ctx, screen):
+        super().__init__(ctx, screen)
+        self.table = record_table(T["member_cols"])
+        self.table.doubleClicked.connect(lambda _i: self.edit_member())
+        row, _ = self.button_row(T, (("edit_member", self.edit_member), ("remove_member", self.remove_member)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(row)
+
+    def fill(self, h, record, today) -> None:
+        words = RelationWords(record)
+        names = {m.id: m.name for m in h.members}
+        rows = []
+        for p, m in zip(h.members, record.members, strict=True):
+            place = T["dead"] if p.deceased else (T["here"] if p.lives_here else T["away"])
+            rows.append(
+                [p.name, p.kana, words(m), vocab.SEX[p.sex], format_wareki(p.birth_date),
+                 "" if p.deceased else f"{age_on(p.birth_date, today)}歳", "・".join(care_notes(p)), place,
+                 "、".join(names.get(c.cared_id, "") for c in p.cares)]
+            )  # fmt: skip
+        fill_table(self.table, rows, [p.id for p in h.members])
+
+    def selected_person(self):
+        pid = selected_data(self.table)
+        return next((m for m in self.household.members if m.id == pid), None)
+
+    def add_member(self) -> None:
+        self.after(MemberDialog(self.ctx, self.household, self))
+
+    def edit_member(self) -> None:
+        person = self.selected_person()
+        if person is not None:
+            self.after(MemberDialog(self.ctx, self.household, self, person=person))
+
+    def remove_member(self) -> None:
+        person = self.selected_person()
+        if person is not None and confirm(self, T["remove_member"], T["remove_confirm"].format(name=person.name)):
+            households.remove_member(self.ctx.require_store(), person.id)
+            self.changed.emit()

@@ -14,25 +14,33 @@ from app.ui.window.shell import Shell
 PASS = "合言葉です合言葉"
 
 
-def _record_progress(page) -> list[str]:
-    """What the progress window said, in order (the window itself closes when the work is done)."""
+def _record_progress(monkeypatch) -> tuple[list[str], set[str]]:
+    """What the progress window said, in order, and the threads the work reported from (the window itself
+    closes when the work is done)."""
+    import threading
+
+    import app.ui.backup.page as backup_page
+
     shown: list[str] = []
-    make = page._progress
+    threads: set[str] = set()
+    real = backup_page.run_slow
 
-    def recording(label):
-        dialog, progress = make(label)
+    def recording(parent, title, label, work):
+        def watched(progress):
+            def report(done, total, what):
+                shown.append(what)
+                threads.add(threading.current_thread().name)
+                progress(done, total, what)
 
-        def report(done, total, what):
-            shown.append(what)
-            progress(done, total, what)
+            return work(report)
 
-        return dialog, report
+        return real(parent, title, label, watched)
 
-    page._progress = recording
-    return shown
+    monkeypatch.setattr(backup_page, "run_slow", recording)
+    return shown, threads
 
 
-def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
+def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path, monkeypatch):
     created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", town="例示町", kdf=FAST)
     store = created.store
     hid = households.create_household(store, address="例示町1")
@@ -54,8 +62,9 @@ def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path):
     usb = tmp_path / "usb"
     usb.mkdir()
     page.dest.setEditText(str(usb))
-    shown = _record_progress(page)
+    shown, threads = _record_progress(monkeypatch)
     assert page.run_backup()
+    assert threads == {"tsunagi-slow-work"}  # the backup ran off the GUI thread
     assert {
         "保存先に書き込んでいます",
         "書き込んだファイルを読み戻しています",

@@ -5,10 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -33,6 +30,7 @@ from app.services.common.japanese import format_wareki
 from app.services.store import backup, media, media_ledger
 from app.services.store import settings as town_settings
 from app.ui.common.page import Page
+from app.ui.common.slow import run_slow
 from app.ui.common.widgets import ErrorLabel, heading, show_print
 
 T = {
@@ -209,48 +207,19 @@ class BackupPage(Page):
         store = self.ctx.require_store()
         if self.keep.value() != int(town_settings.value(store, "backup.generations")):
             town_settings.save(store, {"backup.generations": self.keep.value()})
-        dialog, progress = self._progress(T["running"])
         try:
-            result = backup.create_backup(
+            result = run_slow(self, T["title"], T["running"], lambda progress: backup.create_backup(
                 store, dest, generations=self.keep.value(), medium=media.describe(dest), progress=progress
-            )
+            ))  # fmt: skip
         except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
             self.error.show_error(_message(exc))
             self.refresh()
             return False
-        finally:
-            dialog.close()
         self.refresh()
         self.last_result = result
         if not getattr(self.ctx, "quiet", False):
             QMessageBox.information(self, T["done_title"], T["done"].format(path=result.path))
         return True
-
-    def _progress(self, label: str) -> tuple[QProgressDialog, backup.Progress]:
-        """A modal progress window (no cancel: a half-written file is never what anyone wants) and the
-        callback the service reports to."""
-        dialog = QProgressDialog(label, "", 0, 1000, self)
-        dialog.setCancelButton(None)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(0)
-        dialog.setWindowTitle(T["title"])
-        dialog.setAutoReset(False)  # one step reaching 100 % must not close the window on the next
-        dialog.setAutoClose(False)
-
-        shell = self.window()
-
-        def progress(done: int, total: int, what: str) -> None:
-            # Work in progress counts as activity: no idle auto-lock in the middle of a long backup.
-            getattr(shell, "keep_awake", lambda: None)()
-            dialog.setLabelText(what)
-            if total:
-                dialog.setRange(0, 1000)
-                dialog.setValue(int(1000 * done / total))
-            else:  # a step that cannot say how far it is: a moving bar, not a frozen 0 %
-                dialog.setRange(0, 0)
-            QApplication.processEvents()
-
-        return dialog, progress
 
     def print_log(self) -> None:
         store = self.ctx.require_store()
@@ -288,18 +257,16 @@ class BackupPage(Page):
             secret = dialog.secret()
         shell = self.window()
         folder = self.ctx.require_store().folder
-        dialog, progress = self._progress(T["restoring"])
         try:
             self.ctx.store.close()  # the files are about to be replaced
             self.ctx.store = None
-            store = backup.restore(path, folder, medium=str(path.parent), progress=progress,
-                                   allow_other_store=allow_other_store, **secret)  # fmt: skip
+            store = run_slow(self, T["title"], T["restoring"], lambda progress: backup.restore(
+                path, folder, medium=str(path.parent), progress=progress, allow_other_store=allow_other_store,
+                **secret))  # fmt: skip
         except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
             self.error.show_error(_message(exc))
             shell.show_sign_in()  # nothing changed (or rolled back on opening); sign in again
             return False
-        finally:
-            dialog.close()
         shell.replace_store(store)
         return True
 

@@ -191,17 +191,17 @@ def forms(n: int, repeat: int) -> list[Line]:
     from app.services.catalog import print_catalog
     from app.services.households import consents, household_forms, households
     from app.services.outreach import outreach, outreach_forms
+    from app.services.printing import printing
     from app.services.referrals import agencies, referrals
     from app.services.statistics import statistics as stats
     from app.services.statistics import statistics_forms
-    from app.services.store import settings as town_settings
 
     folder = demo_store(n)
     work = Path(tempfile.mkdtemp(prefix="tsunagi-bench-forms-"))
     shutil.copytree(folder, work / "store")
     store = open_store(work / "store")
     try:
-        context = town_settings.form_context(store)
+        context = printing.form_context(store)
         with store.session() as s:
             from sqlalchemy import select
 

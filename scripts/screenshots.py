@@ -18,6 +18,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
 
+from app.services.printing import printing  # noqa: E402
 from app.services.store.keyslots import FAST  # noqa: E402
 from app.ui.common.context import AppContext  # noqa: E402
 from app.ui.main import build_application  # noqa: E402
@@ -212,7 +213,6 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     from app.services.households import consents, households
     from app.services.meetings import meeting_forms, meetings, plans
     from app.services.referrals import agencies
-    from app.services.store import settings as town_settings
     from app.ui.meetings.dialogs import ConsentRuleDialog, MeetingDialog, PlanDialog
 
     store = shell.ctx.require_store()
@@ -272,7 +272,7 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     snap(dialog, "27-plan-dialog")
     dialog.close()
     closure_screen(shell, hid, jcase)
-    context = town_settings.form_context(store)
+    context = printing.form_context(store)
     names = meetings.agency_names(store)
     for name, make, mid in (("meeting-agenda", meeting_forms.agenda_sheet, jusou),
                             ("meeting-record", meeting_forms.record_sheet, shien)):  # fmt: skip
@@ -306,7 +306,6 @@ def program_screens(shell: Shell) -> None:
     from app.services.households import demo
     from app.services.program import program_plan
     from app.services.statistics import statistics, statistics_forms
-    from app.services.store import settings as town_settings
 
     store = shell.ctx.require_store()
     demo.populate_casework(store, seed=2, until=date(2026, 11, 22))  # so the figures are not all zero
@@ -338,7 +337,7 @@ def program_screens(shell: Shell) -> None:
     snap(shell, "30-statistics")
     report = statistics.compute(store, statistics.Period.of(2025), date(2026, 11, 22))
     (PRINTS / "statistics-report.pdf").write_bytes(
-        statistics_forms.report_sheet(town_settings.form_context(store), report)
+        statistics_forms.report_sheet(printing.form_context(store), report)
     )
     content.nav.setCurrentRow(0)
     snap(shell, "31-home-todos")
@@ -350,34 +349,50 @@ def backup_screens(shell: Shell) -> None:
 
     from app.services.printing import media_forms
     from app.services.store import backup
-    from app.services.store import settings as town_settings
 
     shell.ctx.quiet = True
     usb = Path(tempfile.mkdtemp(prefix="USB-01-"))
     page = shell.content.page("バックアップ")
     shell.content.nav.setCurrentRow(list(shell.content.by_name).index("バックアップ"))
     page.dest.setEditText(str(usb))
-    make = page._progress
+    import time
 
-    def progress_shot(label):  # the progress window, caught while the checks run
-        dialog, report = make(label)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog
 
-        def shoot(done, total, what):
-            report(done, total, what)
-            if what.startswith("データベース") and not (OUT / "32-backup-progress.png").exists():
-                QTest.qWait(200)
-                QApplication.primaryScreen().grabWindow(0).save(str(OUT / "32-backup-progress.png"))
+    import app.ui.backup.page as backup_page
 
-        return dialog, shoot
+    real = backup_page.run_slow
+    shot = OUT / "32-backup-progress.png"
 
-    (OUT / "32-backup-progress.png").unlink(missing_ok=True)
-    page._progress = progress_shot
+    def slowed(parent, title, label, work):  # the checks wait a moment, so the progress window can be caught
+        def watched(progress):
+            def report(done, total, what):
+                progress(done, total, what)
+                if what.startswith("データベース"):
+                    time.sleep(0.6)
+
+            return work(report)
+
+        return real(parent, title, label, watched)
+
+    def grab():
+        for w in page.findChildren(QProgressDialog):
+            if w.isVisible() and w.labelText().startswith("データベース") and not shot.exists():
+                QApplication.primaryScreen().grabWindow(0).save(str(shot))
+
+    shot.unlink(missing_ok=True)
+    backup_page.run_slow = slowed
+    timer = QTimer()
+    timer.timeout.connect(grab)
+    timer.start(50)
     page.run_backup()
-    page._progress = make
+    timer.stop()
+    backup_page.run_slow = real
     snap(shell, "22-backup-page")
     store = shell.ctx.require_store()
     (PRINTS / "media-ledger.pdf").write_bytes(
-        media_forms.ledger(town_settings.form_context(store), list(reversed(backup.media_log(store))))
+        media_forms.ledger(printing.form_context(store), list(reversed(backup.media_log(store))))
     )
 
 

@@ -265,6 +265,24 @@ def dialog_buttons(dialog, ok_text: str, cancel_text: str = "キャンセル"):
     return box
 
 
+def field_row(form: QFormLayout, key: str, widget: QWidget, label: str, widgets: dict, errors: dict) -> QWidget:
+    """One row of a form: the field with its error message under it (the message at the place of the
+    mistake), the label as its buddy, the field named by ``key`` and noted in ``widgets`` and ``errors``."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(widget)
+    error = ErrorLabel()
+    box.addWidget(error)
+    form.addRow(label, holder)
+    lab = form.labelForField(holder)
+    if isinstance(lab, QLabel):
+        lab.setBuddy(widget)
+    widget.setObjectName(key)
+    widgets[key], errors[key] = widget, error
+    return widget
+
+
 class FieldForm:
     """A form layout whose every row can show an error under its field (messages at the place of the
     mistake). ``labels`` gives the row label for a key unless one is passed."""
@@ -276,19 +294,8 @@ class FieldForm:
         self.errors: dict[str, ErrorLabel] = {}
 
     def add(self, key: str, widget: QWidget, label: str | None = None) -> QWidget:
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(widget)
-        error = ErrorLabel()
-        box.addWidget(error)
-        self.layout.addRow(label if label is not None else self.labels[key], holder)
-        lab = self.layout.labelForField(holder)
-        if isinstance(lab, QLabel):
-            lab.setBuddy(widget)
-        widget.setObjectName(key)
-        self.widgets[key], self.errors[key] = widget, error
-        return widget
+        label = label if label is not None else self.labels[key]
+        return field_row(self.layout, key, widget, label, self.widgets, self.errors)
 
     def clear(self) -> None:
         for e in self.errors.values():

@@ -38,6 +38,7 @@ from app.ui.common.widgets import (
     choice_combo,
     confirm,
     dialog_buttons,
+    field_row,
     show_print,
 )
 
@@ -229,15 +230,7 @@ class ReferralDialog(QDialog):
         self._sync()
 
     def _row(self, form: QFormLayout, key: str, widget: QWidget, label: str) -> None:
-        holder = QWidget()
-        box = QVBoxLayout(holder)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(widget)
-        error = ErrorLabel()
-        box.addWidget(error)
-        form.addRow(label, holder)
-        widget.setObjectName(key)
-        self.fields[key], self.errors[key] = widget, error
+        field_row(form, key, widget, label, self.fields, self.errors)
 
     # --- state ------------------------------------------------------------------------------------
 
@@ -506,15 +499,7 @@ class ConsentDialog(QDialog):
         form = QFormLayout()
 
         def row(key, widget, label):
-            holder = QWidget()
-            box = QVBoxLayout(holder)
-            box.setContentsMargins(0, 0, 0, 0)
-            box.addWidget(widget)
-            err = ErrorLabel()
-            box.addWidget(err)
-            form.addRow(label, holder)
-            widget.setObjectName(key)
-            self.fields[key], self.errors[key] = widget, err
+            field_row(form, key, widget, label, self.fields, self.errors)
 
         row("purpose", choice_combo(vocab.CONSENT_PURPOSE, purpose), T["purpose"])
         row("scope", choice_combo(vocab.CONSENT_SCOPE, "named"), T["scope"])

@@ -81,6 +81,12 @@ class Person(Base):
         UniqueConstraint("household_id", "code"),
         # Covering: a phone "contains" search reads only this small index, never the table.
         Index("ix_persons_phone_key", "phone_key", "household_id", sqlite_where=text("phone_key != ''")),
+        Index(
+            "ux_persons_resident_number",
+            "resident_number",
+            unique=True,
+            sqlite_where=text("resident_number IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +103,12 @@ class Person(Base):
     given_kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     sex: Mapped[str] = mapped_column(String(10), default="unknown")
     birth_date: Mapped[date] = mapped_column(Date, index=True)
+    # An approximate birth date (「昭和19年」, 「80代」) is the range birth_earliest..birth_date, so
+    # birth_date gives the youngest possible age; birth_text keeps what was written. None = exact.
+    birth_earliest: Mapped[date | None] = mapped_column(Date)
+    birth_text: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    # 宛名番号 (住民番号) from the town's resident register: optional, unique when given.
+    resident_number: Mapped[str | None] = mapped_column(String(20))
     relation: Mapped[str] = mapped_column(String(20), default="other")
     marital: Mapped[str] = mapped_column(String(20), default="unknown")
     work: Mapped[str] = mapped_column(String(20), default="unknown")

@@ -3,7 +3,9 @@
 Header (title, town, form number, 和暦 date), footer 「取扱注意（個人情報）」 with page x/y, printed date
 and user on every page, and helpers for grids, ○/◎ check rows and the optional 確認欄 (担当/係長/課長).
 The IPAex fonts are embedded (subset) in every PDF; the non-embedded CID fonts are never used because
-they print blank on PCs without Japanese fonts.
+they print blank on PCs without Japanese fonts. Characters IPAex lacks (𠮷 …) are drawn with the bundled
+fallback IPAmj明朝 (see ``glyphs``): in Paragraphs by ``_escape``, everywhere else (tables' plain cells,
+the header and footer, drawings' labels) by the form's canvas — so every form gets it without asking.
 
 ReportLab is imported here only, and this module only when something is printed (start-up stays light).
 """
@@ -21,7 +23,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
@@ -38,10 +40,12 @@ from reportlab.platypus import (
 from app.models import vocab
 from app.services.common.japanese import format_wareki
 from app.services.common.resources import GOTHIC_TTF, MINCHO_TTF, font_path
+from app.services.printing import glyphs
 from app.services.printing.sharing import OPEN, Disclosure
 
 GOTHIC = "IPAexGothic"
 MINCHO = "IPAexMincho"
+FALLBACK = glyphs.FALLBACK_FAMILY
 FOOTER_NOTICE = "取扱注意（個人情報）"
 DEFAULT_APPROVERS = vocab.DEFAULT_APPROVERS
 MARK_SELECTED, MARK_MAIN, MARK_EMPTY = "○", "◎", "□"
@@ -53,12 +57,46 @@ CONTENT_W = PAGE_W - 2 * MARGIN_X
 TABLE_BASE = [("FONT", (0, 0), (-1, -1), GOTHIC, 9.5), ("TOPPADDING", (0, 0), (-1, -1), 2)]
 
 
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """ReportLab's ToUnicode CMap, but with each character written as UTF-16BE as the PDF standard asks.
+
+    ReportLab writes a code point beyond the BMP as plain hex (<20BB7> for 𠮷), which readers reject,
+    so 𠮷 would vanish from the PDF's text (search, copy, pypdf) though its glyph is drawn."""
+    text = _reportlab_to_unicode_cmap(fontname, subset)
+    for code, value in enumerate(subset):
+        if value > 0xFFFF:
+            utf16 = chr(value).encode("utf-16-be").hex().upper()
+            text = text.replace(f"<{code:02X}> <{value:04X}>", f"<{code:02X}> <{utf16}>")
+    return text
+
+
+_reportlab_to_unicode_cmap = ttfonts.makeToUnicodeCMap
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # looked up by name when a subset is embedded
+
+
 def _register_fonts() -> None:
     if GOTHIC not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont(GOTHIC, str(font_path(GOTHIC_TTF))))
         pdfmetrics.registerFont(TTFont(MINCHO, str(font_path(MINCHO_TTF))))
         # Drawings (the genogram) start from this state; its default would add a non-embedded Helvetica.
         STATE_DEFAULTS["fontName"] = GOTHIC
+
+
+def _register_fallback() -> None:
+    # Only when a character needs it: parsing the 46 MB font costs a few tenths of a second per process.
+    if FALLBACK not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FALLBACK, str(font_path(glyphs.FALLBACK_TTF))))
+        # A <b> around a fallback run must not fail for want of a bold face; there is none to use.
+        pdfmetrics.registerFontFamily(FALLBACK, normal=FALLBACK, bold=FALLBACK, italic=FALLBACK,
+                                      boldItalic=FALLBACK)  # fmt: skip
+
+
+def text_runs(text: str) -> list[tuple[str, bool]]:
+    """``glyphs.runs``, with the fallback font registered when a run needs it."""
+    parts = glyphs.runs(text)
+    if any(fallback for _t, fallback in parts):
+        _register_fallback()
+    return parts
 
 
 @dataclass(frozen=True)
@@ -96,13 +134,67 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def _escape(text: str) -> str:
-    text = (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
+def _escape_run(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br/>")
     # Paragraphs collapse runs of spaces; blanks to write in (「　　年　　月　　日」) must keep their width.
     return text.replace("\u3000", "\u00a0" * 3)
 
 
-class _NumberedCanvas(rl_canvas.Canvas):
+def _escape(text: str) -> str:
+    return "".join(
+        f'<font name="{FALLBACK}">{_escape_run(part)}</font>' if fallback else _escape_run(part)
+        for part, fallback in text_runs(text or "")
+    )
+
+
+class _FallbackCanvas(rl_canvas.Canvas):
+    """A canvas whose plain strings (table cells without a Paragraph, header and footer, drawings'
+    labels) draw the characters the main fonts lack with the fallback font, run by run, so the glyph is
+    drawn and the PDF's text holds the real character."""
+
+    def _runs(self, text: str) -> list[tuple[str, str]] | None:
+        """(text, font) runs when ``text`` needs more than the current font; None when it does not."""
+        if self._fontname not in (GOTHIC, MINCHO):
+            return None
+        parts = text_runs(text)
+        if not any(fallback for _t, fallback in parts) and "".join(t for t, _f in parts) == text:
+            return None
+        return [(part, FALLBACK if fallback else self._fontname) for part, fallback in parts]
+
+    def _width(self, runs: list[tuple[str, str]]) -> float:
+        return sum(pdfmetrics.stringWidth(part, font, self._fontsize) for part, font in runs)
+
+    def _draw_runs(self, x: float, y: float, runs: list[tuple[str, str]], mode=None) -> None:
+        # One text object for the whole string, so a PDF reader sees one word, not a line per run.
+        t = self.beginText(x, y)
+        if mode is not None:
+            t.setTextRenderMode(mode)
+        for part, run_font in runs:
+            t.setFont(run_font, self._fontsize, self._leading)
+            t.textOut(part)
+        self.drawText(t)
+        self.setFont(self._fontname, self._fontsize, self._leading)
+
+    def drawString(self, x, y, text, mode=None, *args, **kwargs):  # noqa: N802 (ReportLab's names)
+        runs = self._runs(text)
+        if runs is None:
+            return super().drawString(x, y, text, mode, *args, **kwargs)
+        self._draw_runs(x, y, runs, mode)
+
+    def drawRightString(self, x, y, text, mode=None, *args, **kwargs):  # noqa: N802
+        runs = self._runs(text)
+        if runs is None:
+            return super().drawRightString(x, y, text, mode, *args, **kwargs)
+        self._draw_runs(x - self._width(runs), y, runs, mode)
+
+    def drawCentredString(self, x, y, text, mode=None, *args, **kwargs):  # noqa: N802
+        runs = self._runs(text)
+        if runs is None:
+            return super().drawCentredString(x, y, text, mode, *args, **kwargs)
+        self._draw_runs(x - self._width(runs) / 2, y, runs, mode)
+
+
+class _NumberedCanvas(_FallbackCanvas):
     """Defers page decoration until the page count is known, so every page can say "x / y"."""
 
     def __init__(self, *args, decorate=None, **kwargs):

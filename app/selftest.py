@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 SAMPLE = "重層的支援体制整備事業 髙橋 﨑子 つなぐシート"
+GAIJI = "\U00020bb7田"  # 𠮷田: IPAex lacks 𠮷, the bundled fallback IPAmj明朝 draws it
 
 
 def run() -> int:
@@ -60,23 +61,34 @@ def run() -> int:
             if b"/FontFile2" not in pdf or b"IPAexGothic" not in pdf:
                 raise RuntimeError("the PDF does not embed IPAexGothic")
             (Path(tmp) / "selftest.pdf").write_bytes(pdf)
-            return f"PDF {len(pdf):,} バイト（IPAexゴシック埋め込み）"
+            # The fallback font is in the bundle and reaches the PDF (a name with 𠮷 prints).
+            from app.services.printing.forms import FALLBACK, Form
+
+            form = Form("自己診断", "-", FormContext(town="自己診断", printed_by="つなぎ"))
+            form.paragraph(GAIJI)
+            if FALLBACK.encode() not in form.render():
+                raise RuntimeError(f"the PDF does not embed {FALLBACK}")
+            return f"PDF {len(pdf):,} バイト（IPAexゴシック埋め込み、外字は{FALLBACK}）"
 
         def font_check() -> str:
             from PySide6.QtGui import QFont, QRawFont
             from PySide6.QtWidgets import QApplication, QLabel
 
+            from app.services.printing.glyphs import FALLBACK_FAMILY
             from app.ui.common.fonts import UI_FAMILY, load_bundled_fonts
 
             app = QApplication.instance() or QApplication([])
             families = load_bundled_fonts()
-            if UI_FAMILY not in families:
+            if UI_FAMILY not in families or FALLBACK_FAMILY not in families:
                 raise RuntimeError(f"bundled fonts not loaded: {families}")
             label = QLabel(SAMPLE)
             label.setFont(QFont(UI_FAMILY, 12))
             glyphs = QRawFont.fromFont(label.font()).glyphIndexesForString(SAMPLE.replace(" ", ""))
             if not glyphs or any(g == 0 for g in glyphs):
                 raise RuntimeError("a Japanese glyph is missing (.notdef)")
+            fallback = QRawFont.fromFont(QFont(FALLBACK_FAMILY, 12))  # Qt would substitute a missing family
+            if fallback.familyName() != FALLBACK_FAMILY or not fallback.supportsCharacter(0x20BB7):
+                raise RuntimeError(f"{FALLBACK_FAMILY} does not draw 𠮷")
             label.grab()
             del app
             return f"日本語の表示（{UI_FAMILY}、{len(glyphs)} 文字）"

@@ -47,7 +47,7 @@ VIProductVersion "${VERSION}.0"
 VIAddVersionKey /LANG=${LANG_JAPANESE} "ProductName" "${APP}"
 VIAddVersionKey /LANG=${LANG_JAPANESE} "FileDescription" "${APP} インストーラー"
 VIAddVersionKey /LANG=${LANG_JAPANESE} "FileVersion" "${VERSION}"
-VIAddVersionKey /LANG=${LANG_JAPANESE} "LegalCopyright" "IPAexフォントは IPAフォントライセンスv1.0 に従います"
+VIAddVersionKey /LANG=${LANG_JAPANESE} "LegalCopyright" "IPAexフォントとIPAmj明朝フォントは IPAフォントライセンスv1.0 に従います"
 
 Section "つなぎ" SecMain
   SetOutPath "$INSTDIR"

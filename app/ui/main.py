@@ -44,17 +44,16 @@ def open_demo(ctx) -> object:
 
 
 def build_application(argv: list[str] | None = None):
-    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
     from app.services.common.resources import resources_dir
-    from app.ui.common.fonts import UI_FAMILY, load_bundled_fonts
+    from app.ui.common.fonts import load_bundled_fonts, ui_font
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationName("Tsunagi")
     app.setApplicationDisplayName(T["app"])
     load_bundled_fonts()
-    app.setFont(QFont(UI_FAMILY, 11))
+    app.setFont(ui_font(11))
     icon = resources_dir() / "icons" / "tsunagi.png"
     if icon.exists():
         from PySide6.QtGui import QIcon

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.models import vocab
 from app.services.households import households
 from app.services.households.households import FieldErrors
+from app.services.printing import glyphs
 from app.ui.common.context import AppContext
 from app.ui.common.widgets import DateField, ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
@@ -295,6 +296,11 @@ class MemberDialog(QDialog):
         self.forms = (left, right)
         p = person
         self.name = left.add("name", QLineEdit(getattr(p, "name", "")))
+        self.name_form = left
+        # Said while typing, not on save: a name with such a character is still saved (a warning, not an
+        # error), but the coordinator should know before printing that it will come out as a box.
+        self.name.textChanged.connect(self._check_printable)
+        self._check_printable()  # a name saved earlier (or imported) is checked when opened, too
         self.kana = left.add("kana", QLineEdit(getattr(p, "kana", "")))
         self.birth = left.add("birth_date", DateField())
         self.birth.set_date(getattr(p, "birth_date", None))
@@ -368,9 +374,13 @@ class MemberDialog(QDialog):
         self.general = _scrolled_with_buttons(self, body)
         self.resize(1100, 680)
 
+    def _check_printable(self) -> None:
+        self.name_form.errors["name"].show_error(glyphs.unprintable_message(self.name.text()))
+
     def values(self) -> dict | None:
         for form in self.forms:
             form.clear()
+        self._check_printable()
         try:
             born = self.birth.value()
             since = self.hikikomori_since.value()

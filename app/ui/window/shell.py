@@ -7,7 +7,7 @@ themselves stay as they were, so unlocking returns to the same place with nothin
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -27,7 +27,7 @@ from app.services.store import settings as town_settings
 from app.services.store.store import Store
 from app.ui.backup.page import BackupPage
 from app.ui.common.context import AppContext
-from app.ui.common.fonts import UI_FAMILY
+from app.ui.common.fonts import ui_font
 from app.ui.common.page import Page
 from app.ui.home.page import HomePage
 from app.ui.households.page import HouseholdsPage
@@ -244,7 +244,7 @@ class Shell(QMainWindow):
 
     def apply_settings(self) -> None:
         values = town_settings.load(self.ctx.require_store())
-        font = QFont(UI_FAMILY, values["ui.font_pt"])
+        font = ui_font(values["ui.font_pt"])
         QApplication.instance().setFont(font)  # dialogs opened from now on
         self.setFont(font)  # and every widget already on screen (propagates to children)
         minutes = values["security.auto_lock_minutes"]

@@ -112,8 +112,9 @@ def test_search_key_matches_every_script(variant):
     assert search_key(variant) == "ヤマダタロウ"
 
 
-def test_search_key_keeps_kanji_and_folds_width():
-    assert search_key("髙橋 﨑子") == "髙橋﨑子"
+def test_search_key_folds_kanji_variants_and_width():
+    # The name is stored as typed; only its key folds 髙→高 and 﨑→崎 (tests/test_search_variants.py).
+    assert search_key("髙橋 﨑子") == "高橋崎子"
     assert search_key("ＡＢＣ　１２３") == "abc123"
 
 

@@ -43,11 +43,13 @@ class Household(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     # How the coordinator refers to a household before its members are known (気になる世帯の呼び名,
-    # e.g. 「3丁目の角の山田さん宅」); searchable through label_key.
+    # e.g. 「3丁目の角の山田さん宅」); searchable through label_key, by any word in it.
     label: Mapped[str] = mapped_column(String(200), default="")
     label_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    # The address as a search key (japanese.search_key): a word anywhere in it is found, variants folded.
     # Indexed so a "contains" search scans the small index instead of the whole table.
-    address: Mapped[str] = mapped_column(Text, default="", index=True)
+    address_key: Mapped[str] = mapped_column(Text, default="", index=True)
     postal_code: Mapped[str] = mapped_column(String(10), default="")
     district: Mapped[str] = mapped_column(String(100), default="", index=True)  # 自治会／地区
     housing: Mapped[str] = mapped_column(String(20), default="unknown")

@@ -12,6 +12,8 @@ from datetime import date
 
 import jaconv
 
+from app.services.common.variants import fold_kanji
+
 
 @dataclass(frozen=True)
 class Era:
@@ -125,12 +127,23 @@ def format_fiscal_year(fy: int) -> str:
 
 
 _SPACES = re.compile(r"\s+")
+# Long-vowel marks and the dashes and tildes typed for them (ー, －, 〜, ～ after NFKC), and the hyphens
+# of addresses (1-2-3): one mark in the key, so that whichever was typed finds the others.
+_LONG_VOWEL = re.compile("[ー\\-~〜‐‑‒–—―−]")
+# ヴ spellings as they are also written with バ行 (ヴァイオリン/バイオリン); ヷヸヹヺ are old ways to write them.
+_VU = {"ヴァ": "バ", "ヴィ": "ビ", "ヴェ": "ベ", "ヴォ": "ボ", "ヴュ": "ビュ", "ヴ": "ブ"}
+_VU |= dict(zip("ヷヸヹヺ", "バビベボ", strict=True))
+_VU_SPELLING = re.compile("|".join(sorted(_VU, key=len, reverse=True)))
 
 
 def search_key(text: str) -> str:
-    """The key a name or kana is found by: NFKC (half-width kana, full-width letters), katakana, no spaces.
+    """The key a name, kana, 呼び名 or address is found by: NFKC (half-width kana, full-width letters),
+    katakana, no spaces, one long-vowel mark, ヴ as ブ, and kanji variants folded (variants.fold_kanji).
 
-    The name itself is stored exactly as typed (髙・﨑 stay intact); only this key is normalised.
+    The name itself is stored exactly as typed (髙・﨑 stay intact); only this key is normalised. Search
+    folds the query with this same function, so keys and queries cannot drift apart.
     """
-    text = unicodedata.normalize("NFKC", text or "")
-    return _SPACES.sub("", jaconv.hira2kata(text)).casefold()
+    text = fold_kanji(unicodedata.normalize("NFKC", text or ""))
+    text = _SPACES.sub("", jaconv.hira2kata(text))
+    text = _VU_SPELLING.sub(lambda m: _VU[m.group()], _LONG_VOWEL.sub("ー", text))
+    return text.casefold()

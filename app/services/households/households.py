@@ -635,6 +635,7 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
         "given_key",
         "given_kana_key",
         "label_key",
+        "address_key",
     }
     lines = []
     for r in rows:

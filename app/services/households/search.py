@@ -1,8 +1,9 @@
-"""Finding households: one search box for name or kana in any script, address, phone or birth date.
+"""Finding households: one search box for name or kana in any script, 呼び名, address, phone or birth date.
 
-Names are matched on stored keys (japanese.search_key) by indexed prefix ranges, so one- and
-two-character queries (山田, やま) work and stay fast on 50,000 households; FTS5 trigram would match
-nothing under three characters. The keys are kept in step by the store's flush hook
+Names are matched on stored keys (japanese.search_key: kana, long vowels, ヴ and kanji variants folded,
+so 高橋 finds 髙橋) by indexed prefix ranges, so one- and two-character queries (山田, やま) work and
+stay fast on 50,000 households; FTS5 trigram would match nothing under three characters. A word inside a
+呼び名 or address is found by reading through their key indexes (one narrow row per household). The keys are kept in step by the store's flush hook
 (app.services.store.search_keys), whatever code path edits a person.
 """
 
@@ -12,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select, union
+from sqlalchemy import Select, and_, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import FlagRecord, Household, Person
@@ -23,12 +24,23 @@ _TOP = chr(0x10FFFF)  # sorts after every character: [key, key+_TOP) is "starts 
 # What a search box takes: no name, address or number is longer, and a 50 kB paste made SQLite's LIKE
 # give up with an error ("pattern too complex"). Longer input is cut here; the box itself stops there.
 MAX_QUERY = 100
-_UNSEARCHABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")  # controls, lone surrogates (SQLite cannot bind them)
+_UNSEARCHABLE = re.compile(
+    r"[\x00-\x1f\x7f\ud800-\udfff]"
+)  # controls, lone surrogates (SQLite cannot bind them)
 _PHONE = re.compile(r"^[\d\-‐－()（）\s]{3,}$")
+
+
+# How well a household matched, best first: the whole name (or kana, 呼び名, code) typed, its start
+# typed, or a word inside its 呼び名 or address.
+EXACT, PREFIX, INSIDE = 0, 1, 2
 
 
 def _starts_with(column, key: str):
     return and_(column >= key, column < key + _TOP)
+
+
+def _prefix_rank(column, key: str):
+    return case((column == key, EXACT), else_=PREFIX)
 
 
 @dataclass(frozen=True)
@@ -57,35 +69,62 @@ def interpret(query: str) -> tuple[str, object]:
 
 
 def matching_ids(query: str, filters: Filters | None = None) -> Select:
-    """SELECT of matching household ids in registration order (stable for paging).
+    """SELECT of matching household ids, best match first: a name, kana, 呼び名 or code typed in full,
+    then one that starts with the query, then a word found inside a 呼び名 or address; registration
+    order within each (stable for paging).
 
-    Each way of matching is its own indexed lookup and the ids are combined with UNION, so no query
-    scans the wide households or persons tables (a single OR across them made SQLite do that)."""
+    Each way of matching is its own indexed lookup giving (id, rank) and the rows are combined with
+    UNION ALL, so no query scans the wide households or persons tables (a single OR across them made
+    SQLite do that); only the narrow label and address key indexes are read through for a word inside."""
     filters = filters or Filters()
     kind, value = interpret(query)
     ways: list[Select] = []
     if kind == "date":
-        ways.append(select(Person.household_id).where(Person.birth_date == value))
+        ways.append(select(Person.household_id, literal(EXACT)).where(Person.birth_date == value))
     elif kind == "phone":
         pattern = f"%{value}%"
         # "!= ''" lets SQLite use the partial indexes, which hold only rows that have a phone.
-        ways.append(select(Household.id).where(Household.phone_key != "", Household.phone_key.like(pattern)))
-        ways.append(select(Person.household_id).where(Person.phone_key != "", Person.phone_key.like(pattern)))
+        ways.append(
+            select(Household.id, literal(EXACT)).where(
+                Household.phone_key != "", Household.phone_key.like(pattern)
+            )
+        )
+        ways.append(
+            select(Person.household_id, literal(EXACT)).where(
+                Person.phone_key != "", Person.phone_key.like(pattern)
+            )
+        )
     elif kind == "text":
         key = search_key(value)
         for column in (Person.name_key, Person.kana_key, Person.given_key, Person.given_kana_key):
-            ways.append(select(Person.household_id).where(_starts_with(column, key)))
-        ways.append(select(Household.id).where(_starts_with(Household.label_key, key)))
-        ways.append(select(Household.id).where(Household.address.contains(value, autoescape=True)))
-        ways.append(select(Household.id).where(Household.code == value))
+            ways.append(
+                select(Person.household_id, _prefix_rank(column, key)).where(_starts_with(column, key))
+            )
+        ways.append(
+            select(Household.id, _prefix_rank(Household.label_key, key)).where(
+                _starts_with(Household.label_key, key)
+            )
+        )
+        ways.append(
+            select(Household.id, literal(INSIDE)).where(Household.label_key.contains(key, autoescape=True))
+        )
+        ways.append(
+            select(Household.id, literal(INSIDE)).where(Household.address_key.contains(key, autoescape=True))
+        )
+        ways.append(select(Household.id, literal(EXACT)).where(Household.code == value))
     has_filters = filters.status or filters.district or filters.household_ids is not None or filters.flag_kind
-    if ways and not has_filters:
-        # UNION already yields distinct ids; counting and paging them needs no household row at all.
-        found = union(*ways).subquery()
-        return select(found.c[0].label("id")).order_by(found.c[0])
-    stmt = select(Household.id)
-    if ways:
-        stmt = stmt.where(Household.id.in_(union(*ways)))
+    if not ways:
+        stmt = select(Household.id)
+        order = [Household.id]
+    else:
+        found = union_all(*ways).subquery()
+        hid, rank = found.c[0], found.c[1]
+        ranked = select(hid.label("id"), func.min(rank).label("rank")).group_by(hid).subquery()
+        if not has_filters:
+            # Counting and paging the ids needs no household row at all.
+            return select(ranked.c.id).order_by(ranked.c.rank, ranked.c.id)
+        stmt = select(Household.id).join(ranked, ranked.c.id == Household.id)
+        order = [ranked.c.rank, Household.id]
     if filters.status:
         stmt = stmt.where(Household.status == filters.status)
     if filters.district:
@@ -98,7 +137,7 @@ def matching_ids(query: str, filters: Filters | None = None) -> Select:
                 select(FlagRecord.household_id).where(_showing, FlagRecord.kind == filters.flag_kind)
             )
         )
-    return stmt.order_by(Household.id)
+    return stmt.order_by(*order)
 
 
 # A flag worth showing: still firing (or set by hand) and not dismissed or ended.
@@ -193,7 +232,9 @@ def districts(session: Session) -> list[str]:
 # --- for the pages: one call, one session ---------------------------------------------------------------
 
 
-def lookup(store: Store, query: str, filters: Filters | None = None, *, first: int = 200) -> tuple[list[int], list[HouseholdRow]]:
+def lookup(
+    store: Store, query: str, filters: Filters | None = None, *, first: int = 200
+) -> tuple[list[int], list[HouseholdRow]]:
     """Every matching household id, in order, and the rows of the first ``first`` of them."""
     with store.session() as s:
         ids = find(s, query, filters)

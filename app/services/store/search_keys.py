@@ -1,4 +1,4 @@
-"""Search keys: every Person and Household carries folded copies of its name, kana and phones
+"""Search keys: every Person and Household carries folded copies of its name, kana, 呼び名, address and phones
 (japanese.search_key), kept in step by a flush hook the store installs on every session, so no code path
 that edits a person can leave the keys stale. The queries over them are app.services.households.search."""
 
@@ -33,6 +33,7 @@ def refresh_keys(obj) -> None:
         obj.phone_key = phone_digits(obj.phone, obj.mobile)
     elif isinstance(obj, Household):
         obj.label_key = search_key(obj.label)
+        obj.address_key = search_key(obj.address)
         obj.phone_key = phone_digits(obj.phone)
 
 

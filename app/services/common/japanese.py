@@ -147,3 +147,82 @@ def search_key(text: str) -> str:
     text = _SPACES.sub("", jaconv.hira2kata(text))
     text = _VU_SPELLING.sub(lambda m: _VU[m.group()], _LONG_VOWEL.sub("ー", text))
     return text.casefold()
+
+
+# --- dates known only in part ----------------------------------------------------------------------
+
+_PART_WAREKI = re.compile(rf"^({_ERA_KEYS})\s*(元|\d{{1,2}})\s*(?:年|[./-])?(?:\s*(\d{{1,2}})\s*月?)?(?:頃|ごろ)?$")
+_PART_SEIREKI = re.compile(r"^(\d{4})\s*(?:年|[./-])?(?:\s*(\d{1,2})\s*月?)?(?:頃|ごろ)?$")
+_DECADE = re.compile(r"^(\d{1,3})\s*(?:代|歳代)(?:前半|後半)?$")
+_AGE = re.compile(r"^(\d{1,3})\s*(?:歳|才)(?:くらい|位|ぐらい|程度)?$")
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known only in part, as the range it can be (earliest..latest) and the words written."""
+
+    earliest: date
+    latest: date
+    text: str
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+def _month_range(year: int, month: int | None, raw: str) -> tuple[date, date]:
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    if not 1 <= month <= 12:
+        raise DateInputError(f"「{raw}」: {month}月はありません")
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return date(year, month, 1), date.fromordinal(nxt.toordinal() - 1)
+
+
+def parse_partial_date(text: str, as_of: date) -> PartialDate:
+    """A birth date as offices write it when the day is not known: 昭和19年, S19.5, 1944年, 1944/5,
+    「80代」 or 「80歳」 (ages on ``as_of``). A full date is returned as a one-day range."""
+    raw = text
+    norm = unicodedata.normalize("NFKC", text or "").strip().upper()
+    try:
+        day = parse_date(norm)
+        return PartialDate(day, day, "")
+    except DateInputError:
+        pass
+    if m := _PART_WAREKI.match(norm):
+        era = _BY_KEY[m.group(1)]
+        year = 1 if m.group(2) == "元" else int(m.group(2))
+        if year < 1:
+            raise DateInputError(f"「{raw}」: {era.name}0年はありません")
+        month = int(m.group(3)) if m.group(3) else None
+        first, last = _month_range(era.start.year + year - 1, month, raw)
+        nxt = _next_era(era)
+        first, last = max(first, era.start), min(last, date.fromordinal(nxt.start.toordinal() - 1)) if nxt else last
+        if first > last:
+            raise DateInputError(f"「{raw}」は{era.name}の期間にありません")
+        words = f"{era.name}{'元' if year == 1 else year}年" + (f"{month}月" if month else "")
+    elif m := _PART_SEIREKI.match(norm):
+        month = int(m.group(2)) if m.group(2) else None
+        first, last = _month_range(int(m.group(1)), month, raw)
+        words = f"{m.group(1)}年" + (f"{month}月" if month else "")
+    elif (m := _DECADE.match(norm)) or (m := _AGE.match(norm)):
+        low = int(m.group(1))
+        span = 10 if m.re is _DECADE else 1
+        if m.re is _DECADE and low % 10:
+            raise DateInputError(f"「{raw}」: 年代は 80代 のように10の倍数で書いてください")
+        # Aged low..low+span-1 on as_of: born after as_of minus (low+span) years, by as_of minus low years.
+        first = date.fromordinal(_years_before(as_of, low + span).toordinal() + 1)
+        last = _years_before(as_of, low)
+        words = f"{low}{'代' if span == 10 else '歳'}（{format_wareki(as_of)}時点）"
+    else:
+        raise DateInputError(
+            f"「{raw}」を生年月日として読めません（例: 昭和19年5月1日、昭和19年、S19.5、1944年、80代）"
+        )
+    if last > as_of:
+        raise DateInputError(f"「{raw}」は未来の日付です")
+    if first < ERAS[-1].start.replace(month=1, day=1):
+        raise DateInputError(f"「{raw}」は古すぎます（明治以降の日付にしてください）")
+    return PartialDate(first, last, words)

@@ -90,25 +90,33 @@ def evaluate(household: HouseholdRecord, as_of: date, settings: FlagSettings | N
 def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag]:
     here = [m for m in h.members if m.co_resident]
     ids_here = {m.id for m in here}
-    age = {m.id: age_on(m.birth_date, as_of) for m in here}
+    # An approximate birth date is a range of ages: a rule fires only when it holds for every age in
+    # the range (lo = youngest, hi = oldest), and the reason says the age is approximate.
+    lo = {m.id: age_on(m.birth_date, as_of) for m in here}
+    hi = {m.id: age_on(m.birth_earliest or m.birth_date, as_of) for m in here}
+
+    def years(mid: str) -> str:
+        if hi[mid] == lo[mid]:
+            return f"{lo[mid]}歳" + ("（概数）" if h.member(mid).birth_approximate else "")
+        return f"{lo[mid]}〜{hi[mid]}歳（生年月日は概数）"
     parents = {k: [p for p in v if p in ids_here] for k, v in parents_of(h).items() if k in ids_here}
     label = RelationWords(h)
 
     def who(m: Member) -> str:
-        return f"{label(m)} {age[m.id]}歳"
+        return f"{label(m)} {years(m.id)}"
 
     def cared_by(m: Member) -> list[Member]:
         return [h.member(c) for c in m.cares_for if c in ids_here]
 
     # 8050
     for child in here:
-        if not (s.child_min_age <= age[child.id] <= s.child_max_age) or child.marital == "married":
+        if not (s.child_min_age <= lo[child.id] and hi[child.id] <= s.child_max_age) or child.marital == "married":
             continue
         if not (child.work == "not_working" or child.hikikomori in ("yes", "suspected")):
             continue
         for pid in parents.get(child.id, []):
             parent = h.member(pid)
-            if age[pid] >= s.parent_min_age:
+            if lo[pid] >= s.parent_min_age:
                 notes = []
                 if child.work == "not_working":
                     notes.append("無職")
@@ -118,13 +126,13 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
                 yield Flag(
                     "8050",
                     (pid, child.id),
-                    f"{label.with_role(parent, _parent_word(parent))} {age[pid]}歳 と "
+                    f"{label.with_role(parent, _parent_word(parent))} {years(pid)} と "
                     f"{who(child)}（{'・'.join(notes)}）が同居",
                 )
 
     # ダブルケア: caring for someone who needs care while raising a preschool child
     for carer in here:
-        kids = [h.member(c) for c, ps in parents.items() if carer.id in ps and age[c] < s.preschool_under]
+        kids = [h.member(c) for c, ps in parents.items() if carer.id in ps and hi[c] < s.preschool_under]
         for cared in cared_by(carer):
             if not cared.needs_care:
                 continue
@@ -132,7 +140,7 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
                 yield Flag(
                     "double_care",
                     (carer.id, cared.id, kid.id),
-                    f"{label.with_role(carer, _parent_word(carer))} {age[carer.id]}歳 が "
+                    f"{label.with_role(carer, _parent_word(carer))} {years(carer.id)} が "
                     f"{who(cared)}（{_care_word(cared)}）を介護しながら {who(kid)}（未就学）を育てている",
                 )
 
@@ -141,9 +149,9 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
         cared = cared_by(carer)
         if not cared:
             continue
-        if age[carer.id] < s.young_carer_under:
+        if hi[carer.id] < s.young_carer_under:
             kind, band = "young_carer", f"{s.young_carer_under}歳未満"
-        elif age[carer.id] <= s.young_adult_carer_max:
+        elif lo[carer.id] >= s.young_carer_under and hi[carer.id] <= s.young_adult_carer_max:
             kind, band = "young_adult_carer", f"{s.young_carer_under}〜{s.young_adult_carer_max}歳"
         else:
             continue
@@ -155,10 +163,10 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
 
     # 老老介護
     for carer in here:
-        if age[carer.id] < s.elderly_age:
+        if lo[carer.id] < s.elderly_age:
             continue
         for cared in cared_by(carer):
-            if age[cared.id] >= s.elderly_age:
+            if lo[cared.id] >= s.elderly_age:
                 yield Flag(
                     "elderly_carer",
                     (carer.id, cared.id),
@@ -177,9 +185,9 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
             yield Flag("hikikomori", (m.id,), text)
 
     # 独居高齢 / 高齢者のみ世帯
-    if len(here) == 1 and age[here[0].id] >= s.elderly_age:
+    if len(here) == 1 and lo[here[0].id] >= s.elderly_age:
         yield Flag("elderly_alone", (here[0].id,), f"{who(here[0])} のひとり暮らし")
-    elif len(here) >= 2 and all(age[m.id] >= s.elderly_age for m in here):
+    elif len(here) >= 2 and all(lo[m.id] >= s.elderly_age for m in here):
         yield Flag(
             "elderly_only",
             tuple(m.id for m in here),

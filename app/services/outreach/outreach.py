@@ -58,7 +58,7 @@ def no_contact_days(session: Session) -> int:
     return int(settings.value_in(session, "outreach.no_contact_days"))
 
 
-def _check_visit(values: dict, now: datetime | None = None) -> dict:
+def check_visit(values: dict, now: datetime | None = None) -> dict:
     now = now or datetime.now()
     errors = {}
     at = values.get("visited_at")
@@ -83,7 +83,7 @@ def _check_visit(values: dict, now: datetime | None = None) -> dict:
 
 
 def add_visit(store: Store, household_id: int, values: dict) -> int:
-    clean = _check_visit(values)
+    clean = check_visit(values)
     with store.session() as s:
         if s.get(Household, household_id) is None:
             raise InvalidInput("その世帯は見つかりません")
@@ -100,7 +100,7 @@ def update_visit(store: Store, visit_id: int, values: dict) -> None:
             raise InvalidInput("その訪問記録は見つかりません")
         current = {k: getattr(visit, k) for k in (*TEXT_FIELDS, "visited_at", "kind", "result", "planned", "next_on",
                                                   "visitor_agency_id", "met_person_ids")}  # fmt: skip
-        for k, v in _check_visit(current | values).items():
+        for k, v in check_visit(current | values).items():
             setattr(visit, k, v)
         s.commit()
 

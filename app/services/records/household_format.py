@@ -24,6 +24,9 @@ FIELD_LABELS = {
     "kana": "ふりがな",
     "sex": "性別",
     "birth_date": "生年月日",
+    "birth_earliest": "生年月日（概数）の最も早い日",
+    "birth_text": "生年月日（概数）",
+    "resident_number": "宛名番号",
     "relation": "続柄",
     "parents": "親",
     "marital": "婚姻状況",
@@ -58,7 +61,15 @@ HOUSEHOLD_EXTRAS = {
     "closure_note": "",  # the words of その他
     "note": "",
 }
-MEMBER_EXTRAS = {"phone": "", "mobile": "", "own_words": "", "strengths": "", "note": ""}
+MEMBER_EXTRAS = {
+    "phone": "",
+    "mobile": "",
+    "own_words": "",
+    "strengths": "",
+    "note": "",
+    "birth_text": "",  # what was written for an approximate birth date (「昭和19年」, 「80代」)
+    "resident_number": None,  # 宛名番号
+}
 
 
 @dataclass
@@ -81,8 +92,14 @@ class Member:
     hikikomori_since: date | None = None
     issues: list[str] = field(default_factory=list)
     lives_here: bool = True
+    # Approximate birth: born somewhere in birth_earliest..birth_date (None = birth_date is exact).
+    birth_earliest: date | None = None
     deceased: bool = False
     extras: dict[str, Any] = field(default_factory=lambda: dict(MEMBER_EXTRAS))
+
+    @property
+    def birth_approximate(self) -> bool:
+        return self.birth_earliest is not None and self.birth_earliest != self.birth_date
 
     @property
     def co_resident(self) -> bool:
@@ -212,11 +229,14 @@ def _member(obj: Any, where: _Where) -> Member:
         cares_for=_list(obj, "cares_for", where),
         hikikomori=_choice(obj, "hikikomori", vocab.HIKIKOMORI, "no", where),
         hikikomori_since=_date(obj, "hikikomori_since", where, required=False),
+        birth_earliest=_date(obj, "birth_earliest", where, required=False),
         issues=_list(obj, "issues", where, vocab.ISSUE),
         lives_here=_bool(obj, "lives_here", True, where),
         deceased=_bool(obj, "deceased", False, where),
     )
     m.extras = {k: _string(obj, k, where, default=v) for k, v in MEMBER_EXTRAS.items()}
+    if m.birth_earliest is not None and m.birth_earliest > m.birth_date:
+        raise where.fail("birth_earliest", "生年月日より後の日付です")
     return m
 
 
@@ -337,6 +357,8 @@ def member_to_dict(m: Member) -> dict:
         "birth_date": m.birth_date.isoformat(),
         "relation": m.relation,
     }
+    if m.birth_earliest is not None:
+        out["birth_earliest"] = m.birth_earliest.isoformat()
     if m.parents is not None:
         out["parents"] = list(m.parents)
     out |= {

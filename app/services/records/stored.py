@@ -28,6 +28,7 @@ _MEMBER_FIELDS = (
     "issues",
     "lives_here",
     "deceased",
+    "birth_earliest",
 )
 
 
@@ -99,7 +100,7 @@ _JSON_FIELDS = ("disability", "issues")
 # What the flag rules read; names, kana, disability and contact fields are left out when only
 # flags are wanted (about 40% less work per person on 120,000 people).
 FLAG_FIELDS = ("sex", "birth_date", "relation", "marital", "work", "care_level", "needs_assistance", "medical_care",
-               "hikikomori", "hikikomori_since", "issues", "lives_here", "deceased")  # fmt: skip
+               "hikikomori", "hikikomori_since", "issues", "lives_here", "deceased", "birth_earliest")  # fmt: skip
 
 
 def _person_columns(fields, extras):

@@ -35,6 +35,10 @@ SPECS: dict[str, Spec] = {
     "forms.approvers": Spec("確認欄の項目", list(vocab.DEFAULT_APPROVERS)),
     "backup.reminder_days": Spec("バックアップを促すまでの日数", 7, 1, 90),
     "backup.generations": Spec("残すバックアップの世代数", 5, 1, 30),
+    # The columns chosen at the last import of each kind of sheet (見出し → 項目), proposed next time.
+    "sheets.people_columns": Spec("世帯員の表の列", {}),
+    "sheets.intakes_columns": Spec("相談受付の表の列", {}),
+    "sheets.visits_columns": Spec("訪問の表の列", {}),
     # 気づきの基準 (spec/households.md defaults; app.services.flags.flags.FlagSettings)
     "flags.parent_min_age": Spec("8050: 親の年齢（以上）", 75, 50, 110),
     "flags.child_min_age": Spec("8050: 子の年齢（から）", 40, 18, 80),
@@ -67,6 +71,10 @@ def validate(key: str, value: Any) -> Any:
         if not (spec.minimum <= number <= spec.maximum):
             raise SettingError(key, f"{spec.label}は{spec.minimum}〜{spec.maximum}の範囲で入力してください")
         return number
+    if isinstance(spec.default, dict):
+        if not isinstance(value, dict) or len(value) > 200:
+            raise SettingError(key, f"{spec.label}の形式が正しくありません")
+        return {str(k)[:100]: str(v)[:50] for k, v in value.items()}
     if isinstance(spec.default, list):
         items = [str(v).strip() for v in value if str(v).strip()]
         if len(items) > 6:

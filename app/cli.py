@@ -55,8 +55,14 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("import", parents=[common], help="世帯 JSON（tsunagi-households/1）を取り込む")
     s.add_argument("file", type=Path)
 
-    s = sub.add_parser("export", parents=[common], help="全世帯を JSON で書き出す")
+    s = sub.add_parser("export", parents=[common], help="全世帯を JSON で書き出す（--format ですべての記録）")
     s.add_argument("--output", type=Path, help="書き出し先ファイル（既定: 標準出力）")
+    s.add_argument(
+        "--format",
+        choices=("xlsx", "json"),
+        help="すべての記録（相談受付・訪問・つなぐシート・会議・プラン…）を Excel か JSON（tsunagi-export/1）で"
+        "書き出す。指定しなければ世帯だけを tsunagi-households/1 で",
+    )
 
     s = sub.add_parser("flags", parents=[common], help="世帯 JSON の気づき（フラグ）を判定する（データ不要）")
     s.add_argument("--input", type=Path, required=True)
@@ -201,7 +207,12 @@ def cmd_init(args) -> int:
 def cmd_import(args) -> int:
     from app.services.households import exchange
     from app.services.records import household_format
+    from app.services.transfer import full_export
 
+    if (everything := full_export.read_if_full(args.file)) is not None:  # tsunagi-export/1, checked whole
+        with _opened(args) as store:
+            print(full_export.import_bundle(store, everything, source=args.file.name).summary())
+        return 0
     records = household_format.load(args.file)  # validate fully before opening the store
     with _opened(args) as store:
         result = exchange.import_records(store, records, source=args.file.name)
@@ -213,6 +224,8 @@ def cmd_export(args) -> int:
     from app.services.households import exchange
     from app.services.records import household_format
 
+    if args.format:
+        return _export_everything(args)
     with _opened(args) as store:
         if args.output:
             count = exchange.export_file(store, args.output)
@@ -222,6 +235,18 @@ def cmd_export(args) -> int:
         _say(f"{count} 世帯を {args.output} に書き出しました")
     else:
         sys.stdout.write(json.dumps(household_format.to_document(records), ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+def _export_everything(args) -> int:
+    from app.services.transfer import full_export
+
+    if not args.output:
+        raise InvalidInput("--format を指定したときは、--output で書き出し先のファイルを指定してください")
+    target = {"xlsx": args.output} if args.format == "xlsx" else {"json_path": args.output}
+    with _opened(args) as store:
+        written = full_export.export_files(store, **target)
+    _say(f"すべての記録（世帯 {written.households} 件、ほかの記録 {written.records} 件）を {args.output} に書き出しました")
     return 0
 
 

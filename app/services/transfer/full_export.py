@@ -87,7 +87,7 @@ from app.services.common.fileio import atomic_write_bytes
 from app.services.common.japanese import format_wareki
 from app.services.flags import flags
 from app.services.program import program_plan
-from app.services.records import household_format, stored
+from app.services.records import household_format, labels, stored
 from app.services.records.household_format import HOUSEHOLD_EXTRAS, MEMBER_EXTRAS, Member
 from app.services.store import audit, media_ledger, settings
 from app.services.store.store import Store
@@ -108,26 +108,16 @@ class Table:
     key: str  # the JSON list's name (the table's own)
     title: str  # the workbook's sheet
     model: Any
-    labels: dict[str, str]  # every column a reader sees, in Japanese, in the sheet's order
     words: dict[str, dict[str, str]] = field(default_factory=dict)  # coded columns → their vocabulary
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """Every column a reader sees, in Japanese (records.labels)."""
+        return labels.COLUMNS[self.model.__tablename__]
 
-HOUSEHOLD_LABELS = {
-    "code": "世帯番号", "label": "呼び名", "address": "住所", "postal_code": "郵便番号", "district": "自治会・地区",
-    "housing": "住居", "phone": "電話", "status": "状態", "status_reason": "状態の理由", "closure_reason": "終結の理由",
-    "closed_on": "終結日", "closure_note": "終結の理由（その他の内容）", "closure_case_id": "終結を判断した会議の案件番号",
-    "note": "メモ", "created_at": "登録日時", "updated_at": "更新日時",
-}  # fmt: skip
-PERSON_LABELS = {
-    "household_id": "世帯番号", "code": "世帯員ID", "sort_order": "表示順", "name": "氏名", "kana": "ふりがな",
-    "sex": "性別", "birth_date": "生年月日", "birth_earliest": "生年月日（概数）の最も早い日",
-    "birth_text": "生年月日（書かれたとおり）", "resident_number": "宛名番号", "relation": "続柄",
-    "marital": "婚姻状況", "work": "就労", "care_level": "要支援・要介護", "disability": "障害",
-    "needs_assistance": "介助要", "medical_care": "医療的ケア", "hikikomori": "ひきこもり",
-    "hikikomori_since": "ひきこもりの開始日", "issues": "課題", "lives_here": "同居", "deceased": "死亡",
-    "parents_explicit": "親を個別に指定", "phone": "電話", "mobile": "携帯電話", "own_words": "本人の言葉・希望",
-    "strengths": "できること・強み・役割", "note": "メモ", "created_at": "登録日時", "updated_at": "更新日時",
-}  # fmt: skip
+
+HOUSEHOLD_LABELS = labels.COLUMNS["households"]
+PERSON_LABELS = labels.COLUMNS["persons"]
 PERSON_WORDS = {
     "sex": vocab.SEX, "relation": vocab.RELATION, "marital": vocab.MARITAL, "work": vocab.WORK,
     "care_level": vocab.CARE_LEVEL, "disability": vocab.DISABILITY, "hikikomori": vocab.HIKIKOMORI,
@@ -139,107 +129,96 @@ HOUSEHOLD_WORDS = {
     "closure_reason": vocab.CLOSURE_REASON,
 }
 
-_CREATED = {"created_at": "登録日時"}
 
 # The casework tables, in the order an import inserts them (what a row refers to comes before it).
 TABLES: tuple[Table, ...] = (
-    Table("agencies", "関係機関", Agency, {
-        "id": "番号", "name": "名称", "department": "部署・窓口", "agency_type": "種別", "fields": "分野",
-        "postal_code": "郵便番号", "address": "住所", "phone": "電話", "fax": "FAX", "contact_person": "担当者",
-        "in_town": "町内", "support_meeting_member": "支援会議（第106条の6）の構成員", "active": "使用中",
-        "note": "メモ", **_CREATED}),
-    Table("meeting_types", "会議の種類", MeetingType, {
-        "id": "番号", "name": "名称", "basis": "案件を検討できる根拠", "decides_plan": "支援プランを決める会議",
-        "code": "組み込みの種類", "position": "表示順", "active": "使用中"},
-        {"basis": vocab.SHARING_BASIS}),
-    Table("consents", "同意", Consent, {
-        "id": "番号", "person_id": "本人", "purpose": "目的", "scope": "範囲", "method": "方法",
-        "consented_on": "同意日", "recorded_by": "記録者", "expires_on": "有効期限", "withdrawn_on": "撤回日",
-        "note": "メモ", "given_by": "同意した人", "representative": "法定代理人（資格）", **_CREATED},
-        {"purpose": vocab.CONSENT_PURPOSE, "scope": vocab.CONSENT_SCOPE, "method": vocab.CONSENT_METHOD,
-         "given_by": vocab.CONSENT_GIVER}),
-    Table("intakes", "相談受付", Intake, {
-        "id": "番号", "household_id": "世帯番号", "person_id": "本人", "received_on": "受付日",
-        "received_by": "受付者", "route": "経路", "visitor_name": "来談者", "visitor_relation": "来談者と本人の関係",
-        "visitor_phone": "来談者の電話", "categories": "相談内容", "main_category": "最も困っていること",
-        "category_note": "相談内容（その他）", "main_complaint": "主訴（本人の言葉）",
-        "background": "背景・気づいたこと", "response": "対応", "referred_to": "つないだ先", "urgency": "緊急度",
-        "note": "メモ", **_CREATED},
-        {"route": vocab.ROUTE, "categories": vocab.CONSULT_CATEGORY, "main_category": vocab.CONSULT_CATEGORY,
-         "response": vocab.INTAKE_RESPONSE, "urgency": vocab.URGENCY}),
-    Table("flags", "気づき", FlagRecord, {
-        "id": "番号", "household_id": "世帯番号", "kind": "種類", "source": "見つけ方", "person_ids": "対象の世帯員",
-        "state": "判断", "previous_state": "直前の判断", "state_note": "判断の理由・メモ", "decided_by": "判断した人",
-        "decided_at": "判断日時", "active": "今も判定に当てはまる", "reason": "理由", "note": "メモ",
-        "first_seen": "初めて見つかった日", "last_seen": "最後に当てはまった日", **_CREATED},
-        {"kind": {**flags.KINDS, **vocab.MANUAL_FLAG}, "source": {"auto": "自動判定", "manual": "手動"},
-         "state": vocab.FLAG_STATE, "previous_state": vocab.FLAG_STATE}),
-    Table("meetings", "会議", Meeting, {
-        "id": "番号", "type_id": "会議の種類（番号）", "held_on": "開催日", "time": "時間", "place": "場所",
-        "chair": "司会・進行", "attendees": "出席者", "record": "会議全体の記録", **_CREATED}),
-    Table("meeting_cases", "会議の案件", MeetingCase, {
-        "id": "番号", "meeting_id": "会議番号", "household_id": "世帯番号", "person_id": "本人", "position": "順番",
-        "basis": "検討の根拠", "consent_id": "同意番号", "issues": "課題整理", "policy": "支援方針",
-        "roles": "役割分担", "decisions": "決定事項", "next_review_on": "次回見直し日", **_CREATED},
-        {"basis": vocab.SHARING_BASIS, "decisions": vocab.MEETING_DECISION}),
-    Table("referrals", "つなぐシート", Referral, {
-        "id": "番号", "number": "シート番号", "fiscal_year": "年度", "serial": "連番", "direction": "向き",
-        "household_id": "世帯番号", "person_id": "本人", "agency_id": "関係機関番号",
-        "agency_department": "先方の窓口", "agency_contact": "先方の担当者", "our_staff": "こちらの担当者",
-        "method": "つなぎ方", "urgency": "緊急度", "created_on": "作成日", "sent_on": "送付日・受付日",
-        "reply_due": "返信期限", "summary": "相談の概要（主訴、本人の言葉）", "background": "気づいたこと・背景",
-        "actions_so_far": "これまでの対応", "request": "依頼したいこと", "basis": "情報提供の根拠",
-        "basis_note": "根拠の説明", "shared_alias": "最小限での呼び方", "shared_text": "最小限で伝えた内容",
-        "consent_id": "同意番号", "state": "状態", "state_reason": "辞退・取消の理由",
-        "reply_received_on": "返信を受け取った日・返信した日", "reply_accepted_on": "返信票の受付日",
-        "reply_staff": "返信票の担当者", "reply_status": "返信の状況", "reply_plan": "今後の予定",
-        "reply_message": "紹介元への連絡事項", "note": "メモ", **_CREATED},
-        {"direction": {"out": "紹介（送る）", "in": "受付（受ける）"}, "method": vocab.REFERRAL_METHOD,
-         "urgency": vocab.URGENCY, "basis": vocab.SHARING_BASIS, "state": vocab.REFERRAL_STATE,
-         "reply_status": vocab.REPLY_STATUS}),
-    Table("visits", "訪問", Visit, {
-        "id": "番号", "household_id": "世帯番号", "visited_at": "日時", "visitor": "訪問者",
-        "visitor_agency_id": "委託法人（機関番号）", "kind": "種類", "planned": "予定した訪問", "result": "結果",
-        "met_person_ids": "会えた人", "living": "住環境・生活環境・困りごと", "own_words": "本人の言葉",
-        "info_given": "提供した情報", "reaction": "本人の反応", "connection": "つなぎ", "risk": "リスク所見",
-        "next_on": "次回予定日", "survey_round": "世帯訪問調査の回", **_CREATED},
-        {"kind": vocab.VISIT_KIND, "result": vocab.VISIT_RESULT}),
-    Table("notes", "支援経過メモ", Note, {
-        "id": "番号", "household_id": "世帯番号", "at": "日時", "kind": "種類", "text": "内容", "author": "記録者",
-        **_CREATED}, {"kind": vocab.NOTE_KIND}),
-    Table("support_plans", "支援プラン", SupportPlan, {
-        "id": "番号", "household_id": "世帯番号", "person_id": "本人", "version": "版", "state": "状態",
-        "issues": "課題", "wishes": "本人の希望（本人の言葉）", "goals": "目標", "roles": "役割分担",
-        "lead_agency_id": "主な担当機関（番号）", "period_start": "期間（開始）", "period_end": "期間（終了）",
-        "review_on": "見直し日", "approved_on": "承認日", "approved_case_id": "承認した会議の案件番号",
-        "evaluation": "評価（見直し時）", "evaluated_on": "評価日", "collaboration_ended_on": "多機関協働の関与終了日",
-        "created_by": "作成者", **_CREATED}, {"state": vocab.PLAN_STATE}),
-    Table("program_plans", "実施計画", ProgramPlan, {
-        "id": "番号", "first_fy": "最初の年度", "last_fy": "最後の年度", "note": "メモ",
-        "annual_checked_on": "毎年の点検（最後に行った日）", "optional_reviewed_on": "任意事項の見直し（最後に行った日）",
-        **_CREATED}),
-    Table("checklist_items", "記載事項チェック", ChecklistItem, {
-        "id": "番号", "plan_id": "実施計画番号", "code": "記載事項", "position": "順番", "status": "状況",
-        "location": "計画書の記載箇所", "notes": "メモ", "evidence": "根拠資料", "checked_on": "確認日",
-        "changing": "変更の見込み"},
-        {"code": {code: text for _section, code, text in program_plan.CHECKLIST}, "status": vocab.CHECK_STATUS}),
-    Table("indicators", "評価指標", Indicator, {
-        "id": "番号", "plan_id": "実施計画番号", "code": "自動で数える件数", "label": "指標", "unit": "単位",
-        "baseline": "基準値", "baseline_fy": "基準の年度", "position": "順番"},
-        {"code": {code: spec[0] for code, spec in program_plan.COMPUTED.items()}}),
-    Table("indicator_years", "評価指標の年度", IndicatorYear, {
-        "id": "番号", "indicator_id": "指標番号", "fy": "年度", "target": "目標", "actual": "実績（手入力）"}),
-    Table("support_bodies", "相談支援機関・拠点", SupportBody, {
-        "id": "番号", "name": "名称", "field": "分野", "form": "形態", "places": "箇所数", "operation": "運営",
-        "contractor": "委託先", "note": "メモ", "active": "使用中"},
-        {"form": vocab.SETUP_FORM, "operation": vocab.OPERATION}),
-    Table("program_setups", "実施体制", ProgramSetup, {
-        "id": "番号", "program": "事業", "body": "実施主体", "outsourced": "委託", "contractor": "委託先",
-        "staff": "配置人数", "note": "メモ"}, {"program": vocab.PROGRAM}),
-)  # fmt: skip
+    Table("agencies", "関係機関", Agency),
+    Table("meeting_types", "会議の種類", MeetingType, {"basis": vocab.SHARING_BASIS}),
+    Table(
+        "consents",
+        "同意",
+        Consent,
+        {
+            "purpose": vocab.CONSENT_PURPOSE,
+            "scope": vocab.CONSENT_SCOPE,
+            "method": vocab.CONSENT_METHOD,
+            "given_by": vocab.CONSENT_GIVER,
+        },
+    ),
+    Table(
+        "intakes",
+        "相談受付",
+        Intake,
+        {
+            "route": vocab.ROUTE,
+            "categories": vocab.CONSULT_CATEGORY,
+            "main_category": vocab.CONSULT_CATEGORY,
+            "response": vocab.INTAKE_RESPONSE,
+            "urgency": vocab.URGENCY,
+        },
+    ),
+    Table(
+        "flags",
+        "気づき",
+        FlagRecord,
+        {
+            "kind": {**flags.KINDS, **vocab.MANUAL_FLAG},
+            "source": {"auto": "自動判定", "manual": "手動"},
+            "state": vocab.FLAG_STATE,
+            "previous_state": vocab.FLAG_STATE,
+        },
+    ),
+    Table("meetings", "会議", Meeting),
+    Table(
+        "meeting_cases",
+        "会議の案件",
+        MeetingCase,
+        {"basis": vocab.SHARING_BASIS, "decisions": vocab.MEETING_DECISION},
+    ),
+    Table(
+        "referrals",
+        "つなぐシート",
+        Referral,
+        {
+            "direction": {"out": "紹介（送る）", "in": "受付（受ける）"},
+            "method": vocab.REFERRAL_METHOD,
+            "urgency": vocab.URGENCY,
+            "basis": vocab.SHARING_BASIS,
+            "state": vocab.REFERRAL_STATE,
+            "reply_status": vocab.REPLY_STATUS,
+        },
+    ),
+    Table("visits", "訪問", Visit, {"kind": vocab.VISIT_KIND, "result": vocab.VISIT_RESULT}),
+    Table("notes", "支援経過メモ", Note, {"kind": vocab.NOTE_KIND}),
+    Table("support_plans", "支援プラン", SupportPlan, {"state": vocab.PLAN_STATE}),
+    Table("program_plans", "実施計画", ProgramPlan),
+    Table(
+        "checklist_items",
+        "記載事項チェック",
+        ChecklistItem,
+        {
+            "code": {code: text for _section, code, text in program_plan.CHECKLIST},
+            "status": vocab.CHECK_STATUS,
+        },
+    ),
+    Table(
+        "indicators",
+        "評価指標",
+        Indicator,
+        {"code": {code: spec[0] for code, spec in program_plan.COMPUTED.items()}},
+    ),
+    Table("indicator_years", "評価指標の年度", IndicatorYear),
+    Table(
+        "support_bodies",
+        "相談支援機関・拠点",
+        SupportBody,
+        {"form": vocab.SETUP_FORM, "operation": vocab.OPERATION},
+    ),
+    Table("program_setups", "実施体制", ProgramSetup, {"program": vocab.PROGRAM}),
+)
 BY_KEY = {t.key: t for t in TABLES}
 CONSENT_AGENCIES = "agencies"  # a consent's row: the agencies it names (consent_agencies)
-CONSENT_AGENCIES_LABEL = "同意した提供先（機関番号）"
+CONSENT_AGENCIES_LABEL = labels.CONSENT_AGENCIES
 
 
 def _columns(model) -> list:

@@ -45,10 +45,13 @@ def _snapshot(obj: Any, *, committed: bool) -> dict:
     """Column values (and many-to-many id lists) as they are now, or as they were before this flush."""
     state = inspect(obj)
     out = {}
+    loaded = state.dict
     for col in state.mapper.column_attrs:
-        hist = state.attrs[col.key].history
         if committed:
+            hist = state.attrs[col.key].history
             value = hist.deleted[0] if hist.deleted else (hist.unchanged[0] if hist.unchanged else None)
+        elif col.key in loaded:
+            value = loaded[col.key]  # what was just written: no history to compute (an import writes thousands)
         else:
             value = state.attrs[col.key].value
         out[col.key] = _jsonable(value)

@@ -64,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
         "書き出す。指定しなければ世帯だけを tsunagi-households/1 で",
     )
 
+    s = sub.add_parser("search", parents=[common], help="世帯を探して JSON で表示する（世帯の一覧と同じ探し方）")
+    s.add_argument("query", help="氏名・ふりがな・呼び名・住所の一部、電話番号、生年月日、世帯番号")
+
     s = sub.add_parser("flags", parents=[common], help="世帯 JSON の気づき（フラグ）を判定する（データ不要）")
     s.add_argument("--input", type=Path, required=True)
     s.add_argument("--as-of", help="判定日（既定: 今日）")
@@ -250,6 +253,24 @@ def _export_everything(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from dataclasses import asdict
+
+    from app.services.households import search
+
+    query = args.query.strip()
+    if not query:
+        raise InvalidInput("探す言葉を指定してください（例: python -m app search 佐々木）")
+    if len(query) > search.MAX_QUERY:
+        raise InvalidInput(f"探す言葉は {search.MAX_QUERY} 文字までにしてください")
+    with _opened(args) as store:
+        found = search.all_rows(store, query)
+    households = [asdict(row) | {"flag_kinds": list(row.flag_kinds)} for row in found]
+    sys.stdout.write(json.dumps({"query": query, "households": households}, ensure_ascii=False, indent=2) + "\n")
+    _say(f"「{query}」に当てはまる世帯: {len(found)} 件")
+    return 0
+
+
 def cmd_flags(args) -> int:
     from app.services.common.japanese import DateInputError, parse_date
     from app.services.flags import flags
@@ -375,6 +396,7 @@ COMMANDS = {
     "init": cmd_init,
     "import": cmd_import,
     "export": cmd_export,
+    "search": cmd_search,
     "flags": cmd_flags,
     "demo": cmd_demo,
     "audit": cmd_audit,

@@ -241,6 +241,14 @@ def lookup(
         return ids, rows(s, ids[:first])
 
 
+def all_rows(store: Store, query: str, filters: Filters | None = None) -> list[HouseholdRow]:
+    """Every matching household's line, in order (the command line's search): read in slices, since a
+    one-character query can match most of a town and one IN list of 50,000 ids is too long for SQLite."""
+    with store.session() as s:
+        ids = find(s, query, filters)
+        return [row for i in range(0, len(ids), 1000) for row in rows(s, ids[i : i + 1000])]
+
+
 def rows_of(store: Store, ids: list[int]) -> list[HouseholdRow]:
     with store.session() as s:
         return rows(s, ids)

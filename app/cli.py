@@ -52,8 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("init", parents=[common], help="データを新しく作成し、回復キーを表示する")
     s.add_argument("--town", default="", help="町村名")
 
-    s = sub.add_parser("import", parents=[common], help="世帯 JSON（tsunagi-households/1）を取り込む")
+    s = sub.add_parser(
+        "import", parents=[common], help="世帯 JSON（tsunagi-households/1）、Excel（.xlsx）、CSV を取り込む"
+    )
     s.add_argument("file", type=Path)
+    s.add_argument(
+        "--kind",
+        choices=("people", "intakes", "visits"),
+        default="people",
+        help="表の種類: people＝世帯員の一覧（既定）、intakes＝相談受付、visits＝訪問",
+    )
 
     s = sub.add_parser("export", parents=[common], help="全世帯を JSON で書き出す（--format ですべての記録）")
     s.add_argument("--output", type=Path, help="書き出し先ファイル（既定: 標準出力）")
@@ -212,6 +220,8 @@ def cmd_import(args) -> int:
     from app.services.records import household_format
     from app.services.transfer import full_export
 
+    if args.file.suffix.lower() in (".xlsx", ".csv"):
+        return _import_sheet(args)
     if (everything := full_export.read_if_full(args.file)) is not None:  # tsunagi-export/1, checked whole
         with _opened(args) as store:
             print(full_export.import_bundle(store, everything, source=args.file.name).summary())
@@ -220,6 +230,32 @@ def cmd_import(args) -> int:
     with _opened(args) as store:
         result = exchange.import_records(store, records, source=args.file.name)
     print(f"取り込み: 世帯 {result.households} 件、世帯員 {result.persons} 人")
+    return 0
+
+
+def _import_sheet(args) -> int:
+    from app.services.sheets import casework, people, table
+
+    sheet = table.read(args.file)  # read and map before opening the store
+    if args.kind == "people":
+        mapping = people.mapping_for(sheet)
+        with _opened(args) as store:
+            result = people.preview_for_store(store, sheet, mapping)
+            if not result.ok:
+                raise people.refusal(result)
+            done = people.import_preview(store, result)
+        for line in result.lines:
+            for note in line.notes:
+                _say(f"{line.row}行目: {note}")
+        print(f"取り込み: 世帯 {done.households} 件、世帯員 {done.persons} 人")
+        return 0
+    mapping = casework.mapping_for(sheet, args.kind)
+    with _opened(args) as store:
+        result = casework.preview_for_store(store, sheet, mapping, args.kind)
+        if not result.ok:
+            raise people.refusal(result)
+        count = casework.import_preview(store, result)
+    print(f"取り込み: {casework.KINDS[args.kind]} {count} 件")
     return 0
 
 

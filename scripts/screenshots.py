@@ -78,7 +78,36 @@ def main() -> None:
     shell.sign_in.passphrase.setText(PASS)
     shell.sign_in.submit()
     households_screens(shell)
+    sheet_import_screens(shell)
     QTimer.singleShot(0, app.quit)
+
+
+def sheet_import_screens(shell: Shell) -> None:
+    """The import wizard on a town's list with three bad rows: the columns, then the rows refused."""
+    from app.ui.households.sheet_wizard import SheetImportWizard
+    from bench.town_sheet import HEADERS, person_rows, write_xlsx
+
+    rows = person_rows(60, seed=9)
+    rows[4][5], rows[17][6], rows[30][2] = "昭和七十年", "大家さん", "山?田 一郎"
+    headers = ["世帯No", "宛名番号", "名前", "カナ", "性別", "生年月日", "続き柄", "現住所", "〒", "TEL", "自治会", "メモ"]
+    assert len(headers) == len(HEADERS)
+    path = write_xlsx(Path(tempfile.mkdtemp()) / "民生委員名簿.xlsx", rows)
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    for cell, header in zip(book.active[1], headers, strict=True):
+        cell.value = header
+    book.save(path)
+    wizard = SheetImportWizard(shell.ctx, shell)
+    wizard.show()
+    snap(wizard, "90-import-file")
+    wizard.load(path)
+    snap(wizard, "91-import-columns")
+    wizard.next_button.click()
+    snap(wizard, "92-import-preview-refused")
+    wizard.only_bad.setChecked(False)
+    snap(wizard, "93-import-preview-all-rows")
+    wizard.close()
 
 
 def households_screens(shell: Shell) -> None:

@@ -101,7 +101,7 @@ def test_three_bad_rows_refuse_the_whole_workbook_and_each_is_named(tmp_path, st
 
 def test_a_csv_in_neither_encoding_is_refused_not_guessed(tmp_path):
     path = tmp_path / "broken.csv"
-    path.write_bytes("氏名,生年月日\n".encode("utf-8") + b"\x82\xa0\xff\xfe,S19.5.1\n\x81\x20")
+    path.write_bytes("氏名,生年月日\n".encode() + b"\x82\xa0\xff\xfe,S19.5.1\n\x81\x20")
     with pytest.raises(InvalidInput, match="文字コード"):
         table.read(path)
 

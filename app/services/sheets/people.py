@@ -169,7 +169,8 @@ def preview(
         if progress and n % 500 == 0:
             progress(n, total, f"行を確かめています（{n:,} / {total:,}）")
         cells = {key: sheet_row.get(col) for col, key in mapping.items()}
-        line = Line(sheet_row.number, "", cell_text(cells.get("name")), cell_text(cells.get("birth")))
+        line = Line(sheet_row.number, cell_text(cells.get("household_key")), cell_text(cells.get("name")),
+                    cell_text(cells.get("birth")))  # fmt: skip
         lines.append(line)
         before = len(problems)
         v = _read_row(cells, sheet_row.number, as_of, problems)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -38,7 +39,7 @@ T = {
     "all_flags": "すべての気づき",
     "new": "新しい世帯(&N)…",
     "quick": "気になる世帯をすぐ登録(&Q)…",
-    "import": "JSONから取り込み(&I)…",
+    "import": "取り込み（Excel・CSV・JSON）(&I)…",
     "count": "{n} 世帯",
     "none": "該当する世帯はありません",
     "columns": ["世帯番号", "世帯主（呼び名）", "ふりがな", "住所", "自治会・地区", "状態", "人数", "気づき"],
@@ -259,8 +260,12 @@ class HouseholdsPage(Page):
             self.open(dialog.household_id)
 
     def import_file(self) -> None:
-        from app.ui.households.import_dialog import ImportDialog
+        from app.ui.households.sheet_wizard import SheetImportWizard
 
-        dialog = ImportDialog(self.ctx, self)
+        dialog = SheetImportWizard(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.show_list()
+            if dialog.done_text:
+                done = QMessageBox(QMessageBox.Icon.Information, dialog.windowTitle(), dialog.done_text, parent=self)
+                done.addButton("閉じる", QMessageBox.ButtonRole.AcceptRole)
+                done.exec()

@@ -112,6 +112,7 @@ def requests(store, town, basis: str):
         "intake": print_catalog.Request(household_id=town["household"], basis=basis),
         "visit": print_catalog.Request(household_id=town["household"], basis=basis),
         "plan": print_catalog.Request(record_id=town["plan"], basis=basis),
+        "person": print_catalog.Request(record_id=town["son"], basis=basis),
         "referral": print_catalog.Request(record_id=town["referral"], basis=basis),
         "meeting": print_catalog.Request(record_id=town["meeting"], basis=basis),
         "day": print_catalog.Request(on=date(2026, 12, 1), basis=basis),

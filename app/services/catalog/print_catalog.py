@@ -43,7 +43,7 @@ class Request:
 class Entry:
     key: str
     title: str
-    needs: str  # household / intake / visit / referral / plan / meeting / day / year / program / none
+    needs: str  # household / intake / visit / referral / plan / meeting / person / day / year / program / none
     build: Callable[[Store, Request], Printed]
     cli: bool = True  # the recovery-key sheet exists only at the moment a key is made
 
@@ -146,6 +146,21 @@ def _face(store: Store, request: Request) -> Printed:
         consents=consents.for_household(store, household.id), flag_lines=flags,
     )  # fmt: skip
     return Printed(pdf, _minimal_title(household_forms.FACE_TITLE, basis), household.code, basis)
+
+
+@_entry("disclosure", "本人開示", "person")
+def _disclosure_print(store: Store, request: Request) -> Printed:
+    """Everything held about one person (``record_id``: the person), for that person (households.disclosure
+    decides what of others stays out)."""
+    from app.services.households import disclosure, disclosure_forms
+
+    basis = _own_basis(request)
+    if request.record_id is None:
+        raise InvalidInput("--record で世帯員の番号を指定してください")
+    with store.session() as s:
+        file = disclosure.gather(s, request.record_id, request.on, basis)
+    pdf = disclosure_forms.person_disclosure(_context(store, file.disclosure), file)
+    return Printed(pdf, _minimal_title(disclosure.TITLE, basis), f"{file.household_code}-{file.person_code}", basis)
 
 
 @_entry("intake", "相談受付票", "intake")

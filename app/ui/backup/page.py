@@ -29,6 +29,7 @@ from app.services.common.errors import TsunagiError
 from app.services.common.japanese import format_wareki
 from app.services.store import backup, media, media_ledger
 from app.services.store import settings as town_settings
+from app.services.transfer import full_export
 from app.ui.common.page import Page
 from app.ui.common.slow import run_slow
 from app.ui.common.widgets import ErrorLabel, heading, show_print
@@ -53,6 +54,12 @@ T = {
     "log": "持出し記録（バックアップ・復元・PDFの保存・書き出し）",
     "log_cols": ["日時", "作業", "媒体", "作業者", "ファイル", "結果"],
     "print_log": "管理簿を印刷(&P)",
+    "export_all": "すべて書き出す（Excel・JSON）(&E)…",
+    "export_title": "すべての記録を書き出す",
+    "export_filter": "Excel ブック (*.xlsx)",
+    "export_name": "つなぎ_すべての記録.xlsx",
+    "exporting": "すべての記録を書き出しています…",
+    "exported": "次の2つのファイルに書き出しました（暗号化されていません。持出し管理簿に記録しました）:\n{xlsx}\n{json}",
     "restore": "バックアップから復元(&R)…",
     "unexpected": "予期しないエラーで中断しました（{exc}）。保存済みのデータは変わっていません",
     "restoring": "バックアップから復元しています…",
@@ -132,6 +139,9 @@ class BackupPage(Page):
         self.log.horizontalHeader().setStretchLastSection(True)
         print_log = QPushButton(T["print_log"])
         print_log.clicked.connect(self.print_log)
+        # A full export is a 持出し like a backup, only unencrypted: it lives beside the 管理簿 that lists it.
+        export_all = QPushButton(T["export_all"], objectName="export_all")
+        export_all.clicked.connect(self.export_all)
         restore = QPushButton(T["restore"], objectName="backup_restore")
         restore.clicked.connect(self.choose_restore)
         row = QHBoxLayout()
@@ -147,6 +157,7 @@ class BackupPage(Page):
         bottom = QHBoxLayout()
         bottom.addWidget(QLabel(T["log"]))
         bottom.addStretch()
+        bottom.addWidget(export_all)
         bottom.addWidget(print_log)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(T["title"]))
@@ -219,6 +230,26 @@ class BackupPage(Page):
         self.last_result = result
         if not getattr(self.ctx, "quiet", False):
             QMessageBox.information(self, T["done_title"], T["done"].format(path=result.path))
+        return True
+
+    def export_all(self) -> bool:
+        """Every record as an Excel workbook and, beside it under the same name, as tsunagi-export/1 JSON."""
+        name, _ = QFileDialog.getSaveFileName(self, T["export_title"], T["export_name"], T["export_filter"])
+        if not name:
+            return False
+        xlsx = Path(name).with_suffix(".xlsx")
+        json_path = xlsx.with_suffix(".json")
+        store = self.ctx.require_store()
+        self.error.show_error("")
+        try:
+            run_slow(self, T["export_title"], T["exporting"],
+                     lambda progress: full_export.export_files(store, xlsx=xlsx, json_path=json_path, progress=progress))  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 (every failure is shown; nothing half-written stays)
+            self.error.show_error(_message(exc))
+            return False
+        self.refresh()
+        if not getattr(self.ctx, "quiet", False):
+            QMessageBox.information(self, T["export_title"], T["exported"].format(xlsx=xlsx, json=json_path))
         return True
 
     def print_log(self) -> None:

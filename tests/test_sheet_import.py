@@ -109,10 +109,11 @@ def test_a_csv_in_neither_encoding_is_refused_not_guessed(tmp_path):
 def test_a_character_shift_jis_cannot_hold_arrives_intact_from_utf8(tmp_path, store):
     path = tmp_path / "names.csv"
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        csv.writer(f).writerows([["氏名", "生年月日"], ["𠮷田 太郎", "S30.1.2"], ["髙橋 花子", "S31.2.3"]])
+        csv.writer(f).writerows([["氏名", "生年月日"], ["𠮷田 太郎", "S30.1.2"], ["髙橋 花子", "S31.2.3"], ["ก 一", "S32.1.1"]])
     result = _preview(store, path)
     assert result.ok
-    assert [r.members[0].name for r in result.records] == ["𠮷田 太郎", "髙橋 花子"]
+    assert "印刷できない" in result.lines[2].notes[0] and not result.lines[0].notes  # 𠮷 prints (fallback font)
+    assert [r.members[0].name for r in result.records] == ["𠮷田 太郎", "髙橋 花子", "ก 一"]
 
 
 def test_headers_in_their_usual_variants_need_no_mapping_and_the_choice_is_remembered(tmp_path, store):

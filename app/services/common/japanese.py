@@ -190,8 +190,8 @@ def parse_partial_date(text: str, as_of: date) -> PartialDate:
     try:
         day = parse_date(norm)
         return PartialDate(day, day, "")
-    except DateInputError:
-        pass
+    except DateInputError as exc:
+        whole_date_error = exc  # e.g. 「平成31年5月1日」 is outside 平成: said as such, not "cannot read"
     if m := _PART_WAREKI.match(norm):
         era = _BY_KEY[m.group(1)]
         year = 1 if m.group(2) == "元" else int(m.group(2))
@@ -218,6 +218,8 @@ def parse_partial_date(text: str, as_of: date) -> PartialDate:
         last = _years_before(as_of, low)
         words = f"{low}{'代' if span == 10 else '歳'}（{format_wareki(as_of)}時点）"
     else:
+        if "読めません" not in str(whole_date_error):
+            raise whole_date_error
         raise DateInputError(
             f"「{raw}」を生年月日として読めません（例: 昭和19年5月1日、昭和19年、S19.5、1944年、80代）"
         )
@@ -226,3 +228,16 @@ def parse_partial_date(text: str, as_of: date) -> PartialDate:
     if first < ERAS[-1].start.replace(month=1, day=1):
         raise DateInputError(f"「{raw}」は古すぎます（明治以降の日付にしてください）")
     return PartialDate(first, last, words)
+
+
+def birth_words(born: date, earliest: date | None = None, text: str = "") -> str:
+    """A birth date as a person reads it: 和暦, or what was written when only part of it is known."""
+    if earliest is not None and earliest != born:
+        return f"{text or format_wareki(earliest) + '〜' + format_wareki(born)}（概数）"
+    return format_wareki(born)
+
+
+def age_words(born: date, earliest: date | None, on: date) -> str:
+    """「85歳」, or the range an approximate birth date allows (「80〜89歳」)."""
+    young, old = age_on(born, on), age_on(earliest or born, on)
+    return f"{young}歳" if young == old else f"{young}〜{old}歳"

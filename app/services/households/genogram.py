@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.services.common.japanese import age_on
+from app.services.common.japanese import age_words
 from app.services.records.family import RelationWords, parents_of
 from app.services.records.household_format import HouseholdRecord
 
@@ -94,7 +94,7 @@ def layout(record: HouseholdRecord, as_of: date, client: str | None = None) -> G
                 y=0.5 + (level - top) * Y_STEP,
                 sex=m.sex,
                 name=m.name,
-                caption=label(m) if m.deceased else f"{label(m)} {age_on(m.birth_date, as_of)}歳",
+                caption=label(m) if m.deceased else f"{label(m)} {age_words(m.birth_date, m.birth_earliest, as_of)}",
                 deceased=m.deceased,
                 co_resident=m.co_resident,
                 client=m.id == client,

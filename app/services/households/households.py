@@ -7,11 +7,13 @@ Every function takes the store, does one unit of work in one transaction and ret
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
@@ -246,7 +248,21 @@ MEMBER_FIELDS = (
     "issues",
     "lives_here",
     "deceased",
+    "birth_earliest",
+    "birth_text",
+    "resident_number",
 )
+RESIDENT_NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
+
+
+def check_resident_number(value: str | None) -> str | None:
+    """宛名番号 as stored: half-width, trimmed, None when empty; ValueError with the reason if malformed."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    if not text:
+        return None
+    if not RESIDENT_NUMBER.fullmatch(text):
+        raise ValueError(f"宛名番号「{text[:20]}」は数字（20桁まで）で入力してください")
+    return text
 
 
 def check_member(values: dict[str, Any], today: date | None = None) -> dict[str, Any]:
@@ -267,6 +283,18 @@ def check_member(values: dict[str, Any], today: date | None = None) -> dict[str,
         errors["birth_date"] = f"生年月日が未来の日付です（{format_wareki(born)}）"
     elif age_on(born, today) > OLDEST_AGE:
         errors["birth_date"] = f"生年月日が古すぎます（{format_wareki(born)}、{age_on(born, today)}歳）"
+    earliest = clean.get("birth_earliest")
+    if earliest is not None and (not isinstance(earliest, date) or not isinstance(born, date) or earliest > born):
+        errors["birth_date"] = "生年月日（概数）の範囲が正しくありません"
+    if earliest is None or earliest == born:
+        clean["birth_earliest"], clean["birth_text"] = None, ""
+    else:
+        clean["birth_text"] = (clean.get("birth_text") or "").strip()[:60]
+    if "resident_number" in clean:
+        try:
+            clean["resident_number"] = check_resident_number(clean["resident_number"])
+        except ValueError as exc:
+            errors["resident_number"] = str(exc)
     since = clean.get("hikikomori_since")
     if since is not None and (since > today or (isinstance(born, date) and since < born)):
         errors["hikikomori_since"] = "ひきこもりの開始日が正しくありません"
@@ -291,17 +319,33 @@ class Duplicate:
 
 
 def possible_duplicates(
-    store: Store, kana: str, name: str, birth_date: date, exclude_person: int | None = None
+    store: Store,
+    kana: str,
+    name: str,
+    birth_date: date,
+    exclude_person: int | None = None,
+    *,
+    resident_number: str | None = None,
 ) -> list[Duplicate]:
-    """People already registered with the same kana (or name) and birth date: likely the same person."""
+    """People already registered with the same 宛名番号, or the same kana or name (kanji variants folded)
+    and birth date: likely the same person."""
     keys = [k for k in (search_key(kana), search_key(name)) if k]
-    if not keys:
+    try:
+        number = check_resident_number(resident_number)
+    except ValueError:
+        number = None
+    same = []
+    if keys:
+        same.append(and_(Person.birth_date == birth_date, or_(Person.kana_key.in_(keys), Person.name_key.in_(keys))))
+    if number:
+        same.append(Person.resident_number == number)
+    if not same:
         return []
     with store.session() as s:
         stmt = (
             select(Person.id, Person.household_id, Household.code, Person.name, Person.birth_date)
             .join(Household, Household.id == Person.household_id)
-            .where(Person.birth_date == birth_date, or_(Person.kana_key.in_(keys), Person.name_key.in_(keys)))
+            .where(or_(*same))
         )
         if exclude_person is not None:
             stmt = stmt.where(Person.id != exclude_person)
@@ -345,6 +389,7 @@ def save_member(
             if values:
                 _update_member(person, values)
             touched.add(person.household_id)
+        _check_number_free(s, person)
         s.flush()
         if cares is not None:
             _set_cares(s, person, cares)
@@ -354,6 +399,20 @@ def save_member(
         flag_review.refresh_in(s, sorted(touched), date.today())
         s.commit()
         return MemberSaved(person.id, Changes.of("members", "flags", households=touched))
+
+
+def _check_number_free(s: Session, person: Person) -> None:
+    """A 宛名番号 belongs to one person: said at the field, before the database's unique index would."""
+    if not person.resident_number:
+        return
+    with s.no_autoflush:
+        other = s.execute(
+            select(Person.name, Household.code)
+            .join(Household, Household.id == Person.household_id)
+            .where(Person.resident_number == person.resident_number, Person.id != person.id)
+        ).first()
+    if other is not None:
+        raise FieldErrors({"resident_number": f"宛名番号 {person.resident_number} は {other[0]}（世帯 {other[1]}）に登録されています"})
 
 
 def add_member(store: Store, household_id: int, values: dict[str, Any]) -> int:
@@ -395,6 +454,9 @@ def _new_member(s: Session, household_id: int, clean: dict[str, Any]) -> Person:
 
 def _update_member(person: Person, values: dict[str, Any]) -> None:
     current = {k: getattr(person, k) for k in MEMBER_FIELDS}
+    if "birth_date" in values and "birth_earliest" not in values:
+        # A birth date given whole replaces an approximate one; it does not become the end of its range.
+        values = values | {"birth_earliest": None, "birth_text": ""}
     clean = check_member(current | values)
     for key, value in clean.items():
         if getattr(person, key) != value:

@@ -25,7 +25,7 @@ from datetime import date
 import jaconv
 
 from app.models import Household, Person, vocab
-from app.services.common.japanese import age_on, format_wareki
+from app.services.common.japanese import age_on, age_words, birth_words, format_wareki
 
 HIDDEN_RESTRICTED = "（非表示：虐待・DV）"
 HIDDEN_MINIMAL = "（非表示：最小限）"
@@ -138,15 +138,17 @@ class Disclosure:
     def age(self, person: Person, on: date) -> str:
         if person.deceased or person.birth_date is None:
             return ""
-        age = age_on(person.birth_date, on)
-        return age_band(age) if self.anonymous else f"{age}歳"
+        if self.anonymous:
+            return age_band(age_on(person.birth_date, on))
+        return age_words(person.birth_date, person.birth_earliest, on)
 
     def birth(self, person: Person, on: date) -> str:
         if self.anonymous:
             return self.age(person, on) or HIDDEN_BIRTH
+        born = birth_words(person.birth_date, person.birth_earliest, person.birth_text)
         if person.deceased:
-            return f"{format_wareki(person.birth_date)}（死亡）"
-        return f"{format_wareki(person.birth_date)}（{age_on(person.birth_date, on)}歳）"
+            return f"{born}（死亡）"
+        return f"{born}（{age_words(person.birth_date, person.birth_earliest, on)}）"
 
     def household_name(self, household: Household) -> str:
         """How a household is headed on a form: its 世帯主 (or first member), else its 呼び名."""

@@ -20,6 +20,7 @@ from app.services.common.bounded import HOUSEHOLD_LIMITS, MEMBER_LIMITS
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki, search_key
 from app.services.households import exchange
+from app.services.printing import glyphs
 from app.services.records import household_format
 from app.services.records.household_format import HOUSEHOLD_EXTRAS, MEMBER_EXTRAS, HouseholdRecord, Member
 from app.services.sheets import values
@@ -178,6 +179,8 @@ def preview(
         if v is None:
             continue
         line.birth = birth_words(v["birth"].earliest, v["birth"].latest, v["birth"].text)
+        if warning := glyphs.unprintable_message(v["name"]):  # a note: the name is kept as it is
+            line.notes.append(warning)
         if v["household_key"]:
             group = "#" + v["household_key"]
             group_names[group] = v["household_key"]

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from app.models import vocab
 from app.services.common.japanese import DateInputError, PartialDate, parse_date, parse_partial_date
+from app.services.households.households import check_resident_number
 from app.services.sheets.table import cell_text
 
 
@@ -105,12 +106,10 @@ def postal_code(value: object) -> str:
 
 
 def resident_number(value: object) -> str | None:
-    t = cell_text(value)
-    if not t:
-        return None
-    if not re.fullmatch(r"[0-9A-Za-z\-]{1,20}", t):
-        raise CellError(f"宛名番号「{t}」が読めません（数字で20桁まで）")
-    return t
+    try:
+        return check_resident_number(cell_text(value))
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
 
 
 def birth(value: object, as_of: date) -> PartialDate:

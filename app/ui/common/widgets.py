@@ -113,13 +113,15 @@ def heading(text: str) -> QLabel:
 class DateField(QWidget):
     """A date typed the way people write it (R7.4.1, 昭和30年4月1日, 2025-04-01), shown back in 和暦."""
 
-    def __init__(self, parent: QWidget | None = None, *, required: bool = True):
+    def __init__(self, parent: QWidget | None = None, *, required: bool = True, partial: bool = False):
         super().__init__(parent)
         from PySide6.QtWidgets import QHBoxLayout
 
         self.required = required
+        # partial: a birth date known only in part (昭和19年, 80代) is accepted; value() gives a PartialDate.
+        self.partial = partial
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("例: S30.4.1、昭和30年4月1日")
+        self.edit.setPlaceholderText("例: S30.4.1、昭和30年4月1日" + ("（分からなければ 昭和30年、80代）" if partial else ""))
         self.preview = QLabel(objectName="hint")
         self.error = ErrorLabel()
         row = QHBoxLayout()
@@ -138,7 +140,15 @@ class DateField(QWidget):
 
         self.error.show_error("")
         try:
-            self.preview.setText(format_wareki(parse_date(text)) if text.strip() else "")
+            if self.partial and text.strip():
+                from datetime import date
+
+                from app.services.common.japanese import birth_words, parse_partial_date
+
+                part = parse_partial_date(text, date.today())
+                self.preview.setText(birth_words(part.latest, part.earliest, part.text))
+            else:
+                self.preview.setText(format_wareki(parse_date(text)) if text.strip() else "")
         except DateInputError:
             self.preview.setText("")
 
@@ -157,11 +167,30 @@ class DateField(QWidget):
                 self.error.show_error("日付を入力してください")
                 raise ValueError("required")
             return None
+        kept = getattr(self, "_kept", None)
+        if self.partial and kept is not None and text == kept[0]:
+            return kept[1]
         try:
+            if self.partial:
+                from datetime import date
+
+                from app.services.common.japanese import parse_partial_date
+
+                return parse_partial_date(text, date.today())
             return parse_date(text)
         except DateInputError as exc:
             self.error.show_error(str(exc))
             raise ValueError(str(exc)) from None
+
+    def set_partial(self, latest, earliest=None, text: str = "") -> None:
+        """Show a birth date known only in part as it was written (「昭和19年」), else as a date."""
+        from app.services.common.japanese import PartialDate, format_wareki
+
+        approximate = earliest is not None and earliest != latest
+        shown = text if approximate and text else (format_wareki(latest) if latest else "")
+        # Kept as it was while the text is not touched: 「80代（令和8年12月1日時点）」 is not typed input.
+        self._kept = (shown, PartialDate(earliest or latest, latest, text if approximate else "")) if latest else None
+        self.edit.setText(shown)
 
 
 def choice_combo(options: dict[str, str], current: str | None = None, *, empty: str | None = None):

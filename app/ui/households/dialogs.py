@@ -64,6 +64,7 @@ T = {
     "kana": "ふりがな(&K)",
     "sex": "性別",
     "birth_date": "生年月日(&B)",
+    "resident_number": "宛名番号",
     "relation": "続柄（世帯主から見て）",
     "marital": "婚姻状況",
     "work": "就労",
@@ -302,8 +303,10 @@ class MemberDialog(QDialog):
         self.name.textChanged.connect(self._check_printable)
         self._check_printable()  # a name saved earlier (or imported) is checked when opened, too
         self.kana = left.add("kana", QLineEdit(getattr(p, "kana", "")))
-        self.birth = left.add("birth_date", DateField())
-        self.birth.set_date(getattr(p, "birth_date", None))
+        self.birth = left.add("birth_date", DateField(partial=True))
+        self.birth.set_partial(getattr(p, "birth_date", None), getattr(p, "birth_earliest", None), getattr(p, "birth_text", ""))
+        self.resident_number = left.add("resident_number", QLineEdit(getattr(p, "resident_number", None) or ""))
+        self.resident_number.setMaxLength(20)
         default_relation = "head" if not household.members else "child"
         self.sex = left.add("sex", choice_combo(vocab.SEX, getattr(p, "sex", "unknown")))
         self.relation = left.add(
@@ -386,10 +389,14 @@ class MemberDialog(QDialog):
             since = self.hikikomori_since.value()
         except ValueError:
             return None
+        approximate = born.earliest != born.latest
         return {
             "name": self.name.text(),
             "kana": self.kana.text(),
-            "birth_date": born,
+            "birth_date": born.latest,
+            "birth_earliest": born.earliest if approximate else None,
+            "birth_text": born.text if approximate else "",
+            "resident_number": self.resident_number.text(),
             "sex": self.sex.currentData(),
             "relation": self.relation.currentData(),
             "marital": self.marital.currentData(),
@@ -424,8 +431,9 @@ class MemberDialog(QDialog):
             households.check_member(values)
             if self.person_id is None:
                 dupes = households.possible_duplicates(
-                    store, values["kana"], values["name"], values["birth_date"]
-                )
+                    store, values["kana"], values["name"], values["birth_date"],
+                    resident_number=values["resident_number"],
+                )  # fmt: skip
                 choice = self._ask_duplicate(dupes) if dupes else "separate"
                 if choice is None:
                     return

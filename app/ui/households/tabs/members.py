@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QVBoxLayout
 
 from app.models import vocab
-from app.services.common.japanese import age_on, format_wareki
+from app.services.common.japanese import age_words, birth_words
 from app.services.households import households
 from app.services.records.family import RelationWords, care_notes
 from app.ui.common.slow import run_slow
@@ -45,8 +45,8 @@ class MembersTab(HouseholdTab):
         for p, m in zip(h.members, record.members, strict=True):
             place = T["dead"] if p.deceased else (T["here"] if p.lives_here else T["away"])
             rows.append(
-                [p.name, p.kana, words(m), vocab.SEX[p.sex], format_wareki(p.birth_date),
-                 "" if p.deceased else f"{age_on(p.birth_date, today)}歳", "・".join(care_notes(p)), place,
+                [p.name, p.kana, words(m), vocab.SEX[p.sex], birth_words(p.birth_date, p.birth_earliest, p.birth_text),
+                 "" if p.deceased else age_words(p.birth_date, p.birth_earliest, today), "・".join(care_notes(p)), place,
                  "、".join(names.get(c.cared_id, "") for c in p.cares)]
             )  # fmt: skip
         fill_table(self.table, rows, [p.id for p in h.members])

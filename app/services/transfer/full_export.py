@@ -425,15 +425,15 @@ class _SheetWriter:
         self.sheet.append(cells)
 
     def row(self, values: list) -> None:
-        cells = []
+        # Only a date needs a cell object (for its number format); plain values are cheaper by far.
+        out = []
         for value in values:
-            cell = self.cell(self.sheet, value=value)
-            if isinstance(value, datetime):
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(value, date):
-                cell.number_format = DATE_FORMAT
-            cells.append(cell)
-        self.sheet.append(cells)
+            if isinstance(value, date):
+                cell = self.cell(self.sheet, value=value)
+                cell.number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+                value = cell
+            out.append(value)
+        self.sheet.append(out)
 
 
 def _letter(n: int) -> str:

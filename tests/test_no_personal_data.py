@@ -49,6 +49,9 @@ def test_the_cli_reports_what_failed_and_logs_no_values(store, store_dir, monkey
 
     store.close()
     monkeypatch.setenv("TSUNAGI_PASSPHRASE", PASSPHRASE)
+    from app.services.transfer import full_export
+
+    monkeypatch.setattr(full_export, "read_if_full", lambda _path: None)  # not a full export: the household path
     monkeypatch.setattr(household_format, "load", lambda _path: [])
     monkeypatch.setattr(exchange, "import_records", lambda s, *_a, **_k: _failing_statement(s))
     code = cli.main(["--data-dir", str(store_dir), "import", "households.json"])

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from app.models import Household
+from app.models import CareRelation, Household, Person
 from app.services.common.errors import InvalidInput
 from app.services.common.fileio import atomic_write_bytes
 from app.services.flags import flag_review
@@ -39,6 +39,7 @@ def import_records(store: Store, records: list[HouseholdRecord], source: str = "
                 "（何も取り込んでいません）"
             )
         models = [to_model(r) for r in records]
+        _number(s, models)
         s.add_all(models)
         result = ImportResult(len(records), sum(len(r.members) for r in records))
         audit.record(
@@ -49,6 +50,19 @@ def import_records(store: Store, records: list[HouseholdRecord], source: str = "
         flag_review.refresh_in(s, [h.id for h in models], date.today())
         s.commit()
     return result
+
+
+def _number(s, models: list[Household]) -> None:
+    """Row ids given here, as SQLite would give them (one past the largest; the tables have no AUTOINCREMENT),
+    so the ORM can insert thousands of rows in a few statements: with ids to fetch back it inserts one row
+    at a time (SQLite returns no ordered RETURNING for a batch). The one writer holds the store meanwhile."""
+    nxt = {t: (s.scalar(select(func.max(t.id))) or 0) + 1 for t in (Household, Person, CareRelation)}
+    for h in models:
+        h.id, nxt[Household] = nxt[Household], nxt[Household] + 1
+        for p in h.members:
+            p.id, nxt[Person] = nxt[Person], nxt[Person] + 1
+            for care in p.cares:
+                care.id, nxt[CareRelation] = nxt[CareRelation], nxt[CareRelation] + 1
 
 
 def export_records(store: Store, destination: str = "") -> list[HouseholdRecord]:

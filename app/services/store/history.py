@@ -18,7 +18,12 @@ from app.models import ChangeRecord, now
 from app.services.common.chain import GENESIS, HISTORY, HISTORY_ROWS, Head, history_digest, note_base
 
 
+_PLAIN = (str, int, bool, float, type(None))
+
+
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most columns: nothing to convert (checked first; an import converts 200,000)
+        return value
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):

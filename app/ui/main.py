@@ -43,6 +43,23 @@ def open_demo(ctx) -> object:
     return created.store
 
 
+def install_japanese(app) -> None:
+    """Qt's own words in Japanese: file dialogs, the right-click menus of text fields (元に戻す, コピー …),
+    message box buttons. The translations ship with PySide6; the locale makes dates and numbers Japanese."""
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    if getattr(app, "_japanese", None):
+        return
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    app._japanese = []
+    for name in ("qtbase_ja", "qt_ja"):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            app._japanese.append(translator)  # kept: a translator collected by Python stops translating
+
+
 def build_application(argv: list[str] | None = None):
     from PySide6.QtWidgets import QApplication
 
@@ -54,6 +71,7 @@ def build_application(argv: list[str] | None = None):
     app.setApplicationDisplayName(T["app"])
     load_bundled_fonts()
     app.setFont(ui_font(11))
+    install_japanese(app)
     icon = resources_dir() / "icons" / "tsunagi.png"
     if icon.exists():
         from PySide6.QtGui import QIcon

@@ -17,7 +17,6 @@ from sqlalchemy.orm.attributes import NO_VALUE
 from app.models import ChangeRecord, now
 from app.services.common.chain import GENESIS, HISTORY, HISTORY_ROWS, Head, history_digest, note_base
 
-
 _PLAIN = (str, int, bool, float, type(None))
 
 

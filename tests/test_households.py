@@ -253,3 +253,13 @@ def test_interpretation_of_queries():
     assert search.interpret("090-1234") == ("phone", "0901234")
     assert search.interpret("山田")[0] == "text"
     assert search.interpret("  ") == ("all", None)
+
+
+def test_an_empty_intake_is_refused_at_its_field(store):
+    from app.services.households.households import FieldErrors
+
+    hid = households.create_household(store, address="例示町1")
+    with pytest.raises(FieldErrors) as refused:
+        households.add_intake(store, hid, {"received_on": date(2025, 4, 1), "main_complaint": "  "})
+    assert "相談の内容" in refused.value.errors["main_complaint"]
+    assert households.add_intake(store, hid, {"received_on": date(2025, 4, 1), "categories": ["income"]})

@@ -73,8 +73,8 @@ def test_plan_period_checklist_pdf_registers_and_indicators(store):
     )
 
     hid = households.create_household(store, address="本町1")
-    households.add_intake(store, hid, {"received_on": date(2025, 4, 1)})
-    households.add_intake(store, hid, {"received_on": date(2025, 5, 1)})
+    households.add_intake(store, hid, {"received_on": date(2025, 4, 1), "main_complaint": "生活のこと"})
+    households.add_intake(store, hid, {"received_on": date(2025, 5, 1), "main_complaint": "仕事のこと"})
     lines = program_plan.indicator_lines(store, pid, 2025)
     intakes = next(i for i in lines if i.label == "相談受付件数")
     assert intakes.computed and intakes.actual == 2 and intakes.source.startswith("自動")

@@ -42,7 +42,8 @@ def populate(store):
 
     def intake(hid, day, route, person=None, categories=(), main=None):
         households.add_intake(store, hid, {"received_on": day, "route": route, "person_id": person,
-                                           "categories": list(categories), "main_category": main})  # fmt: skip
+                                           "categories": list(categories), "main_category": main,
+                                           "main_complaint": "相談"})  # fmt: skip
 
     intake(h1, date(2025, 3, 31), "self", p1)  # previous year: H1 is not new in FY2025
     intake(h1, date(2025, 4, 1), "minsei", p1, ["care", "hikikomori"], "care")

@@ -72,6 +72,9 @@ def build_application(argv: list[str] | None = None):
     load_bundled_fonts()
     app.setFont(ui_font(11))
     install_japanese(app)
+    from app.ui.common import conduct
+
+    conduct.install(app)
     icon = resources_dir() / "icons" / "tsunagi.png"
     if icon.exists():
         from PySide6.QtGui import QIcon

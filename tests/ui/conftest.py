@@ -31,6 +31,15 @@ def _delete_closed_widgets(qapp):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _discard_when_asked(monkeypatch):
+    """A dialog closed with typed input asks first; tests that close one mean it (the tests of the
+    question itself answer it their own way)."""
+    from app.ui.common import unsaved
+
+    monkeypatch.setattr(unsaved, "confirm_discard", lambda _parent: True)
+
+
 @pytest.fixture
 def app(qapp):
     return build_application([])

@@ -574,6 +574,10 @@ def check_intake(values: dict[str, Any], today: date | None = None) -> dict[str,
         errors["referred_to"] = "つないだ先を入力してください"
     if clean.get("urgency", "normal") not in vocab.URGENCY:
         errors["urgency"] = "緊急度を一覧から選んでください"
+    said = [clean.get(k) for k in ("main_complaint", "background", "category_note")]
+    if not cats and not any((v or "").strip() for v in said):
+        # An empty 相談受付 would still count in 統計 as a consultation: what was consulted must be there.
+        errors["main_complaint"] = "相談の内容（主訴、または相談内容の項目）を入力してください"
     if errors:
         raise FieldErrors(errors)
     for key in ("received_by", "visitor_name", "visitor_relation", "visitor_phone", "category_note",

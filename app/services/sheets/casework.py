@@ -188,7 +188,7 @@ def _model_values(kind: str, v: dict, person_id: int | None, row: int) -> tuple[
             "response": response, "referred_to": v.get("referred_to", ""), "received_by": v.get("staff", ""),
             "note": "\n".join(n for n in note if n),
         }  # fmt: skip
-        check, fields_of = check_intake, {"received_on": "date", "referred_to": "referred_to"}
+        check, fields_of = check_intake, {"received_on": "date", "referred_to": "referred_to", "main_complaint": "content"}
     else:
         problems = []
         kind_code = _word_in(v.get("kind") or "", VISIT_KIND_WORDS) or ("continuing" if not v.get("kind") else None)

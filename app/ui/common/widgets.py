@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QDialog,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.store.keyslots import MIN_PASSPHRASE, passphrase_strength
+from app.ui.common.unsaved import EditDialog
 
 
 class ErrorLabel(QLabel):
@@ -344,7 +344,7 @@ class FieldForm:
         return placed
 
 
-class ReasonDialog(QDialog):
+class ReasonDialog(EditDialog):
     """Asks for the reason a step needs (該当なし, 辞退, 取消 …) and runs ``act(reason)``; the service's
     message is shown in the dialog when it refuses (an empty reason, for one)."""
 

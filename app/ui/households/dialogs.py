@@ -35,6 +35,7 @@ from app.services.households import households
 from app.services.households.households import FieldErrors
 from app.services.printing import glyphs
 from app.ui.common.context import AppContext
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import DateField, ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
 T = {
@@ -111,7 +112,7 @@ def _text(widget) -> str:
     return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
 
 
-class HouseholdDialog(QDialog):
+class HouseholdDialog(EditDialog):
     """New household, quick 気になる世帯 capture (``quick``), or editing an existing one."""
 
     def __init__(self, ctx: AppContext, parent=None, *, household=None, quick: bool = False, districts=()):
@@ -176,7 +177,7 @@ class HouseholdDialog(QDialog):
         self.accept()
 
 
-class StatusDialog(QDialog):
+class StatusDialog(EditDialog):
     def __init__(self, ctx: AppContext, household, parent=None):
         super().__init__(parent)
         self.ctx, self.household = ctx, household
@@ -284,7 +285,7 @@ def _checked_ids(lst: QListWidget) -> list[int]:
     ]
 
 
-class MemberDialog(QDialog):
+class MemberDialog(EditDialog):
     """Add or edit one member: every field of the exchange format plus contact, 本人の言葉・希望, 強み."""
 
     def __init__(self, ctx: AppContext, household, parent=None, *, person=None):
@@ -471,7 +472,7 @@ class MemberDialog(QDialog):
         return None
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(EditDialog):
     """相談受付, mirroring the national 相談受付・申込票 (A票)."""
 
     def __init__(self, ctx: AppContext, household, parent=None, *, intake=None, received_by: str = ""):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QPlainTextEdit,
     QVBoxLayout,
@@ -14,6 +13,7 @@ from app.models import vocab
 from app.services.common.errors import InvalidInput
 from app.services.flags import flag_review
 from app.ui.common import widgets
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import ErrorLabel, dialog_buttons
 
 T = {
@@ -51,7 +51,7 @@ class ReasonDialog(widgets.ReasonDialog):
         self.ctx, self.flag, self.end = ctx, flag, end
 
 
-class ManualFlagDialog(QDialog):
+class ManualFlagDialog(EditDialog):
     def __init__(self, ctx, household, parent=None):
         super().__init__(parent)
         self.ctx, self.household = ctx, household

@@ -32,6 +32,7 @@ from app.services.meetings import meetings, plans
 from app.services.records import stored
 from app.services.records.family import RelationWords
 from app.services.referrals import agencies
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import (
     DateField,
     ErrorLabel,
@@ -207,7 +208,7 @@ class RowsTable(QWidget):
         self.setEnabled(editable)
 
 
-class MeetingDialog(QDialog):
+class MeetingDialog(EditDialog):
     def __init__(self, ctx, parent=None, meeting_id: int | None = None):
         super().__init__(parent)
         self.ctx, self.meeting_id = ctx, meeting_id
@@ -270,7 +271,7 @@ class MeetingDialog(QDialog):
         self.accept()
 
 
-class CaseDialog(QDialog):
+class CaseDialog(EditDialog):
     """課題整理・支援方針・役割分担, the decisions and the next review of one case at one meeting."""
 
     def __init__(self, ctx, case_id: int, parent=None):
@@ -431,7 +432,7 @@ class HouseholdPicker(QDialog):
         self.accept()
 
 
-class ConsentRuleDialog(QDialog):
+class ConsentRuleDialog(EditDialog):
     """The case's 本人 has no consent covering a meeting that needs one: say why, and offer to record their
     consent (given by them or their legal representative; then add the case) or to discuss it at a 支援会議
     instead. The consent is the 本人's own: another member's never brings the case."""
@@ -520,7 +521,7 @@ def add_to_agenda(ctx, parent, meeting_id: int, household_id: int, person_id: in
         return dialog.case_id if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-class PlanDialog(QDialog):
+class PlanDialog(EditDialog):
     """The plan editor: a 作成中 version is edited, an approved one is shown read-only."""
 
     def __init__(self, ctx, plan_id: int, parent=None):

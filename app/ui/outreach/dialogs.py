@@ -31,6 +31,7 @@ from app.services.households import search
 from app.services.households.households import FieldErrors
 from app.services.outreach import outreach
 from app.services.referrals import agencies
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import DateField, ErrorLabel, choice_combo, dialog_buttons
 
 T = {
@@ -90,7 +91,7 @@ class _Errors:
             (self.labels.get(key) or fallback).show_error(msg)
 
 
-class VisitDialog(QDialog):
+class VisitDialog(EditDialog):
     def __init__(self, ctx, household, parent=None, *, visit=None, visitor: str = ""):
         super().__init__(parent)
         self.ctx, self.household, self.visit_id = ctx, household, getattr(visit, "id", None)
@@ -215,7 +216,7 @@ class VisitDialog(QDialog):
         self.accept()
 
 
-class NoteDialog(QDialog):
+class NoteDialog(EditDialog):
     def __init__(self, ctx, household, parent=None):
         super().__init__(parent)
         self.ctx, self.household = ctx, household
@@ -258,7 +259,7 @@ class NoteDialog(QDialog):
         self.accept()
 
 
-class SurveyDialog(QDialog):
+class SurveyDialog(EditDialog):
     """世帯訪問調査: one 自治会's households in a table, a result for each visited one, saved together."""
 
     def __init__(self, ctx, parent=None, *, visitor: str = ""):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from app.models import vocab
 from app.services.common.japanese import format_fiscal_year
 from app.services.households.households import FieldErrors
 from app.services.program import program_plan
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
 T = {
@@ -63,7 +63,7 @@ def _fy_box(value: int) -> QComboBox:
     return box
 
 
-class NewPeriodDialog(QDialog):
+class NewPeriodDialog(EditDialog):
     def __init__(self, ctx, parent=None, first_fy: int = 2026):
         super().__init__(parent)
         self.ctx, self.plan_id = ctx, None
@@ -90,7 +90,7 @@ class NewPeriodDialog(QDialog):
         self.accept()
 
 
-class ItemDialog(QDialog):
+class ItemDialog(EditDialog):
     def __init__(self, ctx, item, parent=None):
         super().__init__(parent)
         self.ctx, self.item = ctx, item
@@ -124,7 +124,7 @@ class ItemDialog(QDialog):
         self.accept()
 
 
-class BodyDialog(QDialog):
+class BodyDialog(EditDialog):
     def __init__(self, ctx, parent=None, body=None):
         super().__init__(parent)
         self.ctx, self.body = ctx, body
@@ -164,7 +164,7 @@ class BodyDialog(QDialog):
         self.accept()
 
 
-class SetupDialog(QDialog):
+class SetupDialog(EditDialog):
     def __init__(self, ctx, setup, parent=None):
         super().__init__(parent)
         self.ctx, self.program = ctx, setup.program
@@ -194,7 +194,7 @@ class SetupDialog(QDialog):
         self.accept()
 
 
-class IndicatorDialog(QDialog):
+class IndicatorDialog(EditDialog):
     def __init__(self, ctx, line: program_plan.IndicatorLine, fy: int, parent=None):
         super().__init__(parent)
         self.ctx, self.line, self.fy = ctx, line, fy

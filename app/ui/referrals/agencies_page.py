@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.services.common.errors import InvalidInput
 from app.services.referrals import agencies, referrals
 from app.ui.common.page import Page
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import ErrorLabel, heading
 
 T = {
@@ -72,7 +73,7 @@ T = {
 }
 
 
-class AgencyDialog(QDialog):
+class AgencyDialog(EditDialog):
     def __init__(self, ctx, parent=None, agency=None):
         super().__init__(parent)
         self.ctx, self.agency_id = ctx, getattr(agency, "id", None)

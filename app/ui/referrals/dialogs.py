@@ -31,6 +31,7 @@ from app.services.common.japanese import format_wareki
 from app.services.households import consents
 from app.services.households.households import FieldErrors
 from app.services.referrals import agencies, referrals
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import (
     DateField,
     ErrorLabel,
@@ -135,7 +136,7 @@ def _text(w) -> str:
     return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
 
 
-class ReferralDialog(QDialog):
+class ReferralDialog(EditDialog):
     """Create or open a sheet. For a new one, ``household`` and pre-filled ``values`` come from
     referrals.draft_outgoing (nothing re-typed)."""
 
@@ -487,7 +488,7 @@ class GateDialog(QDialog):
         self.accept()
 
 
-class ConsentDialog(QDialog):
+class ConsentDialog(EditDialog):
     def __init__(
         self, ctx, person_id: int, parent=None, *, agency_id: int | None = None, purpose: str = "referral"
     ):
@@ -561,7 +562,7 @@ class ConsentDialog(QDialog):
         self.accept()
 
 
-class ReplyDialog(QDialog):
+class ReplyDialog(EditDialog):
     """The 返信票: as returned by the other agency (outgoing), or our own reply (incoming)."""
 
     def __init__(self, ctx, referral_id: int, parent=None, *, ours: bool = False):
@@ -609,7 +610,7 @@ class ReplyDialog(QDialog):
         self.accept()
 
 
-class IncomingDialog(QDialog):
+class IncomingDialog(EditDialog):
     """A sheet received from another agency: find the family if already known (same kana or name and
     birth date, or a name match), or register a new household; ``household_id`` is the result."""
 

@@ -28,6 +28,7 @@ from app.services.catalog import print_catalog
 from app.services.common.errors import TsunagiError
 from app.services.store import settings as town_settings
 from app.ui.common.page import Page
+from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import ErrorLabel, PassphraseFields, confirm, heading, save_print, show_print
 
 T = {
@@ -274,7 +275,7 @@ class SettingsPage(Page):
             (show_print if clicked is print_button else save_print)(self, store, printed)
 
 
-class UserDialog(QDialog):
+class UserDialog(EditDialog):
     def __init__(self, parent: QWidget, title: str, *, ask_name: bool = False, ask_current: bool = False):
         super().__init__(parent)
         self.setWindowTitle(title)

@@ -32,7 +32,7 @@ from app.services.store import settings as town_settings
 from app.services.transfer import full_export
 from app.ui.common.page import Page
 from app.ui.common.slow import run_slow
-from app.ui.common.widgets import ErrorLabel, heading, show_print
+from app.ui.common.widgets import ErrorLabel, heading, plain, show_print
 
 T = {
     "nav": "バックアップ",
@@ -148,7 +148,9 @@ class BackupPage(Page):
         row.addWidget(self.dest, 1)
         row.addWidget(choose)
         form = QFormLayout()
-        form.addRow(T["dest"], row)
+        dest_label = QLabel(T["dest"])
+        dest_label.setBuddy(self.dest)  # a row of widgets gets no buddy by itself: the & would show as is
+        form.addRow(dest_label, row)
         form.addRow(T["keep"], self.keep)
         actions = QHBoxLayout()
         actions.addWidget(self.run_button)
@@ -205,7 +207,7 @@ class BackupPage(Page):
         return Path(text) if text else None
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, T["choose"])
+        folder = QFileDialog.getExistingDirectory(self, plain(T["choose"]))
         if folder:
             self.dest.setEditText(folder)
 
@@ -234,7 +236,7 @@ class BackupPage(Page):
 
     def export_all(self) -> bool:
         """Every record as an Excel workbook and, beside it under the same name, as tsunagi-export/1 JSON."""
-        name, _ = QFileDialog.getSaveFileName(self, T["export_title"], T["export_name"], T["export_filter"])
+        name, _ = QFileDialog.getSaveFileName(self, plain(T["export_title"]), T["export_name"], T["export_filter"])
         if not name:
             return False
         xlsx = Path(name).with_suffix(".xlsx")
@@ -257,7 +259,7 @@ class BackupPage(Page):
         show_print(self, store, print_catalog.produce(store, "media-log"))
 
     def choose_restore(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, T["restore"], "", T["restore_filter"])
+        name, _ = QFileDialog.getOpenFileName(self, plain(T["restore"]), "", T["restore_filter"])
         if name:
             self.restore_from(Path(name))
 

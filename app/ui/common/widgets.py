@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -20,6 +21,11 @@ from PySide6.QtWidgets import (
 
 from app.services.store.keyslots import MIN_PASSPHRASE, passphrase_strength
 from app.ui.common.unsaved import EditDialog
+
+
+def plain(text: str) -> str:
+    """A button's words for a window title: 「フォルダを選ぶ(&F)…」 → 「フォルダを選ぶ」 (a title shows no mnemonic)."""
+    return re.sub(r"\(&\w\)", "", text).replace("&", "").rstrip("…").strip()
 
 
 class ErrorLabel(QLabel):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from app.services.common.errors import InvalidInput
 from app.services.households import exchange
 from app.services.records import household_format
-from app.ui.common.widgets import ErrorLabel
+from app.ui.common.widgets import ErrorLabel, plain
 
 T = {
     "title": "世帯を JSON から取り込む",
@@ -73,7 +73,7 @@ class ImportDialog(QDialog):
             self.preview(path)
 
     def choose(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, T["choose"], "", T["filter"])
+        name, _ = QFileDialog.getOpenFileName(self, plain(T["choose"]), "", T["filter"])
         if name:
             self.preview(Path(name))
 

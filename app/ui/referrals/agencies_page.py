@@ -26,7 +26,7 @@ from app.services.common.errors import InvalidInput
 from app.services.referrals import agencies, referrals
 from app.ui.common.page import Page
 from app.ui.common.unsaved import EditDialog
-from app.ui.common.widgets import ErrorLabel, heading
+from app.ui.common.widgets import ErrorLabel, heading, plain
 
 T = {
     "nav": "関係機関",
@@ -199,7 +199,7 @@ class AgenciesPage(Page):
         self.status.setText(T["typical_done"].format(n=n))
 
     def import_csv(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, T["import"], "", T["csv"])
+        name, _ = QFileDialog.getOpenFileName(self, plain(T["import"]), "", T["csv"])
         if name:
             try:
                 n = agencies.import_csv(self.ctx.require_store(), Path(name))
@@ -210,7 +210,7 @@ class AgenciesPage(Page):
             self.status.setText(T["imported"].format(n=n))
 
     def export_csv(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, T["export"], "関係機関.csv", T["csv"])
+        name, _ = QFileDialog.getSaveFileName(self, plain(T["export"]), "関係機関.csv", T["csv"])
         if name:
             n = agencies.export_csv(self.ctx.require_store(), Path(name))
             self.status.setText(T["exported"].format(n=n))

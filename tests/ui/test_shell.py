@@ -131,6 +131,8 @@ def test_repeated_failures_make_the_user_wait_longer(qtbot, ctx):
     assert not shell.sign_in.button.isEnabled()
     assert "お待ちください" in shell.sign_in.wait.text()
     qtbot.waitUntil(lambda: shell.sign_in.button.isEnabled(), timeout=5000)
+    # The wrong text comes back selected: what is typed next replaces it.
+    assert shell.sign_in.passphrase.selectedText() == shell.sign_in.passphrase.text() != ""
     shell.sign_in.passphrase.clear()
     sign_in(qtbot, shell, PASS)
     assert not shell.locked

@@ -195,6 +195,7 @@ class SignInPage(QWidget):
         self.button.setEnabled(True)
         self.passphrase.setEnabled(True)
         self.passphrase.setFocus()
+        self.passphrase.selectAll()  # the next try replaces the wrong one instead of adding to it
 
     def recover(self) -> None:
         dialog = RecoveryDialog(self.ctx, self)

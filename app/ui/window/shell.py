@@ -38,6 +38,7 @@ from app.ui.referrals.agencies_page import AgenciesPage
 from app.ui.referrals.page import ReferralsPage
 from app.ui.settings.page import SettingsPage
 from app.ui.statistics.page import StatisticsPage
+from app.ui.window import lock_cover
 from app.ui.window.sign_in import SignInPage
 
 T = {
@@ -193,9 +194,25 @@ class Shell(QMainWindow):
         self._last_user: str | None = None
         self.setCentralWidget(self.stack)
         self.idle = IdleWatcher(self._idle_lock, self)
+        self._covers: list = []
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
+        # Ctrl+L in a dialog, too (a shortcut of this window does not reach past a modal dialog).
+        QApplication.instance().installEventFilter(self)
         self.setWindowTitle(T["demo_title"] if ctx.is_demo else T["title"])
         self.resize(1366, 768)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_L
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+            and isinstance(obj, QWidget)
+            and obj.window() is not self
+            and not self.locked
+        ):
+            self.lock()
+            return True
+        return super().eventFilter(obj, event)
 
     # --- states -----------------------------------------------------------------------------------
 
@@ -208,6 +225,9 @@ class Shell(QMainWindow):
         unlocking = self.content is not None and store.actor == self._last_user
         if self.content is not None and not unlocking:
             self._discard_content()  # someone else unlocked: they must not see the other user's screen
+        # Dialogs left open at the lock: back as they were for the same user, closed unseen for another.
+        covers, self._covers = self._covers, []
+        lock_cover.lift_all(covers, close=not unlocking)
         self.ctx.store = store
         self._last_user = store.actor
         self.apply_settings()
@@ -274,6 +294,7 @@ class Shell(QMainWindow):
         self.idle.stop()
         self.sign_in.set_mode(locked=True, user=self._last_user)
         self.sign_in.passphrase.setFocus()
+        self._covers += lock_cover.cover_all(self, self.sign_in)
 
     def keep_awake(self) -> None:
         """Long work (a backup on a slow stick) counts as activity, like a key press."""
@@ -287,6 +308,8 @@ class Shell(QMainWindow):
     def sign_out(self) -> None:
         """Unlike a lock, signing out leaves nothing behind: the pages are rebuilt at the next sign-in."""
         self.lock()
+        covers, self._covers = self._covers, []
+        lock_cover.lift_all(covers, close=True)
         self._discard_content()
         self.show_sign_in()
 

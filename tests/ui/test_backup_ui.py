@@ -90,7 +90,29 @@ def test_backup_and_restore_from_the_page(qtbot, ctx, tmp_path, monkeypatch):
     assert shell.content.isVisible()
     restored_log = backup.media_log(ctx.store)
     assert [e.action for e in restored_log][:1] == ["restore"]
+    # The backup's own 持出し記録 row came after the backup itself: kept across the restore.
+    assert [e.action for e in restored_log].count("backup") == 1
     assert list((ctx.data_dir / "safety").iterdir())  # the replaced data was kept
+    assert "退避してあります" in page.restored_text and str(ctx.data_dir / "safety") in page.restored_text
+    page.refresh() if hasattr(page, "refresh") else None
+    home = shell.content.page("ホーム")
+    home.refresh()
+    assert "まだバックアップ" not in home.backup_notice.text()
+
+    # Asked again: the question shows both sides and what is lost, with いいえ as the default.
+    asked = {}
+
+    def answer(box):
+        asked["text"] = box.text() + "\n" + box.informativeText()
+        asked["default"] = box.defaultButton().text()
+        return box.defaultButton()
+
+    monkeypatch.setattr(page, "_ask", answer)
+    households.create_household(ctx.store, address="また後から")
+    assert not page.restore_from(path)  # いいえ: nothing happens
+    assert asked["default"] == "いいえ"
+    assert "世帯 1 件" in asked["text"] and "世帯 2 件" in asked["text"] and "失われます" in asked["text"]
+    assert "令和" in asked["text"] and ctx.store.counts()["households"] == 2
     shell.lock()
 
 

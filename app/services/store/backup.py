@@ -53,6 +53,7 @@ from app.services.common.fileio import (
     remove_file,
     replace_file,
 )
+from app.services.common.japanese import format_wareki
 from app.services.store import anchor, audit, folder_lock, media_ledger, restore_journal, settings
 from app.services.store.backup_file import (
     BROKEN,
@@ -65,7 +66,7 @@ from app.services.store.backup_file import (
 )
 from app.services.store.diagnosis import DiskFull, StoreBusy
 from app.services.store.keyslots import KeyFile, PcSecrets, Unlocked
-from app.services.store.layout import DB_NAME, KEYS_NAME
+from app.services.store.layout import DB_NAME, KEYS_NAME, SAFETY_DIR
 from app.services.store.store import Store, connect, head_revision
 
 SUFFIX = ".tsbk"
@@ -615,7 +616,7 @@ def restore(
     it open — the GUI, a CLI command — the restore is refused before anything is read, so no save of
     theirs can land in a file swapped out from under them. A backup of another store is refused unless
     ``allow_other_store`` (the GUI asks; the CLI needs ``--allow-other-store``). ``options``: passphrase,
-    recovery_key, user, progress, medium, pc_secrets (see ``_restore``)."""
+    recovery_key, user, progress, medium, pc_secrets, carry (see ``_restore``)."""
     data_dir = Path(data_dir)
     with folder_lock.hold(data_dir):
         if not allow_other_store and (other := other_store(Path(path), data_dir)) is not None:
@@ -626,7 +627,7 @@ def restore(
 def _restore(
     path: Path, data_dir: Path, *, passphrase: str | None = None, recovery_key: str | None = None, user: str | None = None,
     progress: Progress | None = None, medium: str = "", pc_secrets: PcSecrets | None = None,
-    _before_swap: Callable[[], None] | None = None,
+    carry: list[dict] | None = None, _before_swap: Callable[[], None] | None = None,
 ) -> Store:  # fmt: skip
     progress = progress or (lambda *_: None)
     data_dir = Path(data_dir)
@@ -669,6 +670,12 @@ def _restore(
         shutil.rmtree(work, ignore_errors=True)
     keyfile = KeyFile.load(data_dir / KEYS_NAME, pc_secrets)
     store = Store.open_unlocked(data_dir, keyfile, verified.unlocked, passphrase)
+    if carry:  # 持出し記録 rows the replaced store wrote after the backup (restore_preview), before ours
+        carry_ledger(store, carry)
+    # The restored data predates its own backup: that backup exists, so ホーム must not say there is none.
+    last = store.setting(LAST_BACKUP_KEY)
+    if not last or last < verified.manifest.created_at:
+        store.set_setting(LAST_BACKUP_KEY, verified.manifest.created_at)
     source = Path(path)
     _log(
         store,
@@ -688,3 +695,42 @@ def days_since_backup(store: Store, today: datetime | None = None) -> int | None
     if not last:
         return None
     return ((today or now()) - datetime.fromisoformat(last)).days
+
+
+# --- for the restore screen: what is about to happen, in words ----------------------------------------
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    manifest: Manifest
+    made: str  # when the backup was made, in 和暦
+    backup_counts: dict[str, int]
+    current_counts: dict[str, int]
+    later_ledger: list[dict]  # 持出し記録 rows after the backup: carried over into the restored store
+
+
+def restore_preview(store: Store, manifest: Manifest) -> RestorePreview:
+    made_at = datetime.fromisoformat(manifest.created_at)
+    with store.session() as s:
+        later = media_ledger.entries_after(s, made_at)
+    made = f"{format_wareki(made_at.date())} {made_at:%H:%M}"
+    return RestorePreview(manifest, made, dict(manifest.counts), store.counts(), later)
+
+
+def carry_ledger(store: Store, entries: list[dict]) -> int:
+    """The 持出し記録 rows of the replaced store that came after the backup, into the restored one."""
+    with store.session() as s:
+        n = media_ledger.carry_over(s, entries)
+        s.commit()
+    return n
+
+
+def safety_copy_of_last_restore(data_dir: Path) -> Path | None:
+    copies = sorted((Path(data_dir) / SAFETY_DIR).glob("*-before-restore"))
+    return copies[-1] if copies else None
+
+
+def restore_start_folder(store: Store) -> Path | None:
+    with store.session() as s:
+        folders = media_ledger.folders_for_restore(s)
+    return folders[0] if folders else None

@@ -7,6 +7,7 @@ A row is added in the caller's session, so it commits with the act it records (a
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -80,3 +81,28 @@ def folders_named(mediums) -> list[Path]:
         if text and Path(text).is_absolute() and Path(text) not in folders:
             folders.append(Path(text))
     return folders
+
+
+def entries_after(session: Session, since: datetime) -> list[dict]:
+    """The 管理簿 rows written after ``since`` (a backup's creation): a restore would drop them with the
+    rest of what came later, so the restore carries them over (carry_over)."""
+    # ">=": times are to the second, and the backup's own row is often written in the second it began.
+    rows = session.scalars(select(MediaLog).where(MediaLog.at >= since).order_by(MediaLog.id))
+    keys = ("at", "action", "operator", "medium", "file", "sha256", "size", "result", "detail")
+    return [{k: getattr(r, k) for k in keys} for r in rows]
+
+
+def carry_over(session: Session, entries: list[dict]) -> int:
+    """Write rows kept from the store a restore replaced, marked as such, before the restore's own row."""
+    for entry in entries:
+        detail = "（復元前の記録から引き継ぎ）" + (f" {entry['detail']}" if entry["detail"] else "")
+        session.add(MediaLog(**(entry | {"detail": detail})))
+    return len(entries)
+
+
+def folders_for_restore(session: Session) -> list[Path]:
+    """Where backups were written, newest first, for the restore's file dialog to start in."""
+    rows = session.scalars(
+        select(MediaLog.medium).where(MediaLog.action == "backup").order_by(MediaLog.id.desc())
+    )
+    return [f for f in folders_named(rows) if f.is_dir()]

@@ -64,7 +64,15 @@ T = {
     "unexpected": "予期しないエラーで中断しました（{exc}）。保存済みのデータは変わっていません",
     "restoring": "バックアップから復元しています…",
     "restore_filter": "つなぎのバックアップ (*.tsbk)",
-    "restore_confirm": "次のバックアップから復元します。\n\n{summary}\n\n今のデータは、念のため退避してから置き換えます。よろしいですか？",
+    "restore_question": "このバックアップから復元しますか？",
+    "restore_detail": (
+        "バックアップ（{town}、{made} 作成）: 世帯 {bh:,} 件・世帯員 {bp:,} 人\n"
+        "この PC の今のデータ: 世帯 {ch:,} 件・世帯員 {cp:,} 人\n\n"
+        "{made} より後に入力・変更した記録は、すべて失われます（持出し記録は引き継ぎます）。"
+        "今のデータは、念のため退避してから置き換えます。"
+    ),
+    "restored_safety": "\n\n復元する前のデータは、次のフォルダに退避してあります:\n{folder}",
+    "close": "閉じる",
     "other_title": "別のデータのバックアップです",
     "other_confirm": "{message}。\n\n本当に、今のデータをこのバックアップで置き換えますか？",
     "other_yes": "別のデータで置き換える(&Y)",
@@ -259,7 +267,8 @@ class BackupPage(Page):
         show_print(self, store, print_catalog.produce(store, "media-log"))
 
     def choose_restore(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, plain(T["restore"]), "", T["restore_filter"])
+        start = backup.restore_start_folder(self.ctx.require_store())  # where the last backup went
+        name, _ = QFileDialog.getOpenFileName(self, plain(T["restore"]), str(start or ""), T["restore_filter"])
         if name:
             self.restore_from(Path(name))
 
@@ -278,11 +287,9 @@ class BackupPage(Page):
                 self.error.show_error(T["other_refused"])
                 return False
             allow_other_store = True
+        plan = backup.restore_preview(self.ctx.require_store(), manifest)
         if secret is None:
-            answer = QMessageBox.question(
-                self, T["restore"], T["restore_confirm"].format(summary=manifest.summary())
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            if not self._confirm_restore(plan):
                 return False
             dialog = SecretDialog(self)
             if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -295,13 +302,43 @@ class BackupPage(Page):
             self.ctx.store = None
             store = run_slow(self, T["title"], T["restoring"], lambda progress: backup.restore(
                 path, folder, medium=str(path.parent), progress=progress, allow_other_store=allow_other_store,
-                **secret))  # fmt: skip
+                carry=plan.later_ledger, **secret))  # fmt: skip
         except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
             self.error.show_error(_message(exc))
             shell.show_sign_in()  # nothing changed (or rolled back on opening); sign in again
             return False
         shell.replace_store(store)
+        counts = store.counts()
+        safety = backup.safety_copy_of_last_restore(folder)
+        self.restored_text = T["restored"].format(h=counts["households"], p=counts["persons"]) + (
+            T["restored_safety"].format(folder=safety) if safety else ""
+        )
+        if not self.ctx.quiet:
+            done = QMessageBox(QMessageBox.Icon.Information, plain(T["restore"]), self.restored_text, parent=shell)
+            done.addButton(T["close"], QMessageBox.ButtonRole.AcceptRole)
+            done.exec()
         return True
+
+    def _confirm_restore(self, plan: backup.RestorePreview) -> bool:
+        """What the backup holds beside what this PC holds now, and what will be lost; いいえ by default."""
+        b, c = plan.backup_counts, plan.current_counts
+        text = T["restore_question"]
+        detail = T["restore_detail"].format(
+            made=plan.made, town=plan.manifest.town, bh=b.get("households", 0), bp=b.get("persons", 0),
+            ch=c.get("households", 0), cp=c.get("persons", 0),
+        )  # fmt: skip
+        box = QMessageBox(QMessageBox.Icon.Warning, plain(T["restore"]), text, parent=self)
+        box.setInformativeText(detail)
+        yes = box.addButton("はい", QMessageBox.ButtonRole.DestructiveRole)
+        no = box.addButton("いいえ", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        self.restore_box = box  # (tests look at it)
+        return self._ask(box) is yes
+
+    def _ask(self, box: QMessageBox):
+        box.exec()
+        return box.clickedButton()
 
     def _confirm_other_store(self, other: backup.Manifest) -> bool:
         box = QMessageBox(QMessageBox.Icon.Warning, T["other_title"],

@@ -134,3 +134,14 @@ def test_qt_own_words_are_japanese(qtbot, app):
     labels = sorted(b.text().replace("&", "") for b in box.buttons())
     assert not [t for t in labels if ENGLISH.search(t)], labels
     assert isinstance(menu, QMenu)
+
+
+def test_the_file_dialog_is_japanese(qtbot, app, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    dialog = QFileDialog(None, "バックアップから復元", str(tmp_path), "つなぎのバックアップ (*.tsbk)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)  # Qt's own dialog (Windows shows its own)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    found = [f for f in _english(dialog) if "QHeaderView" not in f and "QComboBox" not in f]
+    assert found == [], "\n".join(found)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from app.models import AuditEntry
+from app.models import AuditEntry, vocab
 from app.services.households import demo, exchange, households, search
 from app.services.households.households import FieldErrors
 
@@ -89,8 +89,11 @@ def test_status_closure_needs_a_reason_and_reopen_keeps_history(store, family):
     assert h.status == "watching" and h.closure_reason is None
     lines = [line for line in households.history(store, hid) if line.what == "世帯" and line.action == "変更"]
     closure = [dict((k, (o, n)) for k, o, n in line.changes) for line in lines]
-    assert any(c.get("closure_reason") == (None, "connected") for c in closure)
-    assert any(c.get("closure_reason") == ("connected", None) for c in closure)
+    reason = vocab.CLOSURE_REASON["connected"]
+    assert any(c.get("終結の理由") == ("（なし）", reason) for c in closure)  # in words, not codes
+    assert any(c.get("終結の理由") == (reason, "（なし）") for c in closure)
+    words = vocab.HOUSEHOLD_STATUS
+    assert any(c.get("状態") == (words["closed"], words["watching"]) for c in closure)
     assert all(line.actor == "tanaka" for line in lines)
 
 
@@ -188,7 +191,7 @@ def test_history_names_who_changed_what(store, family):
     lines = households.history(store, hid)
     assert lines[0].what == "世帯員 髙橋 﨑子" and lines[0].action == "削除"
     change = next(line for line in lines if line.action == "変更" and line.what == "世帯員 山田 太郎")
-    assert ("phone", "", "0858-99-0000") in change.changes
+    assert ("電話", "（なし）", "0858-99-0000") in change.changes
 
 
 def test_viewing_is_audited_once_per_opening(store, family):

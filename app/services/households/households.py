@@ -33,6 +33,7 @@ from app.services.common.changes import Changes
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import age_on, format_wareki, search_key
 from app.services.flags import flag_review
+from app.services.records import labels
 from app.services.store import audit
 from app.services.store.store import Store
 
@@ -638,7 +639,7 @@ class HistoryLine:
     actor: str
     what: str  # 世帯 / 世帯員 山田 花子 / 相談受付 …
     action: str  # 登録 / 変更 / 削除
-    changes: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, old, new)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (項目, 変更前, 変更後) in words
 
 
 _TABLE_WORD = {"households": "世帯", "persons": "世帯員", "intakes": "相談受付", "care_relations": "介護・世話の関係",
@@ -692,28 +693,14 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
             )
             .order_by(ch.id.desc())
         ).all()
-    skip = {
-        "id",
-        "created_at",
-        "updated_at",
-        "name_key",
-        "kana_key",
-        "given_key",
-        "given_kana_key",
-        "label_key",
-        "address_key",
-    }
     lines = []
     for r in rows:
         values = r.new or r.old or {}
         what = _TABLE_WORD[r.table_name]
         if r.table_name == "persons":
             what = f"世帯員 {names.get(r.row_id) or values.get('name') or ''}".strip()
-        changes = []
-        if r.action == "update":
-            changes = [
-                (k, (r.old or {}).get(k), (r.new or {}).get(k)) for k in (r.new or {}) if k not in skip
-            ]
+        # 「状態: 気になる → 終結」: the column's name and the values in words (records.labels), not codes.
+        changes = labels.change_words(r.table_name, r.old, r.new) if r.action == "update" else []
         lines.append(HistoryLine(r.at, r.actor, what, _ACTION_WORD[r.action], changes))
     return lines
 

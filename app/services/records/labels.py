@@ -1,6 +1,13 @@
 """Every column a person reads, by its Japanese name: the full export's sheets and the 本人開示's
 change history say the same words (app.services.transfer). Keyed by table, then column."""
 
+from __future__ import annotations
+
+from datetime import date
+
+from app.models import vocab
+from app.services.common.japanese import format_wareki
+
 COLUMNS: dict[str, dict[str, str]] = {
     "households": {
         "code": "世帯番号",
@@ -308,3 +315,70 @@ COLUMNS: dict[str, dict[str, str]] = {
 
 # What a consent row adds: the agencies it names (the consent_agencies table).
 CONSENT_AGENCIES = "同意した提供先（機関番号）"
+
+
+# --- a change in words: 「状態: 気になる → 終結」 (history screens, the 本人開示) -----------------------
+
+HISTORY_SKIPPED = frozenset(
+    {"id", "household_id", "person_id", "name_key", "kana_key", "given_key", "given_kana_key", "phone_key",
+     "label_key", "address_key", "sort_order", "parents_explicit", "created_at", "updated_at",
+     # internal numbers linking records: they mean nothing on paper
+     "agency_id", "meeting_id", "consent_id", "approved_case_id", "lead_agency_id", "visitor_agency_id",
+     "fiscal_year", "serial", "position", "agencies"}
+)  # fmt: skip
+YES_NO = {True: "はい", False: "いいえ"}
+# The coded columns of the records whose history is shown, so a change reads 「無職 → 就労」.
+HISTORY_WORDS = {
+    "households": {"status": vocab.HOUSEHOLD_STATUS, "housing": vocab.HOUSING, "closure_reason": vocab.CLOSURE_REASON},
+    "persons": {"sex": vocab.SEX, "relation": vocab.RELATION, "marital": vocab.MARITAL, "work": vocab.WORK,
+                "care_level": vocab.CARE_LEVEL, "disability": vocab.DISABILITY, "hikikomori": vocab.HIKIKOMORI,
+                "issues": vocab.ISSUE},
+    "intakes": {"route": vocab.ROUTE, "categories": vocab.CONSULT_CATEGORY, "main_category": vocab.CONSULT_CATEGORY,
+                "response": vocab.INTAKE_RESPONSE, "urgency": vocab.URGENCY},
+    "referrals": {"direction": {"out": "紹介", "in": "受付"}, "method": vocab.REFERRAL_METHOD, "urgency": vocab.URGENCY, "basis": vocab.SHARING_BASIS,
+                  "state": {**vocab.INCOMING_STATE, **vocab.REFERRAL_STATE}, "reply_status": vocab.REPLY_STATUS},
+    "meeting_cases": {"basis": vocab.SHARING_BASIS, "decisions": vocab.MEETING_DECISION},
+    "support_plans": {"state": vocab.PLAN_STATE},
+    "consents": {"purpose": vocab.CONSENT_PURPOSE, "scope": vocab.CONSENT_SCOPE, "method": vocab.CONSENT_METHOD,
+                 "given_by": vocab.CONSENT_GIVER},
+}  # fmt: skip
+
+
+
+def change_words(table: str, old: dict | None, new: dict | None) -> list[tuple[str, str, str]]:
+    """(項目, 変更前, 変更後) for each column that changed; a new record lists what it was given."""
+    names = COLUMNS.get(table, {})
+    old, new = old or {}, new or {}
+    out = []
+    for key in dict.fromkeys([*old, *new]):
+        if key in HISTORY_SKIPPED or old.get(key) == new.get(key):
+            continue
+        if not old and new.get(key) in (None, "", [], False):
+            continue  # (a new record's empty fields say nothing)
+        words = HISTORY_WORDS.get(table, {}).get(key)
+        out.append((names.get(key, key), shown_value(old.get(key), words) if old else "",
+                    shown_value(new.get(key), words) if new else ""))  # fmt: skip
+    return out
+
+
+def shown_value(value, words: dict | None = None) -> str:
+    if value is None or value == "" or value == []:
+        return "（なし）"
+    if isinstance(value, bool):
+        return YES_NO[value]
+    if isinstance(value, list):
+        # (a plan's goals and roles are lists of small objects: their words, not their keys)
+        return "、".join(
+            "／".join(str(vocab.AUTONOMY.get(x, x)) for k, x in v.items() if x and k != "agency_id")
+            if isinstance(v, dict)
+            else str(words.get(v, v) if words else v)
+            for v in value
+        )
+    if words and value in words:
+        return words[value]
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return format_wareki(date.fromisoformat(value))
+        except ValueError:
+            pass
+    return str(value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout
 
+from app.services.common.japanese import format_wareki
 from app.services.households import households
 from app.ui.common.widgets import fill_table, record_table
 from app.ui.households.tabs.base import HouseholdTab
@@ -19,7 +20,7 @@ class HistoryTab(HouseholdTab):
     def fill(self, store, h) -> None:
         fill_table(
             self.table,
-            [[line.at.strftime("%Y-%m-%d %H:%M"), line.actor, line.what,
-              line.action + ("：" + "、".join(f"{k} {o!s}→{n!s}" for k, o, n in line.changes) if line.changes else "")]
+            [[f"{format_wareki(line.at.date())} {line.at:%H:%M}", line.actor, line.what,
+              line.action + ("：" + "、".join(f"{k}: {o} → {n}" for k, o, n in line.changes) if line.changes else "")]
              for line in households.history(store, h.id)],  # fmt: skip
         )

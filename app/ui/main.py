@@ -43,28 +43,6 @@ def open_demo(ctx) -> object:
     return created.store
 
 
-def _missing_words():
-    from PySide6.QtCore import QTranslator
-
-    class Missing(QTranslator):
-        """The few words Qt's Japanese file leaves in English (seen in its file dialog)."""
-
-        WORDS = {("QFileDialog", "&Look in:"): "場所(&L):", ("QFileDialog", "Files of &type:"): "ファイルの種類(&T):"}
-
-        def translate(self, context, source, disambiguation=None, n=-1):
-            # None, not "": an empty text would be taken as the translation and blank the label.
-            return self.WORDS.get((context, source))
-
-        def isEmpty(self) -> bool:  # noqa: N802 (Qt's name)
-            return False
-
-    return Missing
-
-
-def _Missing(app):  # noqa: N802 (a class made on first use: Qt is imported only when the GUI starts)
-    return _missing_words()(app)
-
-
 def install_japanese(app) -> None:
     """Qt's own words in Japanese: file dialogs, the right-click menus of text fields (元に戻す, コピー …),
     message box buttons. The translations ship with PySide6; the locale makes dates and numbers Japanese."""
@@ -73,12 +51,16 @@ def install_japanese(app) -> None:
     QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
     if getattr(app, "_japanese", None):
         return
+    from app.services.common.resources import resources_dir
+
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    app._japanese = [_Missing(app)]
-    app.installTranslator(app._japanese[0])  # installed first: asked last, only for what Qt's file lacks
-    for name in ("qtbase_ja", "qt_ja"):
+    # Our own file first (asked last): the few words Qt's Japanese file leaves in English. A compiled .qm,
+    # not a Python QTranslator subclass: Qt asks translators while it tears down, after Python is gone.
+    sources = [("tsunagi_ja", str(resources_dir() / "translations")), ("qtbase_ja", folder), ("qt_ja", folder)]
+    app._japanese = []
+    for name, where in sources:
         translator = QTranslator(app)
-        if translator.load(name, folder):
+        if translator.load(name, where):
             app.installTranslator(translator)
             app._japanese.append(translator)  # kept: a translator collected by Python stops translating
 

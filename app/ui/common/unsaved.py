@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 QUESTION = "入力した内容を保存せずに閉じますか？"
+COVERED = "tsunagi_covered"  # set while the lock covers the dialog (app.ui.window.lock_cover)
 DETAIL = "「はい」を押すと、この画面で入力・変更した内容は失われます。"
 
 
@@ -67,6 +68,15 @@ class EditDialog(QDialog):
         return self._clean is not None and snapshot(self) != self._clean
 
     def reject(self) -> None:
+        if self.property(COVERED):
+            return  # locked: neither Esc nor × ends the dialog under the cover
         if self.has_unsaved_input() and not confirm_discard(self):
             return
         super().reject()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if self.property(COVERED):
+            for child in self.children():
+                if child.objectName() == "lock_cover":
+                    child.setGeometry(self.rect())

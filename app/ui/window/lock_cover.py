@@ -8,7 +8,7 @@ another user signs in, the dialogs of the one before are closed unseen.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.common import unsaved
+
+COVERED = unsaved.COVERED
 T = {
     "title": "つなぎ（ロック中）",
     "locked": "画面をロックしています",
@@ -69,23 +72,15 @@ class Cover(QFrame):
             if child is not self and child.isEnabled() and not child.isWindow():
                 child.setEnabled(False)
                 self._switched_off.append(child)
+        # The dialog knows it is covered: an EditDialog then refuses Esc and × (unsaved.EditDialog.reject)
+        # and keeps the cover at its size. (No Python event filter here: Qt still calls those while it
+        # tears down, after Python has begun to shut down.)
+        dialog.setProperty(COVERED, True)
         self.setGeometry(dialog.rect())
         self.raise_()
         self.show()
-        dialog.installEventFilter(self)
         if self.field is not None:
             self.field.setFocus()
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        kind = event.type()
-        if kind == QEvent.Type.Resize:
-            self.setGeometry(self.dialog.rect())
-        elif kind == QEvent.Type.Close:
-            event.ignore()  # the window's × does nothing while locked
-            return True
-        elif kind == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Escape:
-            return True  # nor does Esc
-        return False
 
     def submit(self) -> None:
         """Unlock through the sign-in page's own logic (attempt count, wait, the user)."""
@@ -97,7 +92,7 @@ class Cover(QFrame):
             self.error.setText(self.sign_in.error.text() or waiting)
 
     def lift(self) -> None:
-        self.dialog.removeEventFilter(self)
+        self.dialog.setProperty(COVERED, False)
         for child in self._switched_off:
             child.setEnabled(True)
         self.dialog.setWindowTitle(self._title)

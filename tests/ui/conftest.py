@@ -49,3 +49,22 @@ def app(qapp):
 def ctx(tmp_path, app, monkeypatch) -> AppContext:
     monkeypatch.setattr(attempts, "BASE_S", 0.05)  # the sign-in wait after 5 failures, shortened
     return AppContext(data_dir=tmp_path / "tsunagi", kdf=FAST, quiet=True)
+
+
+SHELL_PASSPHRASE = "合言葉です合言葉"
+
+
+@pytest.fixture
+def shell(qtbot, ctx):
+    """The main window signed in as 田中 on a new store (a test module may define its own)."""
+    from app.services.store.store import Store
+    from app.ui.window.shell import Shell
+
+    created = Store.create(ctx.data_dir, passphrase=SHELL_PASSPHRASE, user="田中", town="例示県つなぎ町", kdf=FAST)
+    window = Shell(ctx)
+    qtbot.addWidget(window)
+    window.enter(created.store)
+    window.show()
+    yield window
+    if not window.locked:
+        window.lock()

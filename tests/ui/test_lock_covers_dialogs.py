@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
@@ -15,22 +14,8 @@ from app.services.store.keyslots import FAST
 from app.services.store.store import Store
 from app.ui.households.dialogs import IntakeDialog
 from app.ui.window.lock_cover import Cover
-from app.ui.window.shell import Shell
+from tests.ui.conftest import SHELL_PASSPHRASE as PASS
 from tests.ui.conftest import ime_type
-
-PASS = "合言葉です合言葉"
-
-
-@pytest.fixture
-def shell(qtbot, ctx):
-    created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", town="例示県つなぎ町", kdf=FAST)
-    shell = Shell(ctx)
-    qtbot.addWidget(shell)
-    shell.enter(created.store)
-    shell.show()
-    yield shell
-    if not shell.locked:
-        shell.lock()
 
 
 def _intake(qtbot, ctx, shell) -> IntakeDialog:

@@ -3,26 +3,11 @@ one), see every bad row at its cell, and import all or nothing."""
 
 from __future__ import annotations
 
-import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.services.sheets import mapping
-from app.services.store.keyslots import FAST
-from app.services.store.store import Store
 from app.ui.households.sheet_wizard import SheetImportWizard
-from app.ui.window.shell import Shell
 from bench.town_sheet import HEADERS, person_rows, write_csv
-
-
-@pytest.fixture
-def shell(qtbot, ctx):
-    created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", town="例示県つなぎ町", kdf=FAST)
-    shell = Shell(ctx)
-    qtbot.addWidget(shell)
-    shell.enter(created.store)
-    shell.show()
-    yield shell
-    shell.lock()
 
 
 def _workbook(path, headers, rows):

@@ -11,23 +11,9 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
 from app.services.households import households
-from app.services.store.keyslots import FAST
-from app.services.store.store import Store
 from app.ui.common import unsaved
 from app.ui.households.dialogs import MemberDialog
-from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
-
-
-@pytest.fixture
-def shell(qtbot, ctx):
-    created = Store.create(ctx.data_dir, passphrase="合言葉です合言葉", user="田中", town="例示県つなぎ町", kdf=FAST)
-    shell = Shell(ctx)
-    qtbot.addWidget(shell)
-    shell.enter(created.store)
-    shell.show()
-    yield shell
-    shell.lock()
 
 
 @pytest.fixture

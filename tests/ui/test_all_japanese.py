@@ -53,7 +53,8 @@ def _strings(root: QWidget) -> list[tuple[str, str]]:
             out.append((name, w.title().replace("&", "")))
         elif isinstance(w, QLineEdit):
             out.append((f"{name} placeholder", w.placeholderText()))
-        elif isinstance(w, QComboBox):
+        elif isinstance(w, QComboBox) and not w.isEditable():
+            # (an editable combo holds what the user typed or the PC offers: folders, drive labels)
             out += [(name, w.itemText(i)) for i in range(w.count())]
         elif isinstance(w, QTabWidget):
             out += [(name, w.tabText(i).replace("&", "")) for i in range(w.count())]

@@ -4,26 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from app.services.households import households
-from app.services.store.keyslots import FAST
-from app.services.store.store import Store
 from app.ui.households.dialogs import MemberDialog
-from app.ui.window.shell import Shell
 from tests.ui.conftest import ime_type
-
-
-@pytest.fixture
-def shell(qtbot, ctx):
-    created = Store.create(
-        ctx.data_dir, passphrase="合言葉です合言葉", user="田中", town="例示県つなぎ町", kdf=FAST
-    )
-    shell = Shell(ctx)
-    qtbot.addWidget(shell)
-    shell.enter(created.store)
-    yield shell
-    shell.lock()
 
 
 def test_the_member_dialog_warns_of_an_unprintable_name_and_still_saves(qtbot, ctx, shell):

@@ -164,6 +164,12 @@ class Content(QWidget):
     def _show(self, row: int) -> None:
         if row < 0:
             return
+        if row != self.pages.currentIndex() and not self.may_leave():
+            # The page keeps its unsaved input: back to its own row in the column, without a second ask.
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self.pages.currentIndex())
+            self.nav.blockSignals(False)
+            return
         self.pages.setCurrentIndex(row)
         if self.ctx.store is not None:
             self.pages.currentWidget().bring_up_to_date()
@@ -171,9 +177,14 @@ class Content(QWidget):
     def page(self, name: str) -> Page:
         return self.by_name[name]
 
+    def may_leave(self) -> bool:
+        """Whether the page on screen may be left: a page with unsaved input (設定) asks first."""
+        return getattr(self.pages.currentWidget(), "may_leave", lambda: True)()
+
     def open_household(self, household_id: int) -> None:
         self.nav.setCurrentRow(list(self.by_name).index("世帯"))
-        self.by_name["世帯"].open(household_id)
+        if self.pages.currentWidget() is self.by_name["世帯"]:  # not when the page on screen stayed
+            self.by_name["世帯"].open(household_id)
 
     def on_store(self, *, unlocked: bool) -> None:
         self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
@@ -307,6 +318,8 @@ class Shell(QMainWindow):
 
     def sign_out(self) -> None:
         """Unlike a lock, signing out leaves nothing behind: the pages are rebuilt at the next sign-in."""
+        if self.content is not None and not self.locked and not self.content.may_leave():
+            return
         self.lock()
         covers, self._covers = self._covers, []
         lock_cover.lift_all(covers, close=True)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.services.catalog import print_catalog
 from app.services.common.errors import TsunagiError
 from app.services.store import settings as town_settings
+from app.ui.common import unsaved
 from app.ui.common.page import Page
 from app.ui.common.unsaved import EditDialog
 from app.ui.common.widgets import ErrorLabel, PassphraseFields, confirm, heading, save_print, show_print
@@ -85,6 +86,7 @@ class SettingsPage(Page):
         super().__init__(ctx)
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, ErrorLabel] = {}
+        self._clean: tuple | None = None  # what the fields held when last read from or saved to the store
 
         town_box = QGroupBox(T["town_box"])
         town_form = QFormLayout(town_box)
@@ -189,9 +191,29 @@ class SettingsPage(Page):
             else:
                 widget.setText(str(value))
             self.errors[key].show_error("")
-        self.users.clear()
-        self.users.addItems(store.users())
+        self._fill_users()
         self.status.setText("")
+        self._clean = unsaved.snapshot(self)
+
+    def _fill_users(self) -> None:
+        self.users.clear()
+        self.users.addItems(self.ctx.require_store().users())
+
+    # --- leaving with unsaved input ---------------------------------------------------------------
+
+    def has_unsaved_input(self) -> bool:
+        return self._clean is not None and unsaved.snapshot(self) != self._clean
+
+    def may_leave(self) -> bool:
+        """Asked by the main window before it shows another page or signs out. The same question as an
+        editing dialog's (いいえ by default, so a stray Enter keeps the input); はい puts the saved values
+        back, so coming back later shows what is in force, not what was thrown away."""
+        if not self.has_unsaved_input():
+            return True
+        if not unsaved.confirm_discard(self):
+            return False
+        self.refresh()
+        return True
 
     def _values(self) -> dict:
         out = {}
@@ -216,6 +238,7 @@ class SettingsPage(Page):
             self.fields[exc.key].setFocus()
             return
         self.status.setText(T["saved"] if changed else T["nothing"])
+        self._clean = unsaved.snapshot(self)  # what is on screen is now what is in force
         if any(key.startswith("flags.") for key in changed):
             from app.services.flags import flag_review
 
@@ -234,7 +257,7 @@ class SettingsPage(Page):
                 dialog.error.show_error(str(exc))
                 continue
             break
-        self.refresh()
+        self._fill_users()  # only the list: settings typed but not yet saved stay as typed
 
     def change_passphrase(self) -> None:
         store = self.ctx.require_store()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -42,6 +42,7 @@ from app.ui.common.widgets import (
     field_row,
     show_print,
 )
+from app.ui.referrals.agencies_page import AgencyDialog
 
 T = {
     "title": "つなぐシート {number}",
@@ -50,6 +51,7 @@ T = {
     "agency_out": "紹介先の機関(&A)",
     "agency_in": "紹介元の機関(&A)",
     "choose_agency": "（機関を選ぶ）",
+    "add_agency": "連携先を追加(&N)…",
     "department": "窓口",
     "contact": "先方の担当者",
     "our_staff": "こちらの担当者",
@@ -156,14 +158,28 @@ class ReferralDialog(EditDialog):
 
         form = QFormLayout()
         agency = QComboBox()
-        agency.addItem(T["choose_agency"], None)
-        for a in agencies.all_agencies(store, active_only=True):
-            agency.addItem(a.name + (f"（{a.department}）" if a.department else ""), a.id)
-        current_agency = r.agency_id if r else values.get("agency_id")
-        agency.setCurrentIndex(max(0, agency.findData(current_agency)))
         self._row(form, "agency_id", agency, T["agency_out" if self.direction == "out" else "agency_in"])
+        # The directory may not hold the agency yet: adding it here keeps the sheet (and what is typed
+        # in it) instead of sending the coordinator away to 関係機関 and losing the text.
+        add_agency = QPushButton(T["add_agency"], objectName="ref_add_agency")
+        add_agency.clicked.connect(self.add_agency)
+        beside = QHBoxLayout()
+        holder = agency.parentWidget().layout()  # field_row's box: the choice above its error line
+        holder.removeWidget(agency)
+        beside.addWidget(agency, 1)
+        beside.addWidget(add_agency)
+        holder.insertLayout(0, beside)
         self._row(form, "agency_department", QLineEdit(r.agency_department if r else ""), T["department"])
         self._row(form, "agency_contact", QLineEdit(r.agency_contact if r else ""), T["contact"])
+        self._agencies: dict = {}
+        self._load_agencies(r.agency_id if r else values.get("agency_id"))
+        # What the chosen agency put in 窓口/担当者: a field still holding it follows the next choice,
+        # anything else was typed by the coordinator and is kept. A saved sheet's text that matches its
+        # agency counts as the agency's.
+        self._filled = self._agency_values(agency.currentData())
+        if r is None:
+            self._fill_from_agency()
+        agency.currentIndexChanged.connect(lambda _i: self._fill_from_agency())
         self._row(
             form, "our_staff", QLineEdit(r.our_staff if r else values.get("our_staff", "")), T["our_staff"]
         )
@@ -232,6 +248,48 @@ class ReferralDialog(EditDialog):
 
     def _row(self, form: QFormLayout, key: str, widget: QWidget, label: str) -> None:
         field_row(form, key, widget, label, self.fields, self.errors)
+
+    # --- agency -----------------------------------------------------------------------------------
+
+    def _load_agencies(self, selected: int | None) -> None:
+        """Fill the agency choice and select ``selected``. The sheet's own agency stays listed even when
+        it is no longer 利用中, so opening and saving an old sheet does not drop it."""
+        combo = self.fields["agency_id"]
+        rows = [a for a in agencies.all_agencies(self.ctx.require_store()) if a.active or a.id == selected]
+        self._agencies = {a.id: a for a in rows}
+        with QSignalBlocker(combo):  # a refill is not a choice: 窓口/担当者 are left alone
+            combo.clear()
+            combo.addItem(T["choose_agency"], None)
+            for a in rows:
+                combo.addItem(a.name + (f"（{a.department}）" if a.department else ""), a.id)
+            combo.setCurrentIndex(max(0, combo.findData(selected)))
+
+    def _agency_values(self, agency_id: int | None) -> dict[str, str]:
+        a = self._agencies.get(agency_id)
+        return {
+            "agency_department": a.department if a else "",
+            "agency_contact": a.contact_person if a else "",
+        }
+
+    def _fill_from_agency(self) -> None:
+        new = self._agency_values(self.fields["agency_id"].currentData())
+        for key, value in new.items():
+            edit = self.fields[key]
+            if not edit.text().strip() or edit.text() == self._filled.get(key):
+                edit.setText(value)
+        self._filled = new
+
+    def add_agency(self) -> None:
+        """The directory's own dialog and service; the new agency becomes this sheet's choice."""
+        dialog = AgencyDialog(self.ctx, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.agency_id is None:
+            return
+        combo = self.fields["agency_id"]
+        previous = combo.currentData()
+        self._load_agencies(previous)
+        combo.setCurrentIndex(combo.findData(dialog.agency_id))  # an inactive new one is not listed
+        self.errors["agency_id"].show_error("")
+        combo.setFocus()
 
     # --- state ------------------------------------------------------------------------------------
 

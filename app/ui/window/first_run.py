@@ -24,7 +24,7 @@ from app.services.printing import printing
 from app.services.store import settings as town_settings
 from app.services.store.store import Created, Store
 from app.ui.common.context import AppContext
-from app.ui.common.widgets import ErrorLabel, PassphraseFields, save_print, show_print
+from app.ui.common.widgets import ErrorLabel, PassphraseFields, field_row, save_print, show_print
 
 T = {
     "title": "つなぎ — はじめての設定",
@@ -42,6 +42,15 @@ T = {
     "town": "町村名(&T)",
     "user": "担当者名(&N)",
     "user_hint": "サインインのときに選ぶ名前です（例: 田中）",
+    "department": "担当課・係(&G)",
+    "department_hint": "例: 福祉課 重層的支援係",
+    "phone": "担当課の電話(&L)",
+    "phone_hint": "例: 0858-00-1111",
+    "department_why": (
+        "担当課・係と電話は、つなぐシートの紹介元・折り返し先として印刷されます。"
+        "空欄のままでも始められますが、そのときは先方が折り返す番号のないシートになります。"
+        "あとから「設定」で入力・変更できます。"
+    ),
     "pass_title": "パスフレーズ",
     "pass_sub": "データを開くための合言葉です。他の人に教えないでください。",
     "key_title": "回復キー",
@@ -89,11 +98,39 @@ class TownPage(QWizardPage):
         self.town = QLineEdit(objectName="town")
         self.user = QLineEdit(objectName="user")
         self.user.setPlaceholderText(T["user_hint"])
+        self.department = QLineEdit(placeholderText=T["department_hint"])
+        self.phone = QLineEdit(placeholderText=T["phone_hint"])
+        why = QLabel(T["department_why"], objectName="hint")
+        why.setWordWrap(True)
         form = QFormLayout(self)
         form.addRow(T["town"], self.town)
         form.addRow(T["user"], self.user)
+        # Without these the first つなぐシート goes out with no callback number.
+        self.fields: dict[str, QLineEdit] = {}
+        self.errors: dict[str, ErrorLabel] = {}
+        field_row(form, "town.department", self.department, T["department"], self.fields, self.errors)
+        field_row(form, "town.phone", self.phone, T["phone"], self.fields, self.errors)
+        form.addRow(why)
         self.registerField("town*", self.town)
         self.registerField("user*", self.user)
+        self.registerField("department", self.department)
+        self.registerField("phone", self.phone)
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
+        """The settings' own rule, checked here so the message stands at the field (the store is made
+        only on the next page, and then nothing should be left to refuse)."""
+        wrong = []
+        for key, edit in self.fields.items():
+            self.errors[key].show_error("")
+            try:
+                town_settings.validate(key, edit.text())
+            except town_settings.SettingError as exc:
+                self.errors[key].show_error(str(exc))
+                wrong.append(edit)
+        if wrong:
+            wrong[0].setFocus()
+            wrong[0].selectAll()
+        return not wrong
 
 
 class PassphrasePage(QWizardPage):
@@ -226,4 +263,11 @@ class FirstRunWizard(QWizard):
             town=town,
             kdf=self.ctx.kdf,
         )
-        town_settings.save(self.created.store, {"town.coordinator": user})
+        town_settings.save(
+            self.created.store,
+            {
+                "town.coordinator": user,
+                "town.department": self.field("department"),
+                "town.phone": self.field("phone"),
+            },
+        )

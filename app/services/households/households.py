@@ -24,8 +24,10 @@ from app.models import (
     Meeting,
     MeetingCase,
     MeetingType,
+    Note,
     ParentLink,
     Person,
+    Visit,
     vocab,
 )
 from app.services.common import bounded
@@ -613,6 +615,22 @@ def update_intake(store: Store, intake_id: int, values: dict[str, Any]) -> None:
         s.commit()
 
 
+def delete_intake(store: Store, intake_id: int) -> Changes:
+    """Delete a 相談受付 entered by mistake (empty, twice, in the wrong household), so that it leaves the
+    lists and 統計. Nothing is lost: the row history keeps every value it held, which the household's
+    変更履歴 shows as 「削除」, and the audit log records who deleted which one."""
+    with store.session() as s:
+        intake = must_get(s, Intake, intake_id, "その相談受付は見つかりません（削除された可能性があります）")
+        h = _get(s, intake.household_id)
+        # The audit entry names the record, not what was said in it: the content stays in the history,
+        # which only those who may open the household read.
+        audit.record(s, "delete", target=h.code,
+                     detail={"record": "相談受付", "id": intake.id, "date": intake.received_on.isoformat()})  # fmt: skip
+        s.delete(intake)
+        s.commit()  # (a household made 相談中 by this intake stays so: its status is the coordinator's call)
+    return Changes.of("intakes", households=[h.id])
+
+
 def intakes(store: Store, household_id: int) -> list[Intake]:
     with store.session() as s:
         return list(
@@ -642,8 +660,10 @@ class HistoryLine:
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (項目, 変更前, 変更後) in words
 
 
-_TABLE_WORD = {"households": "世帯", "persons": "世帯員", "intakes": "相談受付", "care_relations": "介護・世話の関係",
-               "parent_links": "親子関係"}  # fmt: skip
+_TABLE_WORD = {"households": "世帯", "persons": "世帯員", "intakes": "相談受付", "visits": "訪問記録",
+               "notes": "支援経過のメモ", "care_relations": "介護・世話の関係", "parent_links": "親子関係"}  # fmt: skip
+# The day a casework record is about, named beside it: 「相談受付 令和7年4月1日」 tells which one was deleted.
+_RECORD_DAY = {"intakes": "received_on", "visits": "visited_at", "notes": "at"}
 _ACTION_WORD = {"insert": "登録", "update": "変更", "delete": "削除"}
 
 
@@ -659,6 +679,8 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
         }
         person_ids = list(names)
         intake_ids = [str(i) for i in s.scalars(select(Intake.id).where(Intake.household_id == household_id))]
+        visit_ids = [str(i) for i in s.scalars(select(Visit.id).where(Visit.household_id == household_id))]
+        note_ids = [str(i) for i in s.scalars(select(Note.id).where(Note.household_id == household_id))]
 
         def about_household(table):
             # Deleted rows are no longer in the tables above; their last values still say where they were.
@@ -685,8 +707,12 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
                     (ch.table_name == "households") & (ch.row_id == str(household_id)),
                     (ch.table_name == "persons") & ch.row_id.in_(person_ids),
                     (ch.table_name == "intakes") & ch.row_id.in_(intake_ids),
+                    (ch.table_name == "visits") & ch.row_id.in_(visit_ids),
+                    (ch.table_name == "notes") & ch.row_id.in_(note_ids),
                     about_household("persons"),
                     about_household("intakes"),
+                    about_household("visits"),
+                    about_household("notes"),
                     about_people("care_relations", "carer_id", "cared_id"),
                     about_people("parent_links", "child_id", "parent_id"),
                 )
@@ -699,10 +725,21 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
         what = _TABLE_WORD[r.table_name]
         if r.table_name == "persons":
             what = f"世帯員 {names.get(r.row_id) or values.get('name') or ''}".strip()
-        # 「状態: 気になる → 終結」: the column's name and the values in words (records.labels), not codes.
-        changes = labels.change_words(r.table_name, r.old, r.new) if r.action == "update" else []
+        elif (day := _record_day(r.table_name, r.old or {})) or (day := _record_day(r.table_name, r.new or {})):
+            what = f"{what} {day}"
+        # 「状態: 気になる → 終結」: the column's name and the values in words (records.labels), not codes. A
+        # deleted record lists what it held, so a mistaken deletion can be seen and typed in again.
+        changes = labels.change_words(r.table_name, r.old, r.new) if r.action in ("update", "delete") else []
         lines.append(HistoryLine(r.at, r.actor, what, _ACTION_WORD[r.action], changes))
     return lines
+
+
+def _record_day(table: str, values: dict) -> str:
+    value = values.get(_RECORD_DAY.get(table, ""))
+    try:
+        return format_wareki(date.fromisoformat(value[:10])) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
 
 
 def recent(store: Store, limit: int = 8) -> list[tuple[int, str, str, str]]:

@@ -14,11 +14,12 @@ from sqlalchemy import and_, func, select, union_all
 from sqlalchemy.orm import Session
 
 from app.models import Household, Intake, Note, Person, Referral, Visit, vocab
+from app.services.common.changes import Changes
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
 from app.services.households.households import FieldErrors
 from app.services.referrals.referrals import agency_names
-from app.services.store import settings
+from app.services.store import audit, settings
 from app.services.store.store import Store
 
 FOLLOWED = ("ongoing", "watching")  # 継続支援, 見守り
@@ -103,6 +104,35 @@ def update_visit(store: Store, visit_id: int, values: dict) -> None:
         for k, v in check_visit(current | values).items():
             setattr(visit, k, v)
         s.commit()
+
+
+def delete_visit(store: Store, visit_id: int) -> Changes:
+    """Delete a 訪問記録 entered by mistake (twice, in the wrong household), so that it leaves the 支援経過
+    and 統計; the row history keeps what it held (the household's 変更履歴 shows it as 「削除」) and the
+    audit log records who deleted which one."""
+    with store.session() as s:
+        visit = s.get(Visit, visit_id)
+        if visit is None:
+            raise InvalidInput("その訪問記録は見つかりません（削除された可能性があります）")
+        return _delete(s, visit, "訪問記録", visit.visited_at, "visits")
+
+
+def delete_note(store: Store, note_id: int) -> Changes:
+    """Delete a 支援経過のメモ entered by mistake, kept in the history and audited like a visit."""
+    with store.session() as s:
+        note = s.get(Note, note_id)
+        if note is None:
+            raise InvalidInput("その支援経過のメモは見つかりません（削除された可能性があります）")
+        return _delete(s, note, "支援経過のメモ", note.at, "notes")
+
+
+def _delete(s: Session, row, word: str, at: datetime, kind: str) -> Changes:
+    household = s.get(Household, row.household_id)
+    # The audit entry names the record, not its content: that stays in the row history.
+    audit.record(s, "delete", target=household.code, detail={"record": word, "id": row.id, "date": at.date().isoformat()})
+    s.delete(row)
+    s.commit()
+    return Changes.of(kind, households=[household.id])
 
 
 def get_visit(store: Store, visit_id: int) -> Visit:

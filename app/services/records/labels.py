@@ -324,7 +324,7 @@ HISTORY_SKIPPED = frozenset(
      "label_key", "address_key", "sort_order", "parents_explicit", "created_at", "updated_at",
      # internal numbers linking records: they mean nothing on paper
      "agency_id", "meeting_id", "consent_id", "approved_case_id", "lead_agency_id", "visitor_agency_id",
-     "fiscal_year", "serial", "position", "agencies"}
+     "fiscal_year", "serial", "position", "agencies", "met_person_ids"}
 )  # fmt: skip
 YES_NO = {True: "はい", False: "いいえ"}
 # The coded columns of the records whose history is shown, so a change reads 「無職 → 就労」.
@@ -339,6 +339,8 @@ HISTORY_WORDS = {
                   "state": {**vocab.INCOMING_STATE, **vocab.REFERRAL_STATE}, "reply_status": vocab.REPLY_STATUS},
     "meeting_cases": {"basis": vocab.SHARING_BASIS, "decisions": vocab.MEETING_DECISION},
     "support_plans": {"state": vocab.PLAN_STATE},
+    "visits": {"kind": vocab.VISIT_KIND, "result": vocab.VISIT_RESULT},
+    "notes": {"kind": vocab.NOTE_KIND},
     "consents": {"purpose": vocab.CONSENT_PURPOSE, "scope": vocab.CONSENT_SCOPE, "method": vocab.CONSENT_METHOD,
                  "given_by": vocab.CONSENT_GIVER},
 }  # fmt: skip
@@ -346,7 +348,8 @@ HISTORY_WORDS = {
 
 
 def change_words(table: str, old: dict | None, new: dict | None) -> list[tuple[str, str, str]]:
-    """(項目, 変更前, 変更後) for each column that changed; a new record lists what it was given."""
+    """(項目, 変更前, 変更後) for each column that changed; a new record lists what it was given, a deleted
+    one what it held (変更後 empty)."""
     names = COLUMNS.get(table, {})
     old, new = old or {}, new or {}
     out = []
@@ -355,6 +358,8 @@ def change_words(table: str, old: dict | None, new: dict | None) -> list[tuple[s
             continue
         if not old and new.get(key) in (None, "", [], False):
             continue  # (a new record's empty fields say nothing)
+        if not new and old.get(key) in (None, "", [], False):
+            continue  # (nor do a deleted record's)
         words = HISTORY_WORDS.get(table, {}).get(key)
         out.append((names.get(key, key), shown_value(old.get(key), words) if old else "",
                     shown_value(new.get(key), words) if new else ""))  # fmt: skip
@@ -376,6 +381,11 @@ def shown_value(value, words: dict | None = None) -> str:
         )
     if words and value in words:
         return words[value]
+    if isinstance(value, str) and len(value) >= 16 and value[10] == "T" and value[4] == "-" and value[7] == "-":
+        try:  # a visit's or a note's 日時
+            return f"{format_wareki(date.fromisoformat(value[:10]))} {value[11:16]}"
+        except ValueError:
+            pass
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         try:
             return format_wareki(date.fromisoformat(value))

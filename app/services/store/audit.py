@@ -32,6 +32,7 @@ ACTIONS = {
     "settings": "設定変更",
     "users": "利用者の変更",
     "migrate": "データ形式の更新",
+    "delete": "記録の削除",
 }
 
 

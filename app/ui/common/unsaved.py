@@ -41,8 +41,15 @@ def snapshot(root: QWidget) -> tuple:
 
 
 def confirm_discard(parent: QWidget) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, parent.windowTitle() or "つなぎ", QUESTION, parent=parent)
-    box.setInformativeText(DETAIL)
+    return ask_destructive(parent, QUESTION, DETAIL)
+
+
+def ask_destructive(parent: QWidget, question: str, detail: str = "", title: str = "") -> bool:
+    """はい/いいえ for an act that cannot be taken back here (discarding input, deleting a record): いいえ is
+    the default and Esc, so Enter pressed in a hurry keeps everything."""
+    box = QMessageBox(QMessageBox.Icon.Question, title or parent.windowTitle() or "つなぎ", question, parent=parent)
+    if detail:
+        box.setInformativeText(detail)
     yes = box.addButton("はい", QMessageBox.ButtonRole.DestructiveRole)
     no = box.addButton("いいえ", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(no)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -31,11 +32,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import vocab
+from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
 from app.services.households import households
 from app.services.households.households import FieldErrors
 from app.services.printing import glyphs
 from app.ui.common.context import AppContext
-from app.ui.common.unsaved import EditDialog
+from app.ui.common.unsaved import EditDialog, ask_destructive
 from app.ui.common.widgets import DateField, ErrorLabel, FieldForm, choice_combo, dialog_buttons
 
 T = {
@@ -105,6 +108,10 @@ T = {
     "response": "対応",
     "referred_to": "つないだ先",
     "urgency": "緊急度",
+    "delete": "削除(&E)…",
+    "delete_question": "この相談受付（{day}）を削除しますか？",
+    "delete_detail": "間違えて入力した相談受付を消すときに使います。削除すると一覧と統計から外れます。"
+    "入力されていた内容は、世帯の「変更履歴」に残ります。",
 }
 
 
@@ -453,8 +460,6 @@ class MemberDialog(EditDialog):
         self.accept()
 
     def _ask_duplicate(self, dupes) -> int | str | None:
-        from app.services.common.japanese import format_wareki
-
         listing = "\n".join(
             f"・{d.name}（{format_wareki(d.birth_date)}生、世帯 {d.household_code}）" for d in dupes
         )
@@ -537,6 +542,11 @@ class IntakeDialog(EditDialog):
         grid.addWidget(cats, 1, 0, 1, 2)
         grid.addLayout(words.layout, 2, 0, 1, 2)
         self.general = _scrolled_with_buttons(self, body)
+        if self.intake_id is not None:  # (a new one is not saved yet: キャンセル is its delete)
+            delete = self.button_box.addButton(T["delete"], QDialogButtonBox.ButtonRole.DestructiveRole)
+            delete.setObjectName("delete_intake")
+            delete.setAutoDefault(False)  # Enter saves; deleting is never a key press away
+            delete.clicked.connect(self.delete)
         self.resize(1100, 720)
 
     def values(self) -> dict | None:
@@ -585,6 +595,18 @@ class IntakeDialog(EditDialog):
         self.accept()
 
 
+    def delete(self) -> None:
+        day = format_wareki(self.intake.received_on)
+        if not ask_destructive(self, T["delete_question"].format(day=day), T["delete_detail"]):
+            return
+        try:
+            households.delete_intake(self.ctx.require_store(), self.intake_id)
+        except InvalidInput as exc:
+            self.general.show_error(str(exc))
+            return
+        QDialog.accept(self)  # the household screen reads again, as after a save
+
+
 def _scrolled_with_buttons(dialog: QDialog, body: QWidget) -> ErrorLabel:
     """A long form: the body scrolls, the general error line and OK/キャンセル stay in view below it."""
     scroll = QScrollArea(widgetResizable=True)
@@ -593,5 +615,6 @@ def _scrolled_with_buttons(dialog: QDialog, body: QWidget) -> ErrorLabel:
     layout = QVBoxLayout(dialog)
     layout.addWidget(scroll)
     layout.addWidget(general)
-    layout.addWidget(dialog_buttons(dialog, T["ok"], T["cancel"]))
+    dialog.button_box = dialog_buttons(dialog, T["ok"], T["cancel"])
+    layout.addWidget(dialog.button_box)
     return general

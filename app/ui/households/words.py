@@ -23,6 +23,10 @@ T = {
     "open_entry": "開く…",
     "print_timeline": "経過一覧を印刷(&L)",
     "print_visit": "訪問記録票を印刷",
+    "delete_note": "メモを削除…",
+    "delete_note_question": "このメモ（{at}）を削除しますか？",
+    "delete_note_detail": "間違えて入力したメモを消すときに使います。入力されていた内容は、世帯の「変更履歴」に残ります。"
+    "（訪問記録と相談受付は、開いた画面の「削除」で消せます）",
     "new_referral": "つなぐシートを作成(&T)…",
     "incoming_referral": "受け取ったシートを登録…",
     "open_referral": "シートを開く…",

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -27,11 +28,12 @@ from PySide6.QtWidgets import (
 
 from app.models import vocab
 from app.services.common.errors import InvalidInput
+from app.services.common.japanese import format_wareki
 from app.services.households import search
 from app.services.households.households import FieldErrors
 from app.services.outreach import outreach
 from app.services.referrals import agencies
-from app.ui.common.unsaved import EditDialog
+from app.ui.common.unsaved import EditDialog, ask_destructive
 from app.ui.common.widgets import DateField, ErrorLabel, choice_combo, dialog_buttons
 
 T = {
@@ -65,6 +67,10 @@ T = {
     "not_visited": "（未訪問）",
     "saved": "{n} 世帯の結果を保存しました",
     "concern": "気になる世帯を追加(&Q)…",
+    "delete": "削除(&E)…",
+    "delete_question": "この訪問記録（{at}）を削除しますか？",
+    "delete_detail": "間違えて入力した訪問記録を消すときに使います。削除すると支援経過と統計から外れます。"
+    "入力されていた内容は、世帯の「変更履歴」に残ります。",
 }
 
 
@@ -165,9 +171,27 @@ class VisitDialog(EditDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.general)
-        layout.addWidget(dialog_buttons(self, T["ok"], T["cancel"]))
+        buttons = dialog_buttons(self, T["ok"], T["cancel"])
+        if self.visit_id is not None:  # (a new one is not saved yet: キャンセル is its delete)
+            self.visited_at = v.visited_at
+            delete = buttons.addButton(T["delete"], QDialogButtonBox.ButtonRole.DestructiveRole)
+            delete.setObjectName("delete_visit")
+            delete.setAutoDefault(False)  # Enter saves; deleting is never a key press away
+            delete.clicked.connect(self.delete)
+        layout.addWidget(buttons)
         self.resize(1150, 560)
         self.outcome.setFocus()
+
+    def delete(self) -> None:
+        at = f"{format_wareki(self.visited_at.date())} {self.visited_at:%H:%M}"
+        if not ask_destructive(self, T["delete_question"].format(at=at), T["delete_detail"]):
+            return
+        try:
+            outreach.delete_visit(self.ctx.require_store(), self.visit_id)
+        except InvalidInput as exc:
+            self.general.show_error(str(exc))
+            return
+        QDialog.accept(self)  # the household screen reads again, as after a save
 
     def _insert(self, edit: QPlainTextEdit, combo: QComboBox) -> None:
         phrase = combo.currentData()

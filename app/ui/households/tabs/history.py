@@ -21,6 +21,11 @@ class HistoryTab(HouseholdTab):
         fill_table(
             self.table,
             [[f"{format_wareki(line.at.date())} {line.at:%H:%M}", line.actor, line.what,
-              line.action + ("：" + "、".join(f"{k}: {o} → {n}" for k, o, n in line.changes) if line.changes else "")]
+              line.action + ("：" + "、".join(_change(line.action, *c) for c in line.changes) if line.changes else "")]
              for line in households.history(store, h.id)],  # fmt: skip
         )
+
+
+def _change(action: str, key: str, old: str, new: str) -> str:
+    # A deleted record lists what it held (「主訴: …」), with no arrow to an empty value.
+    return f"{key}: {old}" if action == "削除" else f"{key}: {old} → {new}"

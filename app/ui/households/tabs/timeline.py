@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QMessageBox, QPushButton, QVBoxLayout
 
+from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
 from app.services.households import households
 from app.services.outreach import outreach
+from app.ui.common.unsaved import ask_destructive
 from app.ui.common.widgets import fill_table, record_table, selected_data, show_print
 from app.ui.households.dialogs import IntakeDialog
 from app.ui.households.tabs.base import HouseholdTab
@@ -29,10 +31,14 @@ class TimelineTab(HouseholdTab):
         row = QHBoxLayout()
         row.addWidget(self.filter)
         for key, slot in (("add_visit", self.add_visit), ("add_note", self.add_note), ("open_entry", self.open_entry),
-                          ("print_timeline", self.print_timeline), ("print_visit", self.print_visit)):  # fmt: skip
+                          ("print_timeline", self.print_timeline), ("print_visit", self.print_visit),
+                          ("delete_note", self.delete_note)):  # fmt: skip
             b = QPushButton(T[key], objectName=key)
             b.clicked.connect(slot)
             row.addWidget(b)
+        self.delete_button = b
+        self.delete_button.setEnabled(False)  # only while a メモ is chosen
+        self.table.currentCellChanged.connect(lambda *_cells: self._sync_delete())
         row.addStretch()
         layout = QVBoxLayout(self)
         layout.addLayout(row)
@@ -44,6 +50,12 @@ class TimelineTab(HouseholdTab):
         rows = [[f"{format_wareki(e.at.date())} {e.at:%H:%M}" if e.at.time() != e.at.min.time() else format_wareki(e.at.date()),
                  e.kind_word, e.title, e.detail.replace("\n", " ")[:120]] for e in self.entries]  # fmt: skip
         fill_table(self.table, rows, list(range(len(self.entries))))
+        self._sync_delete()
+
+    def _sync_delete(self) -> None:
+        index = selected_data(self.table)
+        chosen = self.entries[index] if index is not None and index < len(self.entries) else None
+        self.delete_button.setEnabled(chosen is not None and chosen.kind == "note")
 
     def _entry(self):
         index = selected_data(self.table)
@@ -69,6 +81,19 @@ class TimelineTab(HouseholdTab):
             intake = next((i for i in households.intakes(store, self.household.id) if i.id == e.record_id), None)
             if intake is not None:
                 self.after(IntakeDialog(self.ctx, self.household, self, intake=intake))
+
+    def delete_note(self) -> None:
+        """A note has no dialog of its own to delete it from, so it is deleted here, from the list."""
+        e = self._entry()
+        if e is None or e.kind != "note":
+            return
+        at = f"{format_wareki(e.at.date())} {e.at:%H:%M}"
+        if ask_destructive(self, T["delete_note_question"].format(at=at), T["delete_note_detail"], T["timeline"]):
+            try:
+                outreach.delete_note(self.ctx.require_store(), e.record_id)
+            except InvalidInput as exc:
+                QMessageBox.warning(self, T["timeline"], str(exc))
+            self.changed.emit()
 
     def timeline_print(self):
         return self.screen.produce("timeline")

@@ -10,21 +10,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from sqlalchemy import String, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.models import FlagRecord, Setting, now, vocab
+from app.models import ChangeRecord, FlagRecord, Setting, now, vocab
 from app.services.common.errors import InvalidInput
 from app.services.flags import flags
 from app.services.flags.flags import FlagSettings
-from app.services.records import stored
+from app.services.records import labels, stored
 from app.services.store import settings
 from app.services.store.store import Store
 
 LAST_REFRESH = "flags.last_refresh"
+# An automatic candidate whose situation no longer applies (a child moved out, a birth date corrected):
+# it leaves the 候補 lists by itself and is no longer called 候補; it comes back if the situation does.
+NO_LONGER_APPLIES = "候補から外れた（今は該当しない）"
 
 
 def kind_word(kind: str) -> str:
@@ -111,10 +114,15 @@ def refresh_all(store: Store, as_of: date | None = None) -> RefreshResult:
     return result
 
 
+def refresh_due(store: Store, today: date | None = None) -> bool:
+    """Whether the daily re-evaluation has not run today."""
+    return store.setting(LAST_REFRESH) != (today or date.today()).isoformat()
+
+
 def refresh_if_due(store: Store, today: date | None = None) -> RefreshResult | None:
     """The daily re-evaluation, run at sign-in when it has not run today."""
     today = today or date.today()
-    if store.setting(LAST_REFRESH) == today.isoformat():
+    if not refresh_due(store, today):
         return None
     return refresh_all(store, today)
 
@@ -225,13 +233,75 @@ def for_household(store: Store, household_id: int, as_of: date | None = None) ->
     return [_view(f, live.get((f.kind, tuple(f.person_ids)), f.reason)) for f in rows]
 
 
+def state_word(state: str, *, active: bool, source: str) -> str:
+    if state == "candidate" and not active and source == "auto":
+        return NO_LONGER_APPLIES
+    return vocab.FLAG_STATE[state]
+
+
 def _view(f: FlagRecord, reason: str) -> FlagView:
     return FlagView(
         id=f.id, household_id=f.household_id, kind=f.kind, word=kind_word(f.kind), state=f.state,
-        state_word=vocab.FLAG_STATE[f.state], reason=reason, note=f.note, state_note=f.state_note,
+        state_word=state_word(f.state, active=f.active, source=f.source), reason=reason, note=f.note, state_note=f.state_note,
         decided_by=f.decided_by, decided_at=f.decided_at, active=f.active, source=f.source,
         can_undo=f.previous_state is not None, first_seen=f.first_seen,
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One step of a flag in the household's 変更履歴 (the fields of households.HistoryLine)."""
+
+    at: datetime
+    actor: str
+    what: str  # 気づき 8050
+    action: str  # 候補になった（自動） / 登録 / 変更
+    changes: list[tuple[str, str, str]] = field(default_factory=list)  # (項目, 変更前, 変更後) in words
+
+
+# What a reader of the history can act on: whether the flag still applies, the decision and its reason.
+# The dates the rules keep, the people's ids and the rule's sentence (it changes as people age) are left out.
+_HISTORY_COLUMNS = ("active", "state", "state_note", "note")
+
+
+def history(store: Store, household_id: int) -> list[HistoryLine]:
+    """The household's flags as they came, changed and went — a candidate that stopped applying by
+    itself included — newest first, in the words of records.labels."""
+    with store.session() as s:
+        kinds = {
+            str(fid): (kind, source)
+            for fid, kind, source in s.execute(
+                select(FlagRecord.id, FlagRecord.kind, FlagRecord.source).where(
+                    FlagRecord.household_id == household_id
+                )
+            )
+        }
+        rows = s.scalars(
+            select(ChangeRecord)
+            .where(ChangeRecord.table_name == "flags", ChangeRecord.row_id.in_(list(kinds)))
+            .order_by(ChangeRecord.id.desc())
+        ).all()
+    lines = []
+    for r in rows:
+        kind, source = kinds[r.row_id]
+        what = f"気づき {kind_word(kind)}"
+        if r.action == "insert":
+            action = "候補になった（自動）" if source == "auto" else "登録"
+            lines.append(HistoryLine(r.at, r.actor, what, action))
+            continue
+        if r.action != "update":
+            continue
+        old, new = (
+            {k: _history_value(k, d[k]) for k in _HISTORY_COLUMNS if k in d} for d in (r.old or {}, r.new or {})
+        )
+        changes = labels.change_words("flags", old, new)
+        if changes:  # (a step that only moved the rule's dates says nothing to a reader)
+            lines.append(HistoryLine(r.at, r.actor, what, "変更", changes))
+    return lines
+
+
+def _history_value(key: str, value):
+    return vocab.FLAG_STATE.get(value, value) if key == "state" else value
 
 
 def open_candidates(store: Store, limit: int = 200) -> list[tuple[int, str, FlagView]]:

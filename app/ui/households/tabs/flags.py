@@ -51,9 +51,12 @@ class FlagsTab(HouseholdTab):
 
     def _sync_buttons(self) -> None:
         f = self._flag()
-        self.buttons["confirm_flag"].setEnabled(f is not None and f.state == "candidate")
+        # A candidate that no longer applies has left the list by itself: nothing to decide about it
+        # (it comes back as a candidate if the situation does).
+        pending = f is not None and f.state == "candidate" and f.active
+        self.buttons["confirm_flag"].setEnabled(pending)
         self.buttons["dismiss_flag"].setEnabled(
-            f is not None and f.state in ("candidate", "confirmed") and f.source == "auto"
+            f is not None and f.source == "auto" and (pending or f.state == "confirmed")
         )
         self.buttons["end_flag"].setEnabled(f is not None and f.state == "confirmed" and f.source == "manual")
         self.buttons["undo_flag"].setEnabled(f is not None and f.can_undo)

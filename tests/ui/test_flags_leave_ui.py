@@ -1,6 +1,7 @@
 """A candidate that no longer applies leaves ホーム's 候補 list by itself (issue 24): the son moves out
 (同居 off in the member dialog, from the household screen), the 8050 row goes from ホーム without a
-dismissal, the household's 気づき tab calls it 候補から外れた and offers no decision on it; back home,
+dismissal, the household's 気づき tab calls it 候補から外れた and offers no decision on it, its 変更履歴 says
+so in words; back home,
 it is a candidate again."""
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def test_a_candidate_that_stops_applying_leaves_home_by_itself(qtbot, ctx, shell
     row = next(r for r in range(tab.table.rowCount()) if tab.table.item(r, 0).text().startswith("8050"))
     tab.table.selectRow(row)
     assert not tab.buttons["confirm_flag"].isEnabled() and not tab.buttons["dismiss_flag"].isEnabled()
+    # The 変更履歴 says, in words, what changed and that the candidate went with it.
+    history = shell.content.page("世帯").detail.history_tab.table
+    lines = [" ".join(history.item(r, c).text() for c in (2, 3)) for r in range(history.rowCount())]
+    assert "世帯員 山田 健 変更：同居: はい → いいえ" in lines
+    assert "気づき 8050 変更：今も判定に当てはまる: はい → いいえ" in lines
     assert _home_rows(shell, code) == ["独居高齢"]  # the father now lives alone: that one is new
 
     _edit_son(qtbot, shell, hid, son, lives_here=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout
 
 from app.services.common.japanese import format_wareki
+from app.services.flags import flag_review
 from app.services.households import households
 from app.ui.common.widgets import fill_table, record_table
 from app.ui.households.tabs.base import HouseholdTab
@@ -18,11 +19,15 @@ class HistoryTab(HouseholdTab):
         QVBoxLayout(self).addWidget(self.table)
 
     def fill(self, store, h) -> None:
+        # The household's records and its 気づき in one list, newest first: a candidate that left by itself
+        # stands beside the change that moved it (at the same moment, the change is listed first).
+        lines = sorted(households.history(store, h.id) + flag_review.history(store, h.id),
+                       key=lambda line: line.at, reverse=True)  # fmt: skip
         fill_table(
             self.table,
             [[f"{format_wareki(line.at.date())} {line.at:%H:%M}", line.actor, line.what,
               line.action + ("：" + "、".join(_change(line.action, *c) for c in line.changes) if line.changes else "")]
-             for line in households.history(store, h.id)],  # fmt: skip
+             for line in lines],  # fmt: skip
         )
 
 

@@ -21,7 +21,7 @@ T = {
     "meeting_cols": ["開催日", "会議", "情報共有の根拠", "決定事項", "支援方針", "次回の見直し"],
     "new_plan": "プランを作成・改訂(&N)…",
     "open_plan": "プランを開く…",
-    "approve": "会議で承認(&A)…",
+    "approve": "会議で承認(&V)…",  # (&A) is the household screen's 世帯員を追加
     "evaluate": "評価を記録…",
     "end_collab": "多機関協働の関与終了…",
     "print_plan": "プランを印刷",
@@ -145,7 +145,7 @@ class PlanTab(QWidget):
         if not cases:
             self.message.setText(T["no_plan_meeting"])
             return
-        picker = ChoiceDialog(T["approve"].replace("(&A)…", ""), T["choose_meeting"],
+        picker = ChoiceDialog(T["approve"].replace("(&V)…", ""), T["choose_meeting"],
                               [(f"{format_wareki(day)}　{name}", cid) for cid, day, name in cases], self)  # fmt: skip
         if picker.exec() == QDialog.DialogCode.Accepted:
             self._run(lambda: plans.approve(store, plan_id, picker.value))

@@ -119,7 +119,12 @@ class Person(Base):
     needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
     medical_care: Mapped[bool] = mapped_column(Boolean, default=False)
     hikikomori: Mapped[str] = mapped_column(String(20), default="no")
+    # Like the birth date: a start known only as 「平成15年」 or 「平成15年5月」 is the range
+    # hikikomori_since_earliest..hikikomori_since, so hikikomori_since gives the shortest possible duration;
+    # hikikomori_since_text keeps what was written. None = an exact day (or no date).
     hikikomori_since: Mapped[date | None] = mapped_column(Date)
+    hikikomori_since_earliest: Mapped[date | None] = mapped_column(Date)
+    hikikomori_since_text: Mapped[str] = mapped_column(String(60), default="", server_default="")
     issues: Mapped[list[str]] = mapped_column(JSON, default=list)
     lives_here: Mapped[bool] = mapped_column(Boolean, default=True)
     deceased: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -185,6 +185,21 @@ def _month_range(year: int, month: int | None, raw: str) -> tuple[date, date]:
 def parse_partial_date(text: str, as_of: date) -> PartialDate:
     """A birth date as offices write it when the day is not known: 昭和19年, S19.5, 1944年, 1944/5,
     「80代」 or 「80歳」 (ages on ``as_of``). A full date is returned as a one-day range."""
+    return _partial_date(text, as_of, ages=True)
+
+
+def parse_partial_since(text: str, as_of: date) -> PartialDate:
+    """When something began, as people remember it: 平成15年, H15.5, 2003年5月, or a whole date. Ages
+    mean nothing here; a year or month still running ends on ``as_of`` (「令和8年から」 said in 令和8年)."""
+    return _partial_date(text, as_of, ages=False)
+
+
+def partial_words(latest: date, earliest: date | None = None, text: str = "") -> str:
+    """A date known only in part as a person reads it: what was written, marked （概数）, else 和暦."""
+    return birth_words(latest, earliest, text)
+
+
+def _partial_date(text: str, as_of: date, *, ages: bool) -> PartialDate:
     raw = text
     norm = unicodedata.normalize("NFKC", text or "").strip().upper()
     try:
@@ -208,7 +223,13 @@ def parse_partial_date(text: str, as_of: date) -> PartialDate:
         month = int(m.group(2)) if m.group(2) else None
         first, last = _month_range(int(m.group(1)), month, raw)
         words = f"{m.group(1)}年" + (f"{month}月" if month else "")
-    elif (m := _DECADE.match(norm)) or (m := _AGE.match(norm)):
+        era = era_of(first)
+        if not ages and first >= ERAS[-1].start and era_of(last) is era:
+            # A start is shown in 和暦 whichever way it was typed (2003年 → 平成15年); a year two eras
+            # share (2019年) stays as typed rather than guess which.
+            year = first.year - era.start.year + 1
+            words = f"{era.name}{'元' if year == 1 else year}年" + (f"{month}月" if month else "")
+    elif ages and ((m := _DECADE.match(norm)) or (m := _AGE.match(norm))):
         low = int(m.group(1))
         span = 10 if m.re is _DECADE else 1
         if m.re is _DECADE and low % 10:
@@ -220,9 +241,13 @@ def parse_partial_date(text: str, as_of: date) -> PartialDate:
     else:
         if "読めません" not in str(whole_date_error):
             raise whole_date_error
+        if not ages:
+            raise DateInputError(f"「{raw}」を日付として読めません（例: 平成15年5月1日、平成15年、H15.5、2003年）")
         raise DateInputError(
             f"「{raw}」を生年月日として読めません（例: 昭和19年5月1日、昭和19年、S19.5、1944年、80代）"
         )
+    if not ages and first <= as_of:
+        last = min(last, as_of)
     if last > as_of:
         raise DateInputError(f"「{raw}」は未来の日付です")
     if first < ERAS[-1].start.replace(month=1, day=1):

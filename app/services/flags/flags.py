@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from app.models import vocab
-from app.services.common.japanese import age_on, format_wareki
+from app.services.common.japanese import age_on, partial_words
 from app.services.records.family import RelationWords, parents_of
 from app.services.records.household_format import HouseholdRecord, Member
 
@@ -73,6 +73,10 @@ def _care_word(m: Member) -> str:
     if m.care_level != "none":
         return vocab.CARE_LEVEL[m.care_level]
     return "医療的ケア" if m.medical_care else "介助が必要"
+
+
+def _span(months: int) -> str:
+    return f"{months // 12}年{months % 12}か月" if months >= 12 else f"{months}か月"
 
 
 def _months_between(start: date, end: date) -> int:
@@ -178,10 +182,15 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
         if m.hikikomori in ("yes", "suspected"):
             text = f"{who(m)} が{'ひきこもりの疑い' if m.hikikomori == 'suspected' else 'ひきこもり'}"
             if m.hikikomori_since is not None and m.hikikomori_since <= as_of:
+                # An approximate start (「平成15年」) is a range of durations: 「N か月以上」 is said only when
+                # the shortest of them (from the latest possible day) reaches it, as ages are for birth.
                 months = _months_between(m.hikikomori_since, as_of)
-                span = f"{months // 12}年{months % 12}か月" if months >= 12 else f"{months}か月"
+                most = _months_between(m.hikikomori_since_earliest or m.hikikomori_since, as_of)
+                span = _span(months) if most == months else f"{_span(months)}〜{_span(most)}"
                 long = f"、{s.hikikomori_long_months}か月以上" if months >= s.hikikomori_long_months else ""
-                text += f"（{format_wareki(m.hikikomori_since)}から約{span}{long}）"
+                start = partial_words(m.hikikomori_since, m.hikikomori_since_earliest,
+                                      m.extras.get("hikikomori_since_text", ""))  # fmt: skip
+                text += f"（{start}から約{span}{long}）"
             yield Flag("hikikomori", (m.id,), text)
 
     # 独居高齢 / 高齢者のみ世帯

@@ -50,7 +50,7 @@ from app.models import (
     vocab,
 )
 from app.services.common.errors import InvalidInput
-from app.services.common.japanese import format_wareki
+from app.services.common.japanese import format_wareki, partial_words
 from app.services.flags import flags
 from app.services.printing import sharing
 from app.services.records import labels
@@ -136,7 +136,8 @@ def gather(
         ("介助要", YES_NO[bool(p.needs_assistance)]),
         ("医療的ケア", YES_NO[bool(p.medical_care)]),
         ("ひきこもり", vocab.HIKIKOMORI.get(p.hikikomori, "")),
-        ("ひきこもりの開始日", _w(p.hikikomori_since)),
+        ("ひきこもりの開始日", partial_words(p.hikikomori_since, p.hikikomori_since_earliest, p.hikikomori_since_text)
+                              if p.hikikomori_since else ""),
         ("課題", _words(vocab.ISSUE, p.issues)),
         ("同居", "死亡" if p.deceased else YES_NO[bool(p.lives_here)]),
         ("電話", d.phone(h, p.phone)),

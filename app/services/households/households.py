@@ -254,6 +254,8 @@ MEMBER_FIELDS = (
     "birth_earliest",
     "birth_text",
     "resident_number",
+    "hikikomori_since_earliest",
+    "hikikomori_since_text",
 )
 RESIDENT_NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
 
@@ -301,6 +303,16 @@ def check_member(values: dict[str, Any], today: date | None = None) -> dict[str,
     since = clean.get("hikikomori_since")
     if since is not None and (since > today or (isinstance(born, date) and since < born)):
         errors["hikikomori_since"] = "ひきこもりの開始日が正しくありません"
+    # An approximate start (「平成15年」) is the range hikikomori_since_earliest..hikikomori_since, kept
+    # like an approximate birth date.
+    since_earliest = clean.get("hikikomori_since_earliest")
+    if since_earliest is not None and (not isinstance(since_earliest, date) or not isinstance(since, date)
+                                       or since_earliest > since):  # fmt: skip
+        errors["hikikomori_since"] = "ひきこもりの開始日（概数）の範囲が正しくありません"
+    if since_earliest is None or since_earliest == since:
+        clean["hikikomori_since_earliest"], clean["hikikomori_since_text"] = None, ""
+    else:
+        clean["hikikomori_since_text"] = (clean.get("hikikomori_since_text") or "").strip()[:60]
     for key, allowed in MEMBER_CHOICES.items():
         if key in clean and clean[key] not in allowed:
             errors[key] = "一覧から選んでください"
@@ -460,6 +472,8 @@ def _update_member(person: Person, values: dict[str, Any]) -> None:
     if "birth_date" in values and "birth_earliest" not in values:
         # A birth date given whole replaces an approximate one; it does not become the end of its range.
         values = values | {"birth_earliest": None, "birth_text": ""}
+    if "hikikomori_since" in values and "hikikomori_since_earliest" not in values:
+        values = values | {"hikikomori_since_earliest": None, "hikikomori_since_text": ""}  # (the same for the start)
     clean = check_member(current | values)
     for key, value in clean.items():
         if getattr(person, key) != value:

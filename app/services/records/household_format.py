@@ -38,6 +38,8 @@ FIELD_LABELS = {
     "cares_for": "介護・世話している相手",
     "hikikomori": "ひきこもり",
     "hikikomori_since": "ひきこもりの開始日",
+    "hikikomori_since_earliest": "ひきこもりの開始日（概数）の最も早い日",
+    "hikikomori_since_text": "ひきこもりの開始日（概数）",
     "issues": "課題",
     "lives_here": "同居",
     "deceased": "死亡",
@@ -69,6 +71,7 @@ MEMBER_EXTRAS = {
     "note": "",
     "birth_text": "",  # what was written for an approximate birth date (「昭和19年」, 「80代」)
     "resident_number": None,  # 宛名番号
+    "hikikomori_since_text": "",  # what was written for an approximate start (「平成15年」)
 }
 
 
@@ -90,6 +93,8 @@ class Member:
     cares_for: list[str] = field(default_factory=list)
     hikikomori: str = "no"
     hikikomori_since: date | None = None
+    # Approximate start: somewhere in hikikomori_since_earliest..hikikomori_since (None = exact or unknown).
+    hikikomori_since_earliest: date | None = None
     issues: list[str] = field(default_factory=list)
     lives_here: bool = True
     # Approximate birth: born somewhere in birth_earliest..birth_date (None = birth_date is exact).
@@ -100,6 +105,10 @@ class Member:
     @property
     def birth_approximate(self) -> bool:
         return self.birth_earliest is not None and self.birth_earliest != self.birth_date
+
+    @property
+    def hikikomori_since_approximate(self) -> bool:
+        return self.hikikomori_since_earliest is not None and self.hikikomori_since_earliest != self.hikikomori_since
 
     @property
     def co_resident(self) -> bool:
@@ -229,6 +238,7 @@ def _member(obj: Any, where: _Where) -> Member:
         cares_for=_list(obj, "cares_for", where),
         hikikomori=_choice(obj, "hikikomori", vocab.HIKIKOMORI, "no", where),
         hikikomori_since=_date(obj, "hikikomori_since", where, required=False),
+        hikikomori_since_earliest=_date(obj, "hikikomori_since_earliest", where, required=False),
         birth_earliest=_date(obj, "birth_earliest", where, required=False),
         issues=_list(obj, "issues", where, vocab.ISSUE),
         lives_here=_bool(obj, "lives_here", True, where),
@@ -237,6 +247,10 @@ def _member(obj: Any, where: _Where) -> Member:
     m.extras = {k: _string(obj, k, where, default=v) for k, v in MEMBER_EXTRAS.items()}
     if m.birth_earliest is not None and m.birth_earliest > m.birth_date:
         raise where.fail("birth_earliest", "生年月日より後の日付です")
+    if m.hikikomori_since_earliest is not None and (
+        m.hikikomori_since is None or m.hikikomori_since_earliest > m.hikikomori_since
+    ):
+        raise where.fail("hikikomori_since_earliest", "ひきこもりの開始日より後の日付か、開始日がありません")
     return m
 
 
@@ -373,6 +387,8 @@ def member_to_dict(m: Member) -> dict:
     }
     if m.hikikomori_since is not None:
         out["hikikomori_since"] = m.hikikomori_since.isoformat()
+    if m.hikikomori_since_earliest is not None:
+        out["hikikomori_since_earliest"] = m.hikikomori_since_earliest.isoformat()
     out |= {"issues": list(m.issues), "lives_here": m.lives_here, "deceased": m.deceased}
     out |= {k: v for k, v in m.extras.items() if v != MEMBER_EXTRAS.get(k)}
     return out

@@ -47,6 +47,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "medical_care": "医療的ケア",
         "hikikomori": "ひきこもり",
         "hikikomori_since": "ひきこもりの開始日",
+        "hikikomori_since_earliest": "ひきこもりの開始日（概数）の最も早い日",
+        "hikikomori_since_text": "ひきこもりの開始日（書かれたとおり）",
         "issues": "課題",
         "lives_here": "同居",
         "deceased": "死亡",

@@ -119,15 +119,19 @@ def heading(text: str) -> QLabel:
 class DateField(QWidget):
     """A date typed the way people write it (R7.4.1, 昭和30年4月1日, 2025-04-01), shown back in 和暦."""
 
-    def __init__(self, parent: QWidget | None = None, *, required: bool = True, partial: bool = False):
+    def __init__(
+        self, parent: QWidget | None = None, *, required: bool = True, partial: bool = False, since: bool = False
+    ):
         super().__init__(parent)
         from PySide6.QtWidgets import QHBoxLayout
 
         self.required = required
         # partial: a birth date known only in part (昭和19年, 80代) is accepted; value() gives a PartialDate.
-        self.partial = partial
+        # since: a start known only in part (平成15年, 平成15年5月), without ages (a start has none).
+        self.partial, self.since = partial or since, since
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("例: S30.4.1、昭和30年4月1日" + ("（分からなければ 昭和30年、80代）" if partial else ""))
+        hint = "（分からなければ 平成15年、平成15年5月）" if since else "（分からなければ 昭和30年、80代）" if partial else ""
+        self.edit.setPlaceholderText("例: S30.4.1、昭和30年4月1日" + hint)
         self.preview = QLabel(objectName="hint")
         self.error = ErrorLabel()
         row = QHBoxLayout()
@@ -149,10 +153,10 @@ class DateField(QWidget):
             if self.partial and text.strip():
                 from datetime import date
 
-                from app.services.common.japanese import birth_words, parse_partial_date
+                from app.services.common.japanese import partial_words
 
-                part = parse_partial_date(text, date.today())
-                self.preview.setText(birth_words(part.latest, part.earliest, part.text))
+                part = self._parse_partial(text, date.today())
+                self.preview.setText(partial_words(part.latest, part.earliest, part.text))
             else:
                 self.preview.setText(format_wareki(parse_date(text)) if text.strip() else "")
         except DateInputError:
@@ -180,13 +184,16 @@ class DateField(QWidget):
             if self.partial:
                 from datetime import date
 
-                from app.services.common.japanese import parse_partial_date
-
-                return parse_partial_date(text, date.today())
+                return self._parse_partial(text, date.today())
             return parse_date(text)
         except DateInputError as exc:
             self.error.show_error(str(exc))
             raise ValueError(str(exc)) from None
+
+    def _parse_partial(self, text: str, today):
+        from app.services.common.japanese import parse_partial_date, parse_partial_since
+
+        return (parse_partial_since if self.since else parse_partial_date)(text, today)
 
     def set_partial(self, latest, earliest=None, text: str = "") -> None:
         """Show a birth date known only in part as it was written (「昭和19年」), else as a date."""

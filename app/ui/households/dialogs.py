@@ -353,8 +353,9 @@ class MemberDialog(EditDialog):
         self.hikikomori = right.add(
             "hikikomori", choice_combo(vocab.HIKIKOMORI, getattr(p, "hikikomori", "no"))
         )
-        self.hikikomori_since = right.add("hikikomori_since", DateField(required=False))
-        self.hikikomori_since.set_date(getattr(p, "hikikomori_since", None))
+        self.hikikomori_since = right.add("hikikomori_since", DateField(required=False, since=True))
+        self.hikikomori_since.set_partial(getattr(p, "hikikomori_since", None), getattr(p, "hikikomori_since_earliest", None),
+                                          getattr(p, "hikikomori_since_text", ""))  # fmt: skip
         iss, self.issues = _checks(vocab.ISSUE, getattr(p, "issues", []), columns=3)
         right.add("issues", iss)
         others = [m for m in household.members if m.id != self.person_id]
@@ -398,6 +399,7 @@ class MemberDialog(EditDialog):
         except ValueError:
             return None
         approximate = born.earliest != born.latest
+        since_approximate = since is not None and since.earliest != since.latest
         return {
             "name": self.name.text(),
             "kana": self.kana.text(),
@@ -418,7 +420,9 @@ class MemberDialog(EditDialog):
             "needs_assistance": self.needs_assistance.isChecked(),
             "medical_care": self.medical_care.isChecked(),
             "hikikomori": self.hikikomori.currentData(),
-            "hikikomori_since": since,
+            "hikikomori_since": since.latest if since is not None else None,
+            "hikikomori_since_earliest": since.earliest if since_approximate else None,
+            "hikikomori_since_text": since.text if since_approximate else "",
             "issues": [c for c, b in self.issues.items() if b.isChecked()],
             "own_words": self.own_words.toPlainText(),
             "strengths": self.strengths.toPlainText(),

@@ -6,6 +6,7 @@ Writes PNGs to OUT (default build/screenshots). Uses a throw-away data folder.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from datetime import date
@@ -14,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import QPoint, QRect, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWizard  # noqa: E402
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWizard  # noqa: E402
 
 from app.services.printing import printing  # noqa: E402
 from app.services.store.keyslots import FAST  # noqa: E402
@@ -35,6 +36,49 @@ def snap(widget, name: str) -> None:
     QApplication.processEvents()
     widget.grab().save(str(OUT / f"{name}.png"))
     print(OUT / f"{name}.png")
+
+
+def snap_screen(name: str, *widgets, margin: int = 12) -> None:
+    """The screen around ``widgets`` (several windows at once: a dialog over its parent, a menu at its field)."""
+    QApplication.processEvents()
+    area = QRect()
+    for w in widgets:
+        rect = w.frameGeometry() if w.isWindow() else QRect(w.mapToGlobal(QPoint(0, 0)), w.size())
+        area = area.united(rect)
+    screen = QApplication.primaryScreen()
+    area = area.adjusted(-margin, -margin, margin, margin).intersected(screen.geometry())
+    screen.grabWindow(0, area.x(), area.y(), area.width(), area.height()).save(str(OUT / f"{name}.png"))
+    print(OUT / f"{name}.png")
+
+
+def when_modal(then, delay: int = 600) -> None:
+    """Call before something that opens a modal window and waits: ``then(window)`` runs once it is up
+    (it must close the window, or the script waits for ever)."""
+
+    def look(tries: int = 20) -> None:
+        window = QApplication.activeModalWidget()
+        if window is None or not window.isVisible():
+            if tries:
+                QTimer.singleShot(100, lambda: look(tries - 1))
+                return
+            print("no modal window came up", file=sys.stderr)
+            os._exit(1)  # (an exception here would end in Qt's handler, and the script would wait for ever)
+        then(window)
+
+    QTimer.singleShot(delay, look)
+
+
+def grab_and_answer(name: str, answer: str = "いいえ"):
+    """For when_modal: save the message box as it is, then press its ``answer`` button."""
+
+    def then(box: QMessageBox) -> None:
+        QApplication.processEvents()
+        box.grab().save(str(OUT / f"{name}.png"))
+        print(OUT / f"{name}.png")
+        button = next(b for b in box.buttons() if b.text() == answer)
+        button.click()
+
+    return then
 
 
 def main() -> None:
@@ -75,11 +119,45 @@ def main() -> None:
     shell.sign_in.passphrase.setText("まちがい")
     shell.sign_in.submit()
     snap(shell, "09-sign-in-wrong")
-    shell.sign_in.passphrase.setText(PASS)
-    shell.sign_in.submit()
+    sign_in_wait_and_busy(shell)
     households_screens(shell)
     sheet_import_screens(shell)
     QTimer.singleShot(0, app.quit)
+
+
+def sign_in_wait_and_busy(shell: Shell) -> None:
+    """Wrong passphrases until the wait (the button greyed out, the reason beside it), then the right one
+    behind the progress window that says the passphrase is being checked."""
+    import time
+
+    import app.ui.window.sign_in as sign_in_page
+    from app.services.store import attempts
+
+    page = shell.sign_in
+    for _try in range(attempts.FREE):  # the fifth failure starts a wait
+        if attempts.status(shell.ctx.data_dir).wait_s > 0:
+            break
+        page.passphrase.setText("まちがい")
+        page.submit()
+    snap(shell, "37-disabled-style")
+    while page._wait_left > 0:
+        QTest.qWait(100)
+    real = sign_in_page.run_slow
+
+    def slowed(parent, title, label, work):  # the fast test key derivation would end before the grab
+        return real(parent, title, label, lambda progress: (time.sleep(1.2), work(progress))[1])
+
+    def grab() -> None:  # the screen, not the window: the progress window is a window of its own
+        snap_screen("38-sign-in-busy", shell, margin=0)
+
+    sign_in_page.run_slow = slowed
+    try:
+        page.passphrase.setText(PASS)
+        QTimer.singleShot(500, grab)
+        page.submit()
+    finally:
+        sign_in_page.run_slow = real
+    assert shell.ctx.store is not None, "the right passphrase did not sign in"
 
 
 def sheet_import_screens(shell: Shell) -> None:
@@ -143,12 +221,31 @@ def households_screens(shell: Shell) -> None:
     page.list.search.setText("ﾔﾏﾀﾞ")
     page.list.apply()
     snap(shell, "11-households-search-halfwidth")
+    search = page.list.search
+    search.setFocus()
+    search.selectAll()
+    menu = search.createStandardContextMenu()  # what a right click on the field shows
+    menu.popup(search.mapToGlobal(QPoint(24, search.height() // 2)))
+    QTest.qWait(300)
+    snap_screen("35-context-menu", search, menu)
+    menu.close()
+    menu.deleteLater()
     page.open(hid)
     snap(shell, "12-household-members")
     page.detail.tabs.setCurrentIndex(1)
     snap(shell, "13-household-genogram")
     page.detail.tabs.setCurrentIndex(2)
     snap(shell, "14-household-intakes")
+    from app.ui.households.dialogs import IntakeDialog
+
+    intake = IntakeDialog(shell.ctx, households.open_household(store, hid), shell,
+                          intake=households.intakes(store, hid)[0])  # fmt: skip
+    intake.show()
+    QTest.qWait(300)
+    when_modal(grab_and_answer("40-delete-confirm"))
+    intake.delete()  # answered いいえ: the intake stays
+    assert households.intakes(store, hid), "いいえ deleted the intake"
+    intake.close()
     page.detail.tabs.setCurrentIndex(3)
     page.detail.flag_tab.table.selectRow(0)
     snap(shell, "15-household-flags")
@@ -188,6 +285,25 @@ def referral_screens(shell: Shell, hid: int, son: int) -> None:
     sheet = print_catalog.produce(store, "referral", print_catalog.Request(record_id=dialog.referral_id))
     (PRINTS / "referral-sheet.pdf").write_bytes(sheet.pdf)
     dialog.close()
+    # A new sheet for an agency not in the directory yet: 連携先を追加 beside the choice opens its dialog.
+    fresh = ReferralDialog(shell.ctx, household, shell)
+    fresh.show()
+    QTest.qWait(300)
+
+    def fill_agency(agency) -> None:
+        agency.widgets["name"].setText("NPO法人 ひだまりの家")
+        agency.widgets["department"].setText("居場所づくり事業")
+        agency.widgets["phone"].setText("0858-55-6666")
+        # Below the button that opened it (with no window manager here it would cover the button's lower half).
+        button = fresh.findChild(QPushButton, "ref_add_agency")
+        agency.move(agency.x(), button.mapToGlobal(QPoint(0, button.height())).y() + 16)
+        QTest.qWait(300)
+        snap_screen("39-referral-add-agency", fresh, agency, margin=0)
+        QDialog.reject(agency)  # not saved (past the 保存せずに閉じますか question)
+
+    when_modal(fill_agency)
+    fresh.add_agency()
+    fresh.close()
     # The gate when no consent of the person covers the recipient: the four bases and 最小限.
     hospital = agencies.save(store, {"name": "つなぎ町立病院 地域連携室", "phone": "0858-44-5555"})
     urgent = referrals.create(store, hid, referrals.draft_outgoing(store, hid) | {"agency_id": hospital})
@@ -420,6 +536,25 @@ def backup_screens(shell: Shell) -> None:
     backup_page.run_slow = real
     snap(shell, "22-backup-page")
     store = shell.ctx.require_store()
+    made = page.last_result.path
+    # A household entered after the backup: the restore question shows what would be lost.
+    from app.services.households import households
+
+    later = households.create_household(store, address="例示県つなぎ町4丁目1-1", district="本町二区")
+    households.add_member(store, later, {"name": "小林 節子", "kana": "こばやし せつこ", "birth_date": date(1940, 6, 6),
+                                         "relation": "head", "sex": "female"})  # fmt: skip
+
+    def grab_file_dialog(dialog) -> None:
+        QTest.qWait(300)
+        dialog.grab().save(str(OUT / "34-file-dialog.png"))
+        print(OUT / "34-file-dialog.png")
+        dialog.reject()
+
+    when_modal(grab_file_dialog)
+    page.choose_restore()  # the file choice as the app opens it, in the folder of the last backup
+    when_modal(grab_and_answer("36-restore-confirm"))
+    assert not page.restore_from(made), "いいえ restored"
+    assert shell.ctx.store is store, "いいえ closed the store"
     (PRINTS / "media-ledger.pdf").write_bytes(
         media_forms.ledger(printing.form_context(store), list(reversed(backup.media_log(store))))
     )

@@ -10,37 +10,33 @@ from app.services.store.store import DB_NAME
 
 T = {
     "demo_progress": "デモデータを作成しています…",
+    "demo_opening": "デモデータを開いています…",
     "app": "つなぎ",
 }
 
 
 def open_demo(ctx) -> object:
     """Open (or first create) the demo store beside the real one; it never shares files with it."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication, QProgressDialog
-
     from app.services.households import demo
     from app.services.store.store import Store
     from app.ui.common.context import DEMO_HOUSEHOLDS, DEMO_PASSPHRASE, DEMO_USER
+    from app.ui.common.slow import run_slow
 
     folder = ctx.demo_dir
     ctx.data_dir, ctx.is_demo = folder, True
     if (folder / DB_NAME).exists():
-        return Store.open(folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER)
-    progress = QProgressDialog(T["demo_progress"], "", 0, 0)
-    progress.setWindowTitle(T["app"])
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-    progress.show()
-    QApplication.processEvents()
-    try:
+        return run_slow(None, T["app"], T["demo_opening"],
+                        lambda _progress: Store.open(folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER))  # fmt: skip
+
+    def make(_progress):
         created = Store.create(
             folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER, town=demo.DEMO_TOWN, kdf=ctx.kdf
         )
         demo.populate(created.store, households=DEMO_HOUSEHOLDS, seed=1)
-    finally:
-        progress.close()
-    return created.store
+        return created.store
+
+    # Off the GUI thread behind a moving bar: the window painted black for ~3 s while this ran on it.
+    return run_slow(None, T["app"], T["demo_progress"], make)
 
 
 def install_japanese(app) -> None:

@@ -33,6 +33,7 @@ from app.services.statistics import statistics
 from app.services.store import backup
 from app.services.store import settings as town_settings
 from app.ui.common.page import Page
+from app.ui.common.slow import run_quietly
 from app.ui.common.widgets import fill_table, heading, record_table, selected_data
 
 T = {
@@ -191,24 +192,50 @@ class HomePage(Page):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+    def _read(self, store, today: date, clock_day: date) -> dict:
+        """Everything ホーム shows, read in one snapshot. Runs off the GUI thread (services only, no widget):
+        at sign-in this is the longest read of the day, and the window keeps painting meanwhile."""
+        with store.reading():
+            fy = fiscal_year(today)
+            late = referrals.overdue(store, today)
+            return {
+                "settings": town_settings.load(store),
+                "clock_day": clock_day,
+                "counts": store.counts(),
+                "backup_days": backup.days_since_backup(store),
+                "follow": outreach.followups(store, today),
+                "reviews": plans.due_for_review(store, today),
+                "program": program_plan.reminders(store, today),
+                "recent": households.recent(store),
+                "fy": fy,
+                "report": statistics.compute(store, statistics.Period.of(fy), today),
+                "late": late,
+                # the codes now, inside the snapshot (the records are detached once it ends)
+                "late_codes": [ref.household.code if ref.household else "" for ref in late],
+                "agency_names": referrals.agency_names(store),
+                "flags": flag_review.open_candidates(store),
+                "flag_total": flag_review.count_open_candidates(store),
+            }
+
     def refresh(self) -> None:
         store = self.ctx.require_store()
-        values = town_settings.load(store)
+        today, clock_day = self.ctx.today(), date.today()
+        data = run_quietly(lambda: self._read(store, today, clock_day))
+        values = data["settings"]
         self.title.setText(T["greeting"].format(town=values["town.name"] or "つなぎ"))
-        today = date.today()
         self.today.setText(
-            T["today"].format(date=format_wareki(today), fy=format_fiscal_year(fiscal_year(today)))
+            T["today"].format(date=format_wareki(clock_day), fy=format_fiscal_year(fiscal_year(clock_day)))
         )
-        counts = store.counts()
+        counts = data["counts"]
         self.households.setText(T["unit_h"].format(n=f"{counts['households']:,}"))
         self.persons.setText(T["unit_p"].format(n=f"{counts['persons']:,}"))
         self.empty.setVisible(counts["households"] == 0)
-        days = backup.days_since_backup(store)
+        days = data["backup_days"]
         limit = values["backup.reminder_days"]
         due = days is None or days >= limit
         self.backup_notice.setText(T["backup_never"] if days is None else T["backup_due"].format(days=days))
         self.backup_notice.setVisible(due and counts["households"] > 0)
-        self.follow_items = outreach.followups(store, self.ctx.today())
+        self.follow_items = data["follow"]
         self.follow_title.setText(T["follow"].format(n=len(self.follow_items)))
         self.follow_title.setVisible(bool(self.follow_items))
         self.follow.setVisible(bool(self.follow_items))
@@ -218,44 +245,42 @@ class HomePage(Page):
                       format_wareki(f.next_on) if f.next_on else "", f.reason)  # fmt: skip
             for c, value in enumerate(values):
                 self.follow.setItem(r, c, QTableWidgetItem(value))
-        today = self.ctx.today()
-        self.due_reviews = plans.due_for_review(store, today)
+        self.due_reviews = data["reviews"]
         self.reviews_title.setText(T["reviews"].format(n=len(self.due_reviews)))
         for widget in (self.reviews_title, self.reviews):
             widget.setVisible(bool(self.due_reviews))
         fill_table(self.reviews, [[d.code, f"第{d.version}版", format_wareki(d.review_on),
                                    T["review_late"] if d.review_on < today else ""] for d in self.due_reviews],
                    [d.household_id for d in self.due_reviews])  # fmt: skip
-        self.program_items = program_plan.reminders(store, today)
+        self.program_items = data["program"]
         self.program_title.setText(T["program"].format(n=len(self.program_items)))
         for widget in (self.program_title, self.program):
             widget.setVisible(bool(self.program_items))
         self.program.clear()
         self.program.addItems([r.text for r in self.program_items])
-        self.recent_rows = households.recent(store)
+        self.recent_rows = data["recent"]
         fill_table(self.recent, [[code, name, status] for _i, code, name, status in self.recent_rows],
                    [i for i, *_ in self.recent_rows])  # fmt: skip
         self.recent.setMaximumHeight(34 + 30 * max(1, len(self.recent_rows)))
-        fy = fiscal_year(today)
-        report = statistics.compute(store, statistics.Period.of(fy), today)
+        fy, report = data["fy"], data["report"]
         self.year_title.setText(
             T["year_counts"].format(fy=format_fiscal_year(fy), as_of=format_wareki(today))
         )
         for figure, (section, line, _word) in zip(self.year_figures, T["year_labels"], strict=True):
             figure.setText(f"{report.value(section, line):,}")
-        self.late = referrals.overdue(store, self.ctx.today())
-        names = referrals.agency_names(store)
+        self.late = data["late"]
+        names = data["agency_names"]
         self.overdue_title.setText(T["overdue"].format(n=len(self.late)))
         self.overdue_title.setVisible(bool(self.late))
         self.overdue.setVisible(bool(self.late))
         self.overdue.setRowCount(len(self.late))
-        for r, ref in enumerate(self.late):
-            values = (ref.number, ref.household.code if ref.household else "", names.get(ref.agency_id, ""),
+        for r, (ref, code) in enumerate(zip(self.late, data["late_codes"], strict=True)):
+            values = (ref.number, code, names.get(ref.agency_id, ""),
                       format_wareki(ref.sent_on) if ref.sent_on else "", format_wareki(ref.reply_due))  # fmt: skip
             for c, value in enumerate(values):
                 self.overdue.setItem(r, c, QTableWidgetItem(value))
-        self.open_flags = flag_review.open_candidates(store)
-        total = flag_review.count_open_candidates(store)
+        self.open_flags = data["flags"]
+        total = data["flag_total"]
         self.candidates_title.setText(T["candidates"].format(n=f"{total:,}") if total else T["no_candidates"])
         self.candidates.setRowCount(len(self.open_flags))
         for r, (_hid, code, f) in enumerate(self.open_flags):

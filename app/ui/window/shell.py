@@ -29,6 +29,7 @@ from app.ui.backup.page import BackupPage
 from app.ui.common.context import AppContext
 from app.ui.common.fonts import ui_font
 from app.ui.common.page import Page
+from app.ui.common.slow import run_slow
 from app.ui.home.page import HomePage
 from app.ui.households.page import HouseholdsPage
 from app.ui.meetings.page import MeetingsPage
@@ -45,9 +46,10 @@ T = {
     "title": "つなぎ",
     "demo_title": "つなぎ【デモデータ】",
     "demo_banner": "デモデータを表示しています（架空の町）。実在の方の記録は入力しないでください。",
-    "lock": "ロック(&L)",
-    "sign_out": "サインアウト(&O)",
+    "lock": "ロック(&Z)",
+    "sign_out": "サインアウト(&J)",
     "user": "{user} さん",
+    "refreshing": "今日の気づき（8050など）を確かめています…",
     "migrated": "つなぎの更新に合わせて、データの形式を新しくしました。更新前のデータは次のフォルダに複製してあります:\n{folder}",
     "exit_backup": "しばらくバックアップをしていません。終了する前にバックアップしますか？",
     "exit_go": "バックアップする",
@@ -91,12 +93,15 @@ _INPUT_EVENTS = {
 
 
 class IdleWatcher(QObject):
-    """Restarts a timer on every keyboard or mouse input anywhere in the application."""
+    """Restarts a timer on every keyboard or mouse input anywhere in the application, and takes Ctrl+L
+    from any window (a shortcut of the main window does not reach past a modal dialog). One Python filter
+    for both: each costs a call per event, and building a page sends thousands."""
 
-    def __init__(self, on_idle, parent: QObject | None = None):
+    def __init__(self, on_idle, parent: QObject | None = None, on_lock_key=None):
         super().__init__(parent)
         self.timer = QTimer(self, singleShot=True)
         self.timer.timeout.connect(on_idle)
+        self.on_lock_key = on_lock_key  # (the widget the key went to) -> whether it locked
         QApplication.instance().installEventFilter(self)
 
     def start(self, ms: int) -> None:
@@ -106,9 +111,18 @@ class IdleWatcher(QObject):
         self.timer.stop()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if self.timer.isActive() and event.type() in _INPUT_EVENTS:
+        kind = event.type()
+        if kind not in _INPUT_EVENTS:
+            return False
+        if self.timer.isActive():
             self.timer.start()
-        return False
+        return (
+            kind == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_L
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier
+            and self.on_lock_key is not None
+            and self.on_lock_key(obj)
+        )
 
 
 class Content(QWidget):
@@ -117,6 +131,7 @@ class Content(QWidget):
     def __init__(self, shell: Shell):
         super().__init__()
         self.ctx = shell.ctx
+        self._settings_changed = shell.apply_settings
         self.banner = QLabel(T["demo_banner"], objectName="banner")
         self.banner.setVisible(self.ctx.is_demo)
         self.user_label = QLabel(objectName="user_label")
@@ -133,22 +148,16 @@ class Content(QWidget):
         self.nav = QListWidget(objectName="nav")
         self.nav.setFixedWidth(170)
         self.pages = QStackedWidget()
-        self.by_name: dict[str, Page] = {}
+        # Each page is built the first time it is shown (or asked for): building all of them at sign-in
+        # held the GUI thread for seconds. The stack holds the pages built so far.
+        self.by_name: dict[str, Page | None] = {}
         for name in NAVIGATION:
-            page_class = PAGES.get(name)
-            if page_class is None:
+            if name not in PAGES:
                 continue
-            page = page_class(self.ctx)
-            self.by_name[name] = page
-            self.pages.addWidget(page)
+            self.by_name[name] = None
             QListWidgetItem(name, self.nav)
+        self._row = 0  # the row of the page on screen
         self.nav.currentRowChanged.connect(self._show)
-        self.by_name["ホーム"].open_household.connect(self.open_household)
-        self.by_name["ホーム"].open_page.connect(
-            lambda name: self.nav.setCurrentRow(list(self.by_name).index(name))
-        )
-        self.by_name["訪問・経過"].open_household.connect(self.open_household)
-        self.by_name["会議"].open_household.connect(self.open_household)
 
         body = QHBoxLayout()
         body.addWidget(self.nav)
@@ -159,37 +168,57 @@ class Content(QWidget):
         layout.addLayout(body, 1)
         for i in range(min(9, self.nav.count())):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda row=i: self.nav.setCurrentRow(row))
+        # The first page without a refresh yet: on_store brings it up to date once the store is set.
+        self.nav.blockSignals(True)
         self.nav.setCurrentRow(0)
+        self.nav.blockSignals(False)
+        self.page(list(self.by_name)[0])
 
     def _show(self, row: int) -> None:
         if row < 0:
             return
-        if row != self.pages.currentIndex() and not self.may_leave():
+        if row != self._row and not self.may_leave():
             # The page keeps its unsaved input: back to its own row in the column, without a second ask.
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(self.pages.currentIndex())
+            self.nav.setCurrentRow(self._row)
             self.nav.blockSignals(False)
             return
-        self.pages.setCurrentIndex(row)
+        page = self.page(list(self.by_name)[row])
+        self.pages.setCurrentWidget(page)
+        self._row = row
         if self.ctx.store is not None:
-            self.pages.currentWidget().bring_up_to_date()
+            page.bring_up_to_date()
 
     def page(self, name: str) -> Page:
-        return self.by_name[name]
+        """The page called ``name``, built now if it has not been shown yet."""
+        page = self.by_name[name]
+        if page is None:
+            page = self.by_name[name] = PAGES[name](self.ctx)
+            self.pages.addWidget(page)
+            self._wire(name, page)
+        return page
 
     def may_leave(self) -> bool:
         """Whether the page on screen may be left: a page with unsaved input (設定) asks first."""
         return getattr(self.pages.currentWidget(), "may_leave", lambda: True)()
 
+    def _wire(self, name: str, page: Page) -> None:
+        if hasattr(page, "open_household"):
+            page.open_household.connect(self.open_household)
+        if name == "ホーム":
+            page.open_page.connect(lambda target: self.nav.setCurrentRow(list(self.by_name).index(target)))
+        if name == "設定":
+            page.changed.connect(lambda _changes: self._settings_changed())
+
     def open_household(self, household_id: int) -> None:
         self.nav.setCurrentRow(list(self.by_name).index("世帯"))
-        if self.pages.currentWidget() is self.by_name["世帯"]:  # not when the page on screen stayed
-            self.by_name["世帯"].open(household_id)
+        if self._row == list(self.by_name).index("世帯"):  # not when the page on screen stayed
+            self.page("世帯").open(household_id)
 
     def on_store(self, *, unlocked: bool) -> None:
         self.user_label.setText(T["user"].format(user=self.ctx.store.actor))
         if not unlocked:  # after an unlock the pages stay exactly as they were, half-typed text included
-            self.pages.currentWidget().bring_up_to_date()
+            self.page(list(self.by_name)[self._row]).bring_up_to_date()
 
 
 class Shell(QMainWindow):
@@ -201,29 +230,22 @@ class Shell(QMainWindow):
         self.sign_in.signed_in.connect(self.enter)
         self.stack.addWidget(self.sign_in)
         self.content: Content | None = None
+        self._spare: Content | None = None  # built before sign-in, still without data
         self._focus_before_lock: QWidget | None = None
         self._last_user: str | None = None
         self.setCentralWidget(self.stack)
-        self.idle = IdleWatcher(self._idle_lock, self)
+        self.idle = IdleWatcher(self._idle_lock, self, on_lock_key=self._lock_key)
         self._covers: list = []
         QShortcut(QKeySequence("Ctrl+L"), self, self.lock)
-        # Ctrl+L in a dialog, too (a shortcut of this window does not reach past a modal dialog).
-        QApplication.instance().installEventFilter(self)
         self.setWindowTitle(T["demo_title"] if ctx.is_demo else T["title"])
         self.resize(1366, 768)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and event.key() == Qt.Key.Key_L
-            and event.modifiers() == Qt.KeyboardModifier.ControlModifier
-            and isinstance(obj, QWidget)
-            and obj.window() is not self
-            and not self.locked
-        ):
+    def _lock_key(self, obj) -> bool:
+        """Ctrl+L pressed in another window (a dialog): lock. In this window its own shortcut does it."""
+        if isinstance(obj, QWidget) and obj.window() is not self and not self.locked:
             self.lock()
             return True
-        return super().eventFilter(obj, event)
+        return False
 
     # --- states -----------------------------------------------------------------------------------
 
@@ -231,6 +253,14 @@ class Shell(QMainWindow):
         self.sign_in.set_mode(locked=False)
         self.stack.setCurrentWidget(self.sign_in)
         self.sign_in.passphrase.setFocus()
+        # The signed-in screen is built while the passphrase is typed (it holds no data until a store is
+        # set): building it after Argon2id held the GUI thread for a third of a second.
+        QTimer.singleShot(0, self._prepare)
+
+    def _prepare(self) -> None:
+        if self.content is None and self._spare is None and self.locked:
+            self._spare = Content(self)
+            self.stack.addWidget(self._spare)
 
     def enter(self, store: Store) -> None:
         unlocking = self.content is not None and store.actor == self._last_user
@@ -242,6 +272,9 @@ class Shell(QMainWindow):
         self.ctx.store = store
         self._last_user = store.actor
         self.apply_settings()
+        # No idle lock while signing in: the waits below turn the event loop, and a short idle time must
+        # not lock a screen still being built. The timer starts again once the screen is up.
+        self.idle.stop()
         if not unlocking:
             self._daily_flags(store)
             if store.migrated_from and not self.ctx.quiet:
@@ -250,9 +283,9 @@ class Shell(QMainWindow):
                     self, T["title"], T["migrated"].format(folder=store.folder / "safety")
                 )
         if self.content is None:
-            self.content = Content(self)
-            self.content.page("設定").changed.connect(lambda _changes: self.apply_settings())
-            self.stack.addWidget(self.content)
+            self.content, self._spare = self._spare or Content(self), None
+            if self.stack.indexOf(self.content) < 0:
+                self.stack.addWidget(self.content)
         self.stack.setCurrentWidget(self.content)
         self.content.on_store(unlocked=unlocking)
         if self._focus_before_lock is not None:
@@ -260,26 +293,26 @@ class Shell(QMainWindow):
             self._focus_before_lock = None
         else:
             self.content.nav.setFocus()
+        self.idle.start(self._idle_ms)
 
     def _daily_flags(self, store: Store) -> None:
-        """People age: re-evaluate every household once a day, at the first sign-in."""
-        from PySide6.QtGui import QGuiApplication
-
+        """People age: re-evaluate every household once a day, at the first sign-in. Off the GUI thread:
+        at 50,000 households it takes seconds, and the window must keep painting."""
         from app.services.flags import flag_review
 
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            flag_review.refresh_if_due(store)
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        if flag_review.refresh_due(store):
+            run_slow(self, T["title"], T["refreshing"], lambda _progress: flag_review.refresh_if_due(store))
 
     def apply_settings(self) -> None:
         values = town_settings.load(self.ctx.require_store())
         font = ui_font(values["ui.font_pt"])
-        QApplication.instance().setFont(font)  # dialogs opened from now on
-        self.setFont(font)  # and every widget already on screen (propagates to children)
+        if font != QApplication.instance().font() or font != self.font():
+            # (only on a change: setting it re-lays out every widget on screen, a tenth of a second)
+            QApplication.instance().setFont(font)  # dialogs opened from now on
+            self.setFont(font)  # and every widget already on screen (propagates to children)
         minutes = values["security.auto_lock_minutes"]
-        self.idle.start(self.ctx.idle_ms if self.ctx.idle_ms is not None else minutes * 60_000)
+        self._idle_ms = self.ctx.idle_ms if self.ctx.idle_ms is not None else minutes * 60_000
+        self.idle.start(self._idle_ms)
 
     @property
     def locked(self) -> bool:

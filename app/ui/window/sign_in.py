@@ -6,8 +6,7 @@ alike): this page only shows it, and picks it up again after a restart. The reco
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,6 +27,7 @@ from app.services.store import attempts
 from app.services.store.keyslots import KeyFile
 from app.services.store.store import KEYS_NAME, Store
 from app.ui.common.context import DEMO_PASSPHRASE, AppContext
+from app.ui.common.slow import run_slow
 from app.ui.common.widgets import ErrorLabel, PassphraseFields, heading
 
 T = {
@@ -50,6 +50,7 @@ T = {
     ),
     "rec_key": "回復キー(&K)",
     "rec_user": "パスフレーズを設定する利用者(&U)",
+    "opening": "パスフレーズを確かめています…",
     "rec_ok": "サインインして設定(&O)",
     "cancel": "キャンセル",
 }
@@ -151,14 +152,16 @@ class SignInPage(QWidget):
         if not passphrase:
             self.error.show_error(T["empty"])
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.error.show_error("")  # the last try's message is not left standing while this one runs
+        folder, user = self.ctx.data_dir, self.user.currentText() or None
         try:
-            store = Store.open(self.ctx.data_dir, passphrase=passphrase, user=self.user.currentText() or None)
+            # Argon2id takes seconds on purpose: off the GUI thread, behind a moving bar, so the window
+            # keeps painting (it froze for 4–6 s).
+            store = run_slow(self, T["sign_in"], T["opening"],
+                             lambda _progress: Store.open(folder, passphrase=passphrase, user=user))  # fmt: skip
         except TsunagiError as exc:
             self._failed(str(exc))
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.passphrase.clear()
         self.error.show_error("")
         self.signed_in.emit(store)
@@ -241,16 +244,19 @@ class RecoveryDialog(QDialog):
         passphrase = self.fields.value()
         if passphrase is None:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        folder, key, user, kdf = self.ctx.data_dir, self.key.text(), self.user.currentText(), self.ctx.kdf
+
+        def work(_progress):
+            store = Store.open(folder, recovery_key=key)
+            store.set_passphrase(user, passphrase, kdf=kdf)
+            return store
+
         try:
-            store = Store.open(self.ctx.data_dir, recovery_key=self.key.text())
-            store.set_passphrase(self.user.currentText(), passphrase, kdf=self.ctx.kdf)
+            store = run_slow(self, T["rec_title"], T["opening"], work)  # two Argon2id runs: off the GUI thread
         except TsunagiError as exc:
             self.key_error.show_error(str(exc))
             self.key.setFocus()
             self.key.selectAll()
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
         self.store = store
         self.accept()

@@ -109,6 +109,13 @@ def confirm(parent: QWidget, title: str, text: str) -> bool:
     return box.clickedButton() is yes
 
 
+def enable(widget: QWidget, enabled: bool, reason: str) -> None:
+    """Enable or grey out ``widget``; greyed out, it says why when the pointer rests on it (a grey button
+    that does nothing on a click, with no reason, was a dead end)."""
+    widget.setEnabled(enabled)
+    widget.setToolTip("" if enabled else reason)
+
+
 def heading(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("heading")

@@ -19,7 +19,7 @@ from app.services.catalog import print_catalog
 from app.services.common.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.services.program import program_plan
 from app.ui.common.page import Page
-from app.ui.common.widgets import fill_table, heading, record_table, selected_data, show_print
+from app.ui.common.widgets import enable, fill_table, heading, record_table, selected_data, show_print
 from app.ui.program.dialogs import BodyDialog, IndicatorDialog, ItemDialog, NewPeriodDialog, SetupDialog
 
 T = {
@@ -134,7 +134,7 @@ class ProgramPage(Page):
         store = self.ctx.require_store()
         plan_id = self.period.currentData()
         for key in ("annual", "optional", "print", "edit_item", "edit_indicator"):
-            self.buttons[key].setEnabled(plan_id is not None)
+            enable(self.buttons[key], plan_id is not None, "先に年度の実施計画を作ってください")
         if plan_id is None:
             self.summary.setText(T["none"])
             fill_table(self.checklist, [])

@@ -39,6 +39,7 @@ from app.ui.common.widgets import (
     choice_combo,
     confirm,
     dialog_buttons,
+    enable,
     field_row,
     show_print,
 )
@@ -136,6 +137,21 @@ T = {
 
 def _text(w) -> str:
     return w.toPlainText() if isinstance(w, QPlainTextEdit) else w.text()
+
+
+# Why an action is grey (shown when the pointer rests on it).
+T_WHY = {
+    "unsaved": "先にシートを保存してください",
+    "closed": "このシートは完了または取消済みです",
+    "save": "完了または取消済みのシートは変更できません",
+    "sent": "発送済にできるのは、まだ送っていないシートです",
+    "accept": "受入れにできるのは、返事を待っているシートです",
+    "decline": "お断りにできるのは、送ったあと返信の前のシートです",
+    "reply": "返信を記録できるのは、送ったあと完了の前のシートです",
+    "done": "完了にできるのは、返信またはお断りのあったシートです",
+    "cancel_sheet": "完了または取消済みのシートは取り消せません",
+    "print": "",
+}
 
 
 class ReferralDialog(EditDialog):
@@ -322,7 +338,10 @@ class ReferralDialog(EditDialog):
             "cancel_sheet": r is not None and state not in ("done", "cancelled"),
         }
         for key, b in self.actions.items():
-            b.setEnabled(enabled[key] and (r is not None or key in ("save", "print")))
+            if r is None and key not in ("save", "print"):
+                enable(b, False, T_WHY["unsaved"])
+            else:
+                enable(b, enabled[key], T_WHY["closed"] if state in ("done", "cancelled") else T_WHY[key])
             b.setVisible(out or key not in ("sent", "decline"))
         self._fill_history()
 

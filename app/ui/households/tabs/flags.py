@@ -8,10 +8,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QLabel, QVBoxLayout
 
 from app.services.flags import flag_review
-from app.ui.common.widgets import fill_table, record_table, selected_data
+from app.ui.common.widgets import enable, fill_table, record_table, selected_data
 from app.ui.households.flag_dialogs import ManualFlagDialog, ReasonDialog
 from app.ui.households.tabs.base import HouseholdTab
 from app.ui.households.words import T
+
+# Why a button is grey (shown when the pointer rests on it).
+T_WHY = {
+    "choose": "一覧から気づきを選んでください",
+    "not_candidate": "確認できるのは、今も判定に当てはまる「候補」だけです",
+    "dismiss": "「該当なし」にできるのは、自動の気づきの候補か確認済のものです",
+    "end": "「終了」にできるのは、手で追加して確認済の気づきです",
+    "undo": "この気づきには取り消せる判断がありません",
+}
 
 
 class FlagsTab(HouseholdTab):
@@ -54,12 +63,21 @@ class FlagsTab(HouseholdTab):
         # A candidate that no longer applies has left the list by itself: nothing to decide about it
         # (it comes back as a candidate if the situation does).
         pending = f is not None and f.state == "candidate" and f.active
-        self.buttons["confirm_flag"].setEnabled(pending)
-        self.buttons["dismiss_flag"].setEnabled(
-            f is not None and f.source == "auto" and (pending or f.state == "confirmed")
-        )
-        self.buttons["end_flag"].setEnabled(f is not None and f.state == "confirmed" and f.source == "manual")
-        self.buttons["undo_flag"].setEnabled(f is not None and f.can_undo)
+        if f is None:
+            why = {key: T_WHY["choose"] for key in self.buttons}
+        else:
+            why = {
+                "confirm_flag": T_WHY["not_candidate"],
+                "dismiss_flag": T_WHY["dismiss"],
+                "end_flag": T_WHY["end"],
+                "undo_flag": T_WHY["undo"],
+            }
+        enable(self.buttons["confirm_flag"], pending, why["confirm_flag"])
+        enable(self.buttons["dismiss_flag"], f is not None and f.source == "auto" and (pending or f.state == "confirmed"),
+               why["dismiss_flag"])  # fmt: skip
+        enable(self.buttons["end_flag"], f is not None and f.state == "confirmed" and f.source == "manual",
+               why["end_flag"])  # fmt: skip
+        enable(self.buttons["undo_flag"], f is not None and f.can_undo, why["undo_flag"])
 
     def _saved(self, flag_id: int) -> None:
         self.changed.emit()  # the screen reads again; the flag acted on stays selected

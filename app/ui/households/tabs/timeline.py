@@ -9,7 +9,7 @@ from app.services.common.japanese import format_wareki
 from app.services.households import households
 from app.services.outreach import outreach
 from app.ui.common.unsaved import ask_destructive
-from app.ui.common.widgets import fill_table, record_table, selected_data, show_print
+from app.ui.common.widgets import enable, fill_table, record_table, selected_data, show_print
 from app.ui.households.dialogs import IntakeDialog
 from app.ui.households.tabs.base import HouseholdTab
 from app.ui.households.words import T
@@ -55,7 +55,8 @@ class TimelineTab(HouseholdTab):
     def _sync_delete(self) -> None:
         index = selected_data(self.table)
         chosen = self.entries[index] if index is not None and index < len(self.entries) else None
-        self.delete_button.setEnabled(chosen is not None and chosen.kind == "note")
+        enable(self.delete_button, chosen is not None and chosen.kind == "note",
+               "ここで削除できるのは支援経過のメモです（相談受付・訪問は開いて削除します）")  # fmt: skip
 
     def _entry(self):
         index = selected_data(self.table)

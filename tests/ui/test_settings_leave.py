@@ -100,3 +100,17 @@ def test_sign_out_with_unsaved_settings_asks(qtbot, ctx, shell, asked):
     ime_type(shell.sign_in.passphrase, SHELL_PASSPHRASE)
     shell.sign_in.submit()
     assert not shell.locked and town_settings.load(ctx.store)[THRESHOLD] == stored
+
+
+def test_closing_the_window_with_changed_settings_asks(qtbot, ctx, shell, asked):
+    answers, questions = asked
+    page = shell.content.page("設定")
+    _click_row(qtbot, shell, "設定")
+    spin = page.fields[THRESHOLD]
+    stored = spin.value()
+    spin.setValue(stored - 3)
+    answers.append(False)  # いいえ: the window stays, with what was typed
+    assert not shell.close()
+    assert len(questions) == 1 and shell.isVisible() and ctx.store is not None
+    assert _on_screen(shell) is page and spin.value() == stored - 3
+    spin.setValue(stored)  # back as saved: the test's own closing asks nothing

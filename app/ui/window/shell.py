@@ -381,6 +381,9 @@ class Shell(QMainWindow):
         return days is None or days >= town_settings.load(store)["backup.reminder_days"]
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        if self.content is not None and not self.locked and not self.content.may_leave():
+            event.ignore()  # the page on screen keeps its unsaved input (設定)
+            return
         if not self.ctx.quiet and self.backup_due():
             box = QMessageBox(QMessageBox.Icon.Question, T["title"], T["exit_backup"], parent=self)
             go = box.addButton(T["exit_go"], QMessageBox.ButtonRole.AcceptRole)

@@ -39,12 +39,12 @@ def test_department_and_phone_reach_the_new_store_and_a_wrong_phone_is_refused_a
     why = " ".join(label.text() for label in page.findChildren(QLabel))
     assert "つなぐシートの紹介元・折り返し先として印刷されます" in why
     ime_type(page.department, "福祉課 重層的支援係")
-    ime_type(page.phone, "0858-00-1111" * 9)  # 108 characters: pasted by mistake
+    ime_type(page.phone, "福祉課へ")  # typed into the wrong field
 
     wizard.next()
     assert wizard.currentPage() is page
     assert page.errors["town.phone"].isVisible()
-    assert page.errors["town.phone"].text() == "担当課の電話は100文字以内で入力してください"
+    assert page.errors["town.phone"].text() == "担当課の電話は数字とハイフンで書いてください（例: 0858-00-0000 内線123）"
     assert not page.errors["town.department"].isVisible()
 
     page.phone.clear()

@@ -3,6 +3,7 @@ reading (``value``/``value_in``/``load``) and audited saving. Nothing else reads
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,14 @@ def validate(key: str, value: Any) -> Any:
     text = str(value).strip()
     if len(text) > 100:
         raise SettingError(key, f"{spec.label}は100文字以内で入力してください")
+    if key in PHONES and text and not _PHONE.fullmatch(text):
+        # It is printed as the callback number on every つなぐシート: a typo there costs a reply.
+        raise SettingError(key, f"{spec.label}は数字とハイフンで書いてください（例: 0858-00-0000 内線123）")
     return text
+
+
+PHONES = {"town.phone"}
+_PHONE = re.compile(r"[0-9０-９\-－‐()（） ]{6,20}(?:\s*内線\s*[0-9０-９]{1,6})?")
 
 
 def value_in(session: Session, key: str) -> Any:

@@ -132,12 +132,3 @@ def test_thresholds_come_from_settings(store):
     with pytest.raises(settings.SettingError):
         settings.save(store, {"flags.child_min_age": 70, "flags.child_max_age": 60})
 
-
-def test_the_departments_phone_must_read_as_a_phone_number():
-    from app.services.store import settings as town_settings
-
-    for good in ("0858-00-0000", "０８５８－００－００００", "0858(00)0000 内線123", ""):
-        assert town_settings.validate("town.phone", good) == good
-    for bad in ("福祉課", "12", "0858-00-0000 まで"):
-        with pytest.raises(town_settings.SettingError, match="数字とハイフンで書いてください"):
-            town_settings.validate("town.phone", bad)

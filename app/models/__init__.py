@@ -2,8 +2,10 @@
 
 from app.models.base import Base, now
 from app.models.casework import FlagRecord, Intake, Note, Referral, Visit
-from app.models.meetings import Meeting, MeetingCase, MeetingType, SupportPlan
+from app.models.community import CommunityActivity, CommunityResource
+from app.models.meetings import Assessment, Meeting, MeetingCase, MeetingType, SupportPlan
 from app.models.network import Agency, Consent, consent_agencies
+from app.models.participation import Participation, ParticipationActivity
 from app.models.people import CareRelation, Household, ParentLink, Person, User
 from app.models.program import (
     ChecklistItem,
@@ -16,6 +18,11 @@ from app.models.program import (
 from app.models.records import AuditEntry, ChangeRecord, MediaLog, Setting
 
 __all__ = [
+    "Assessment",
+    "CommunityActivity",
+    "CommunityResource",
+    "Participation",
+    "ParticipationActivity",
     "SupportBody",
     "ProgramSetup",
     "ProgramPlan",

@@ -76,6 +76,33 @@ class MeetingCase(Base):
     person: Mapped[Person | None] = relationship()
 
 
+class Assessment(Base):
+    """アセスメント of a person in their household, versioned like plans: each review is a new version and
+    the earlier ones stay as they were. A plan is made from one (SupportPlan.assessment_id)."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("household_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id", ondelete="SET NULL"), index=True)
+    version: Mapped[int] = mapped_column()
+    assessed_on: Mapped[date] = mapped_column(Date, index=True)
+    situation: Mapped[str] = mapped_column(Text, default="")  # 本人の状況と思い（本人の言葉）
+    relations: Mapped[str] = mapped_column(Text, default="")  # 世帯と関係（家族・近所・機関）
+    strengths: Mapped[str] = mapped_column(Text, default="")  # 強み
+    # 課題 by 分野: [{"field": vocab.ISSUE key, "text"}]
+    issues: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    choice: Mapped[str] = mapped_column(Text, default="")  # 本人が選んだこと
+    pace: Mapped[str] = mapped_column(Text, default="")  # 本人の望むペース
+    options: Mapped[str] = mapped_column(Text, default="")  # 提示した選択肢
+    assessed_by: Mapped[str] = mapped_column(String(100), default="")
+    created_by: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+    person: Mapped[Person | None] = relationship()
+
+
 class SupportPlan(Base):
     """支援プラン, versioned per household: a draft is edited, approved at a meeting that decides plans,
     evaluated at its review, and replaced by the next version. 多機関協働の関与終了 is recorded here; the
@@ -93,9 +120,11 @@ class SupportPlan(Base):
     issues: Mapped[str] = mapped_column(Text, default="")  # 課題
     wishes: Mapped[str] = mapped_column(Text, default="")  # 本人の希望（本人の言葉）
     goals: Mapped[list[dict]] = mapped_column(JSON, default=list)  # [{"text", "kind": vocab.AUTONOMY}]
-    # 役割分担: [{"agency_id", "staff" (担当), "task" (何をするか), "contact" (連絡先)}]
+    # 役割分担: [{"agency_id", "staff" (担当), "task" (何をするか), "contact" (連絡先),
+    #            "status" (vocab.ROLE_STATUS), "due_on" (いつまでに, ISO), "status_on" (状態の日付, ISO)}]
     roles: Mapped[list[dict]] = mapped_column(JSON, default=list)
     lead_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id", ondelete="SET NULL"))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id", ondelete="SET NULL"))
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     review_on: Mapped[date | None] = mapped_column(Date, index=True)

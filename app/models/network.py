@@ -25,6 +25,8 @@ class Agency(Base):
     contact_person: Mapped[str] = mapped_column(String(100), default="")
     in_town: Mapped[bool] = mapped_column(Boolean, default=True)
     support_meeting_member: Mapped[bool] = mapped_column(Boolean, default=False)  # 支援会議（第106条の6）
+    # 参加支援の受入先・協力事業者として提供できること (vocab.PARTICIPATION_OFFER keys); empty: not one
+    offers: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)

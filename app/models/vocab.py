@@ -281,3 +281,33 @@ PROGRAM = {
 
 # 確認欄 (the town may print approval boxes on its forms).
 DEFAULT_APPROVERS = ("担当", "係長", "課長")
+
+# 参加支援 (社会福祉法第106条の4第2項第2号): what a 受入先・協力事業者 offers, and where a person stands.
+PARTICIPATION_OFFER = {
+    "work_experience": "就労体験",
+    "place": "居場所",
+    "volunteer": "ボランティア",
+    "watch_housing": "見守り・居住支援",
+    "learning": "学習・体験",
+    "other": "その他",
+}
+PARTICIPATION_STATE = {"matching": "調整中", "active": "参加中", "ended": "終了"}
+
+# 地域づくりに向けた支援 (同項第3号): the 地域資源 the coordinator keeps, and what happens there.
+RESOURCE_KIND = {
+    "place": "拠点・居場所",
+    "salon": "サロン・通いの場",
+    "kids_meal": "子ども食堂",
+    "watch": "見守り・支え合い",
+    "counsel": "相談窓口",
+    "group": "団体・グループ",
+    "other": "その他",
+}
+COMMUNITY_ACTIVITY_KIND = {
+    "activity": "活動",
+    "council": "協議体",
+    "meeting": "地域の会議",
+}
+
+# アセスメント: the plan's role rows (役割分担) each carry a status and a date.
+ROLE_STATUS = {"planned": "予定", "doing": "実施中", "done": "済", "stopped": "中止"}

@@ -34,7 +34,7 @@ from app.services.store import backup
 from app.services.store import settings as town_settings
 from app.ui.common.page import Page
 from app.ui.common.slow import run_quietly
-from app.ui.common.widgets import fill_table, heading, record_table, selected_data
+from app.ui.common.widgets import fill_table, filling, heading, record_table, selected_data
 
 T = {
     "nav": "ホーム",
@@ -240,11 +240,12 @@ class HomePage(Page):
         self.follow_title.setVisible(bool(self.follow_items))
         self.follow.setVisible(bool(self.follow_items))
         self.follow.setRowCount(len(self.follow_items))
-        for r, f in enumerate(self.follow_items):
-            values = (f.code, f.name, format_wareki(f.last_contact) if f.last_contact else "記録なし",
-                      format_wareki(f.next_on) if f.next_on else "", f.reason)  # fmt: skip
-            for c, value in enumerate(values):
-                self.follow.setItem(r, c, QTableWidgetItem(value))
+        with filling(self.follow):
+            for r, f in enumerate(self.follow_items):
+                values = (f.code, f.name, format_wareki(f.last_contact) if f.last_contact else "記録なし",
+                          format_wareki(f.next_on) if f.next_on else "", f.reason)  # fmt: skip
+                for c, value in enumerate(values):
+                    self.follow.setItem(r, c, QTableWidgetItem(value))
         self.due_reviews = data["reviews"]
         self.reviews_title.setText(T["reviews"].format(n=len(self.due_reviews)))
         for widget in (self.reviews_title, self.reviews):
@@ -274,21 +275,23 @@ class HomePage(Page):
         self.overdue_title.setVisible(bool(self.late))
         self.overdue.setVisible(bool(self.late))
         self.overdue.setRowCount(len(self.late))
-        for r, (ref, code) in enumerate(zip(self.late, data["late_codes"], strict=True)):
-            values = (ref.number, code, names.get(ref.agency_id, ""),
-                      format_wareki(ref.sent_on) if ref.sent_on else "", format_wareki(ref.reply_due))  # fmt: skip
-            for c, value in enumerate(values):
-                self.overdue.setItem(r, c, QTableWidgetItem(value))
+        with filling(self.overdue):
+            for r, (ref, code) in enumerate(zip(self.late, data["late_codes"], strict=True)):
+                values = (ref.number, code, names.get(ref.agency_id, ""),
+                          format_wareki(ref.sent_on) if ref.sent_on else "", format_wareki(ref.reply_due))  # fmt: skip
+                for c, value in enumerate(values):
+                    self.overdue.setItem(r, c, QTableWidgetItem(value))
         self.open_flags = data["flags"]
         total = data["flag_total"]
         self.candidates_title.setText(T["candidates"].format(n=f"{total:,}") if total else T["no_candidates"])
         self.candidates.setRowCount(len(self.open_flags))
-        for r, (_hid, code, f) in enumerate(self.open_flags):
-            found = format_wareki(f.first_seen) if f.first_seen else ""
-            for c, value in enumerate((code, f.word, f.reason, found)):
-                item = QTableWidgetItem(value)
-                item.setData(Qt.ItemDataRole.UserRole, r)
-                self.candidates.setItem(r, c, item)
+        with filling(self.candidates):
+            for r, (_hid, code, f) in enumerate(self.open_flags):
+                found = format_wareki(f.first_seen) if f.first_seen else ""
+                for c, value in enumerate((code, f.word, f.reason, found)):
+                    item = QTableWidgetItem(value)
+                    item.setData(Qt.ItemDataRole.UserRole, r)
+                    self.candidates.setItem(r, c, item)
         self.candidates.setVisible(bool(self.open_flags))
 
     def _open_follow(self) -> None:

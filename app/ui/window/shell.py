@@ -198,6 +198,16 @@ class Content(QWidget):
             self._wire(name, page)
         return page
 
+    def forget_pages(self, keep: set[str]) -> None:
+        """Drop every built page except those in ``keep`` and the one on screen: each is built afresh when
+        next shown."""
+        current = self.pages.currentWidget()
+        for name, page in self.by_name.items():
+            if page is not None and page is not current and name not in keep:
+                self.pages.removeWidget(page)
+                page.deleteLater()
+                self.by_name[name] = None
+
     def may_leave(self) -> bool:
         """Whether the page on screen may be left: a page with unsaved input (設定) asks first."""
         return getattr(self.pages.currentWidget(), "may_leave", lambda: True)()
@@ -367,8 +377,15 @@ class Shell(QMainWindow):
             self.content = None
 
     def replace_store(self, store: Store) -> None:
-        """After a restore: the pages start afresh on the restored data."""
-        self._discard_content()
+        """After a restore: the pages start afresh on the restored data. Only the page on screen (バックアップ,
+        which reports the restore) and ホーム are kept, to be read again: they hold nothing of the data
+        replaced, and building them anew held the GUI thread for a third of a second."""
+        if self.content is None:
+            self.enter(store)
+            return
+        self.content.forget_pages(keep={"ホーム"})
+        self._focus_before_lock = None
+        self._spare, self.content = self.content, None  # entered as a fresh screen: the daily refresh runs
         self.enter(store)
 
     def backup_due(self) -> bool:

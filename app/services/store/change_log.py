@@ -22,7 +22,7 @@ TABLE_KINDS = {
     "meetings": "meetings", "meeting_cases": "meetings", "meeting_types": "meetings", "support_bodies": "meetings",
     "support_plans": "plans", "program_plans": "program", "program_setups": "program", "checklist_items": "program",
     "indicators": "program", "indicator_years": "program", "settings": "settings", "users": "settings",
-    "media_log": "media",
+    "media_log": "media", "participations": "participation", "participation_activities": "participation",
 }  # fmt: skip
 _PENDING = "tsunagi.changes"
 

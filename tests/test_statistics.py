@@ -194,3 +194,88 @@ def test_every_computed_indicator_matches_the_hand_count(store, known):
     assert actual == {"相談受付件数": 4, "相談受付の実人数": 4, "訪問相談件数": 3, "重層的支援会議につながれた件数": 1,
                       "つなぐシート件数": 3, "支援プラン作成件数": 1}  # fmt: skip
     assert set(actual) == {label for label, _s, _l in program_plan.COMPUTED.values()}
+
+
+@pytest.fixture
+def people(store, known, monkeypatch):
+    """The known cases plus a household built for the person-level edges: 世帯主 born 1960-04-01 (65 on
+    2025-04-01, 64 the day before), an approximate spouse (「昭和35年」 = 1960-01-01..1960-12-31, counted
+    at its latest day), a married child with a spouse and a grandchild: 三世代, 5人以上."""
+    h4 = households.create_household(store, address="西区4-4", district="西区")
+    a = households.add_member(store, h4, {"name": "鈴木 一", "kana": "すずき はじめ", "birth_date": date(1960, 4, 1),
+                                          "relation": "head", "sex": "female"})  # fmt: skip
+    b = households.add_member(store, h4, {"name": "鈴木 二", "kana": "すずき ふたば", "birth_date": date(1960, 12, 31),
+                                          "birth_earliest": date(1960, 1, 1), "birth_text": "昭和35年",
+                                          "relation": "spouse", "sex": "male"})  # fmt: skip
+    for name, born, rel in (("鈴木 三", date(1985, 5, 5), "child"), ("鈴木 四", date(1986, 6, 6), "child_in_law"),
+                            ("鈴木 五", date(2015, 7, 7), "grandchild")):  # fmt: skip
+        households.add_member(
+            store, h4, {"name": name, "kana": "すずき", "birth_date": born, "relation": rel}
+        )
+    households.add_member(store, h4, {"name": "鈴木 六", "kana": "すずき", "birth_date": date(1930, 1, 1),
+                                      "relation": "parent", "deceased": True})  # fmt: skip
+    for day, who in ((date(2025, 3, 31), a), (date(2025, 4, 1), a), (date(2025, 4, 1), b)):
+        households.add_intake(store, h4, {"received_on": day, "route": "self", "person_id": who,
+                                          "main_complaint": "相談"})  # fmt: skip
+    # 就労: the history's clock is moved across the year's edge.
+    from app.services.store import history
+
+    for at, person, work in (
+        (datetime(2026, 3, 31, 23, 59), a, "working"),  # FY2025
+        (datetime(2026, 4, 1, 0, 0), b, "working"),  # FY2026
+        (datetime(2025, 5, 1, 9), b, "not_working"),
+    ):  # not 就労: not counted
+        monkeypatch.setattr(history, "now", lambda at=at: at)
+        households.update_member(store, person, {"work": work})
+    monkeypatch.undo()
+    return known + (h4,)
+
+
+def test_household_size_type_age_and_sex_across_the_year_edge(store, people):
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    # FY2025: H1 (世帯主 and 子), H2 (one), H3 (no member recorded), H4 (five living, one deceased).
+    assert dict(r.section("household_size").rows) == {"1人": 1, "2人": 1, "3人": 0, "4人": 0, "5人以上": 1,
+                                                      "世帯員の記録なし": 1}  # fmt: skip
+    assert dict(r.section("household_type").rows) == {"単身": 1, "夫婦のみ": 0, "ひとり親と子": 1, "二世代": 0,
+                                                      "三世代": 1, "その他": 0, "世帯員の記録なし": 1}  # fmt: skip
+    ages = {label: n for label, n in r.section("age_sex").rows if n}
+    # 山田一 75 on 4/1 (sex not recorded), 山田二郎 50 on 6/10, 佐藤花 46 on 3/31, 鈴木一 65 on 4/1 (her
+    # birthday; 64 on 3/31, which belongs to FY2024), 鈴木二 at 1960-12-31: 64 on 2025-04-01.
+    assert ages == {"75〜84歳・その他・不明": 1, "50代・その他・不明": 1, "40代・その他・不明": 1, "65〜74歳・女": 1,
+                    "60〜64歳・男": 1}  # fmt: skip
+    assert len(r.section("age_sex").rows) == len(statistics.AGE_BANDS) * 3
+    before = statistics.compute(store, Period.of(FY - 1), today=date(2026, 11, 22))
+    assert {label: n for label, n in before.section("age_sex").rows if n} == {
+        "75〜84歳・その他・不明": 1,
+        "60〜64歳・女": 1,
+    }
+    assert dict(before.section("household_size").rows)["5人以上"] == 1
+    after = statistics.compute(store, Period.of(FY + 1), today=date(2026, 11, 22))
+    assert dict(after.section("household_size").rows) == {"1人": 1, "2人": 0, "3人": 0, "4人": 0, "5人以上": 0,
+                                                          "世帯員の記録なし": 0}  # fmt: skip
+    assert {label: n for label, n in after.section("age_sex").rows if n} == {"40代・その他・不明": 1}
+
+
+def test_work_is_counted_from_the_change_history_and_increase_is_not_recorded(store, people):
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    assert r.section("work").rows == [("就労した人（就労状況が「就労」に変わった人）", 1)]
+    assert "増収は記録する項目がないため集計していません" in r.section("work").note
+    assert (
+        statistics.compute(store, Period.of(FY + 1)).value(
+            "work", "就労した人（就労状況が「就労」に変わった人）"
+        )
+        == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("relations", "kind"),
+    [
+        (["head"], "単身"), (["head", "spouse"], "夫婦のみ"), (["head", "child", "child"], "ひとり親と子"),
+        (["head", "parent"], "ひとり親と子"), (["head", "spouse", "child"], "二世代"),
+        (["head", "spouse", "parent"], "二世代"), (["head", "child", "child_in_law"], "二世代"),
+        (["head", "child", "grandchild"], "三世代"), (["head", "sibling"], "その他"), (["head", "other"], "その他"),
+    ],
+)  # fmt: skip
+def test_household_type_rule(relations, kind):
+    assert statistics.household_type(relations) == kind

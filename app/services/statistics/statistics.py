@@ -9,6 +9,11 @@ Definitions (shown to the user beside the figures):
 - 新規世帯: households whose first intake ever falls in the period.
 - 支援の延べ件数: intakes + 面談・電話 notes + visits where someone was met; 支援の実世帯数: distinct households
   among them.
+- 世帯人員・世帯類型: households with an intake in the period, by the members living there now (living, not
+  deceased); 年代・性別: the distinct 本人 of those intakes, aged at their first intake in the period.
+- 就労: people whose work status was changed to 就労 in the period (from the change history). 増収 has no
+  structured record in the app, so it is not counted (the section says so).
+- 参加支援・地域づくり: counted by their own rooms (participation.counts, community.counts).
 """
 
 from __future__ import annotations
@@ -20,15 +25,17 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, union_all
 
 from app.models import (
+    ChangeRecord,
     FlagRecord,
     Household,
     Intake,
     Note,
+    Person,
     Referral,
     Visit,
     vocab,
 )
-from app.services.common.japanese import fiscal_year_bounds, format_fiscal_year, format_wareki
+from app.services.common.japanese import age_on, fiscal_year_bounds, format_fiscal_year, format_wareki
 from app.services.flags.flags import KINDS
 from app.services.meetings import meetings, plans
 from app.services.referrals import referrals
@@ -102,6 +109,143 @@ def _labelled(counts: dict, labels: dict[str, str], other: str | None = None) ->
         if rest:
             rows.append((other, int(rest)))
     return rows
+
+
+SIZE_LABELS = ("1人", "2人", "3人", "4人", "5人以上")
+AGE_BANDS = ((0, 19, "19歳以下"), (20, 29, "20代"), (30, 39, "30代"), (40, 49, "40代"), (50, 59, "50代"),
+             (60, 64, "60〜64歳"), (65, 74, "65〜74歳"), (75, 84, "75〜84歳"), (85, 200, "85歳以上"))  # fmt: skip
+SEX_COLUMNS = (("male", "男"), ("female", "女"), (None, "その他・不明"))
+HOUSEHOLD_TYPES = ("単身", "夫婦のみ", "ひとり親と子", "二世代", "三世代", "その他")
+# Generation of each 続柄 relative to the 世帯主 (+1 older). その他 has none: such a household is その他.
+GENERATION = {"grandparent": 2, "parent": 1, "head": 0, "spouse": 0, "sibling": 0, "child": -1,
+              "child_in_law": -1, "grandchild": -2}  # fmt: skip
+PARTICIPATION_LINES = (
+    ("participants", "参加支援の支援対象者数（実人数）"),
+    ("new_participants", "うち期間中に新たに参加した人"),
+    ("hosts", "受入先・協力事業者数"),
+    ("matching", "マッチング件数"),
+    ("activities", "活動の回数"),
+    ("attendances", "参加の延べ人数"),
+)
+COMMUNITY_LINES = (
+    ("places", "拠点・居場所の数"),
+    ("resources", "地域資源の数"),
+    ("activities", "活動の回数"),
+    ("participants", "活動の参加者（延べ）"),
+    ("meetings", "協議体・地域の会議の開催回数"),
+    ("meeting_agencies", "会議の参加機関数"),
+    ("attended", "会議に出席した回数"),
+)
+WORK_NOTE = (
+    "就労は、期間中に就労状況が「就労」に変更された人の数です（変更履歴から）。"
+    "増収は記録する項目がないため集計していません。"
+)
+
+
+def household_type(relations: list[str]) -> str:
+    """世帯類型 from the 続柄 of the members living there (each relative to the 世帯主), kept simple:
+    one member 単身; only 世帯主 and 配偶者 夫婦のみ; two generations ひとり親と子 when the older one is a single
+    person and the younger holds no couple (配偶者/子の配偶者), else 二世代; three or more 三世代; anything with
+    その他 or a single generation of other kinds (兄弟姉妹) その他."""
+    if len(relations) == 1:
+        return "単身"
+    if any(r not in GENERATION for r in relations):
+        return "その他"
+    if sorted(relations) == ["head", "spouse"]:
+        return "夫婦のみ"
+    levels: dict[int, list[str]] = {}
+    for r in relations:
+        levels.setdefault(GENERATION[r], []).append(r)
+    if len(levels) >= 3:
+        return "三世代"
+    if len(levels) == 2:
+        older, younger = levels[max(levels)], levels[min(levels)]
+        couple = "child_in_law" in younger or {"head", "spouse"} <= set(younger)
+        return "ひとり親と子" if len(older) == 1 and not couple else "二世代"
+    return "その他"
+
+
+def age_band(age: int) -> str:
+    return next(label for lo, hi, label in AGE_BANDS if lo <= age <= hi)
+
+
+def _people_sections(s, period: Period, in_period) -> list[Section]:
+    """世帯人員, 世帯類型 (households consulted) and 年代・性別 (people consulted)."""
+    consulted = select(Intake.household_id).where(in_period).distinct().scalar_subquery()
+    relations: dict[int, list[str]] = {}
+    for hid, relation in s.execute(
+        select(Person.household_id, Person.relation)
+        .where(Person.household_id.in_(consulted), Person.lives_here.is_(True), Person.deceased.is_(False))
+    ):  # fmt: skip
+        relations.setdefault(hid, []).append(relation)
+    consulted_ids = [h for (h,) in s.execute(select(Intake.household_id).where(in_period).distinct())]
+    sizes: Counter = Counter()
+    types: Counter = Counter()
+    for hid in consulted_ids:
+        members = relations.get(hid, [])
+        if not members:
+            continue  # a household known only by a label (no member recorded) has no size or type
+        sizes[SIZE_LABELS[min(len(members), 5) - 1]] += 1
+        types[household_type(members)] += 1
+    unknown = len(consulted_ids) - sum(sizes.values())
+    size_rows = [(label, sizes[label]) for label in SIZE_LABELS] + [("世帯員の記録なし", unknown)]
+    type_rows = [(label, types[label]) for label in HOUSEHOLD_TYPES] + [("世帯員の記録なし", unknown)]
+    # Age at the person's first intake in the period. An approximate birth date (「昭和19年」) is stored as
+    # its latest possible day (birth_date; birth_earliest is the other end), so it counts at the youngest
+    # age it allows: the band is never older than the person can be.
+    first = (
+        select(Intake.person_id, func.min(Intake.received_on).label("on"))
+        .where(in_period, Intake.person_id.is_not(None)).group_by(Intake.person_id).subquery()
+    )  # fmt: skip
+    grid: Counter = Counter()
+    for born, sex, on in s.execute(
+        select(Person.birth_date, Person.sex, first.c.on).join(first, first.c.person_id == Person.id)
+    ):
+        column = sex if sex in ("male", "female") else None
+        grid[(age_band(age_on(born, on)), column)] += 1
+    age_rows = [(f"{label}・{word}", grid[(label, code)]) for _lo, _hi, label in AGE_BANDS
+                for code, word in SEX_COLUMNS]  # fmt: skip
+    return [
+        Section("household_size", "世帯人員（相談受付の実世帯数）", size_rows,
+                note="世帯員は現在その世帯に住んでいる人（亡くなった人を除く）で数えます。"),
+        Section("household_type", "世帯類型（相談受付の実世帯数）", type_rows,
+                note="続柄から: 単身、夫婦のみ、ひとり親と子、二世代、三世代、それ以外はその他。"),
+        Section("age_sex", "年代・性別（相談受付の実人数）", age_rows, chart=False,
+                note="年齢は期間中の最初の相談受付日の年齢。生年月日が「昭和19年」のように幅のある人は、"
+                     "その幅の最後の日で数えます（若い方の年齢）。本人を記録していない受付は含みません。"),
+    ]  # fmt: skip
+
+
+def _work_section(s, period: Period) -> Section:
+    t0, t1 = period.times()
+    # JSON text as written by the history (json.dumps), so SQLite's json_extract reads it.
+    changed = s.scalar(
+        select(func.count(func.distinct(ChangeRecord.row_id))).where(
+            ChangeRecord.table_name == "persons", ChangeRecord.action == "update",
+            ChangeRecord.at >= t0, ChangeRecord.at < t1,
+            func.json_extract(ChangeRecord.new, "$.work") == "working",
+        )
+    )  # fmt: skip
+    return Section("work", "就労・増収", [("就労した人（就労状況が「就労」に変わった人）", changed or 0)],
+                   chart=False, note=WORK_NOTE)  # fmt: skip
+
+
+def _programme_sections(s, period: Period) -> list[Section]:
+    """参加支援 and 地域づくり, counted in their own rooms. Until those rooms can count, nothing is shown."""
+    out = []
+    for module, key, title, lines in (
+        ("app.services.participation.participation", "participation", "参加支援", PARTICIPATION_LINES),
+        ("app.services.community.community", "community", "地域づくり", COMMUNITY_LINES),
+    ):
+        try:
+            import importlib
+
+            counts = importlib.import_module(module).counts
+        except (ImportError, AttributeError):
+            continue
+        found = counts(s, period.start, period.end)
+        out.append(Section(key, title, [(word, int(found.get(code, 0))) for code, word in lines]))
+    return out
 
 
 def compute(store: Store, period: Period, today: date | None = None) -> Report:
@@ -229,6 +373,9 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
                            .where(Visit.visited_at >= t0, Visit.visited_at < t1))  # fmt: skip
         visit_rows.append(("訪問した実世帯数", visited or 0))
         report.sections.append(Section("visit", "訪問（アウトリーチ）", visit_rows))
+        report.sections += _people_sections(s, period, in_period)
+        report.sections.append(_work_section(s, period))
+        programme = _programme_sections(s, period)
 
     # Meetings, plans and closures are counted where they are kept (app.services.meetings.meetings and .plans).
     held = meetings.counts(store, period.start, period.end)
@@ -243,5 +390,6 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
             ("多機関協働の関与終了", made["collaboration_ended"]),
         ]),
         Section("closure", "終結（理由別）", _labelled(made["closures_by_reason"], vocab.CLOSURE_REASON)),
+        *programme,
     ]  # fmt: skip
     return report

@@ -142,3 +142,28 @@ def test_review_reminders(store):
         "実施計画の期間が登録されていません" in r.text
         for r in program_plan.reminders(store, date(2031, 4, 1))
     )
+
+
+def test_the_optional_review_is_counted_in_fiscal_years(store):
+    """A review on 2026-02-15 is 令和7年度 (FY2025): three 年度 later is FY2028, from 2028-04-01 (not 2029)."""
+    pid = program_plan.create(store, 2024, 2030)
+    program_plan.record_review(store, pid, "optional", date(2026, 2, 15))
+
+    def reminded(on):
+        return any("任意の記載事項の見直し時期" in r.text for r in program_plan.reminders(store, on))
+
+    assert not reminded(date(2028, 3, 31)) and reminded(date(2028, 4, 1))
+    program_plan.record_review(store, pid, "optional", date(2026, 4, 1))  # FY2026: one year later
+    assert not reminded(date(2029, 3, 31)) and reminded(date(2029, 4, 1))
+
+
+def test_contents_one_to_three_are_the_seed_wording():
+    """①–③ as the 策定ガイドライン prints them (004:2229-2247), PDF line breaks and the spaces in 「第 106 条」
+    removed; domain.md §9 carries the same text (the test above reads it from there)."""
+    seeds = sorted((ROOT.parent / "shared" / "seeds").glob("004_*.txt"))
+    if not seeds:
+        pytest.skip("the seed texts are not beside this checkout")
+    lines = seeds[0].read_text(encoding="utf-8").splitlines()[2228:2247]
+    guideline = _squash("".join(lines))
+    for code in ("contents_1", "contents_2", "contents_3"):
+        assert _squash(program_plan.TEXT[code]) in guideline

@@ -205,7 +205,8 @@ def reminders(store: Store, today: date | None = None) -> list[Reminder]:
         name = period_name(plan)
         if plan.annual_checked_on is None or fiscal_year(plan.annual_checked_on) < fy:
             out.append(Reminder(f"実施計画（{name}）の{format_fiscal_year(fy)}の点検がまだです", plan.id))
-        since = plan.optional_reviewed_on.year if plan.optional_reviewed_on else plan.first_fy
+        # Counted in 年度 like the plan itself: a review in February 2026 belongs to 令和7年度 (FY2025).
+        since = fiscal_year(plan.optional_reviewed_on) if plan.optional_reviewed_on else plan.first_fy
         if fy - since >= OPTIONAL_REVIEW_YEARS:
             out.append(
                 Reminder(f"任意の記載事項の見直し時期です（前回から{fy - since}年、目安は約3〜5年）", plan.id)

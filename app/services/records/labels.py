@@ -74,6 +74,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "contact_person": "担当者",
         "in_town": "町内",
         "support_meeting_member": "支援会議（第106条の6）の構成員",
+        "offers": "参加支援で提供できること",
         "active": "使用中",
         "note": "メモ",
         "created_at": "登録日時",
@@ -252,6 +253,24 @@ COLUMNS: dict[str, dict[str, str]] = {
         "evaluation": "評価（見直し時）",
         "evaluated_on": "評価日",
         "collaboration_ended_on": "多機関協働の関与終了日",
+        "assessment_id": "もとにしたアセスメント（番号）",
+        "created_by": "作成者",
+        "created_at": "登録日時",
+    },
+    "assessments": {
+        "id": "番号",
+        "household_id": "世帯番号",
+        "person_id": "本人",
+        "version": "版",
+        "assessed_on": "アセスメントの日",
+        "situation": "本人の状況と思い（本人の言葉）",
+        "relations": "世帯と関係",
+        "strengths": "強み",
+        "issues": "課題（分野ごと）",
+        "choice": "本人が選んだこと",
+        "pace": "本人の望むペース",
+        "options": "提示した選択肢",
+        "assessed_by": "アセスメントした人",
         "created_by": "作成者",
         "created_at": "登録日時",
     },
@@ -313,6 +332,63 @@ COLUMNS: dict[str, dict[str, str]] = {
         "staff": "配置人数",
         "note": "メモ",
     },
+    "participations": {
+        "id": "番号",
+        "household_id": "世帯番号",
+        "person_id": "本人",
+        "agency_id": "受入先（機関番号）",
+        "offer": "参加する内容",
+        "state": "状態",
+        "matched_on": "つないだ日",
+        "started_on": "参加の開始日",
+        "ended_on": "終了日",
+        "end_reason": "終了の理由",
+        "purpose": "本人の希望・ねらい",
+        "changes": "本人にとって変わったこと（本人の言葉）",
+        "note": "メモ",
+        "created_by": "記録者",
+        "created_at": "登録日時",
+    },
+    "participation_activities": {
+        "id": "番号",
+        "participation_id": "参加支援番号",
+        "held_on": "参加日",
+        "attended": "参加した",
+        "what": "内容",
+        "note": "様子（本人の言葉）",
+        "created_by": "記録者",
+        "created_at": "登録日時",
+    },
+    "community_resources": {
+        "id": "番号",
+        "name": "名称",
+        "kind": "種類",
+        "area": "自治会・地区",
+        "run_by": "運営",
+        "place": "場所",
+        "schedule": "開催",
+        "contact": "連絡先",
+        "started_on": "開始日",
+        "ended_on": "終了日",
+        "active": "活動中",
+        "note": "メモ",
+        "created_at": "登録日時",
+    },
+    "community_activities": {
+        "id": "番号",
+        "resource_id": "開催した地域資源（番号）",
+        "kind": "種類",
+        "title": "名称",
+        "area": "自治会・地区",
+        "held_on": "開催日",
+        "participants": "参加者数",
+        "agencies": "参加機関数",
+        "run_by": "運営・主催",
+        "coordinator_attended": "担当者の出席",
+        "note": "メモ",
+        "created_by": "記録者",
+        "created_at": "登録日時",
+    },
 }
 
 # What a consent row adds: the agencies it names (the consent_agencies table).
@@ -326,8 +402,11 @@ HISTORY_SKIPPED = frozenset(
      "label_key", "address_key", "sort_order", "parents_explicit", "created_at", "updated_at",
      # internal numbers linking records: they mean nothing on paper
      "agency_id", "meeting_id", "consent_id", "approved_case_id", "lead_agency_id", "visitor_agency_id",
-     "fiscal_year", "serial", "position", "agencies", "met_person_ids"}
+     "fiscal_year", "serial", "position", "agencies", "met_person_ids", "participation_id", "resource_id"}
 )  # fmt: skip
+# A skipped name that is a count of its own in one table: a 協議体's 参加機関数 (elsewhere "agencies" is a
+# consent's list of agency numbers).
+HISTORY_SHOWN = frozenset({("community_activities", "agencies")})
 YES_NO = {True: "はい", False: "いいえ"}
 # The coded columns of the records whose history is shown, so a change reads 「無職 → 就労」.
 HISTORY_WORDS = {
@@ -343,6 +422,10 @@ HISTORY_WORDS = {
     "support_plans": {"state": vocab.PLAN_STATE},
     "visits": {"kind": vocab.VISIT_KIND, "result": vocab.VISIT_RESULT},
     "notes": {"kind": vocab.NOTE_KIND},
+    "community_resources": {"kind": vocab.RESOURCE_KIND},
+    "community_activities": {"kind": vocab.COMMUNITY_ACTIVITY_KIND},
+    "agencies": {"offers": vocab.PARTICIPATION_OFFER},
+    "participations": {"offer": vocab.PARTICIPATION_OFFER, "state": vocab.PARTICIPATION_STATE},
     "consents": {"purpose": vocab.CONSENT_PURPOSE, "scope": vocab.CONSENT_SCOPE, "method": vocab.CONSENT_METHOD,
                  "given_by": vocab.CONSENT_GIVER},
 }  # fmt: skip
@@ -356,7 +439,7 @@ def change_words(table: str, old: dict | None, new: dict | None) -> list[tuple[s
     old, new = old or {}, new or {}
     out = []
     for key in dict.fromkeys([*old, *new]):
-        if key in HISTORY_SKIPPED or old.get(key) == new.get(key):
+        if (key in HISTORY_SKIPPED and (table, key) not in HISTORY_SHOWN) or old.get(key) == new.get(key):
             continue
         if not old and new.get(key) in (None, "", [], False):
             continue  # (a new record's empty fields say nothing)
@@ -368,15 +451,26 @@ def change_words(table: str, old: dict | None, new: dict | None) -> list[tuple[s
     return out
 
 
+def _item_word(key: str, value) -> str:
+    if key == "field":
+        return vocab.ISSUE.get(value, str(value))
+    if key == "status":
+        return vocab.ROLE_STATUS.get(value, str(value))
+    if key in ("due_on", "status_on"):
+        return shown_value(value)
+    return str(vocab.AUTONOMY.get(value, value))
+
+
 def shown_value(value, words: dict | None = None) -> str:
     if value is None or value == "" or value == []:
         return "（なし）"
     if isinstance(value, bool):
         return YES_NO[value]
     if isinstance(value, list):
-        # (a plan's goals and roles are lists of small objects: their words, not their keys)
+        # (a plan's goals and roles, an assessment's 課題 by 分野, are lists of small objects: their words,
+        # not their keys; a role's dates in 和暦)
         return "、".join(
-            "／".join(str(vocab.AUTONOMY.get(x, x)) for k, x in v.items() if x and k != "agency_id")
+            "／".join(_item_word(k, x) for k, x in v.items() if x and k != "agency_id")
             if isinstance(v, dict)
             else str(words.get(v, v) if words else v)
             for v in value

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.models import Agency
+from app.models import Agency, vocab
 from app.services.common import bounded
 from app.services.common.errors import InvalidInput
 from app.services.common.fileio import atomic_write_bytes
@@ -59,6 +59,12 @@ def add_typical(store: Store) -> int:
 
 def _check(values: dict) -> dict:
     clean = {k: values[k] for k in FIELDS if k in values}
+    if "offers" in values:
+        # 参加支援で提供できること: kept as vocabulary keys so the 参加支援 page and the counts read them
+        offers = list(values["offers"] or [])
+        if any(o not in vocab.PARTICIPATION_OFFER for o in offers):
+            raise InvalidInput("参加支援で提供できることは一覧から選んでください")
+        clean["offers"] = [o for o in vocab.PARTICIPATION_OFFER if o in offers]  # (vocabulary order, no repeats)
     for k, v in clean.items():
         if isinstance(v, str):
             clean[k] = v.strip()

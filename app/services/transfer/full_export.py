@@ -30,8 +30,8 @@ Table by table, what goes out:
   The members' display order is their order in the list.
 - intakes, flags (with their judgements), referrals (with their replies), visits, notes, agencies,
   consents (with the agencies consented to), meeting_types, meetings, meeting_cases, support_plans,
-  program_plans, checklist_items, indicators, indicator_years, support_bodies, program_setups: yes,
-  every column.
+  program_plans, checklist_items, indicators, indicator_years, support_bodies, program_setups,
+  community_resources, community_activities: yes, every column.
 - settings: yes, the town's settings (every key of store.settings.SPECS; nothing secret is among them).
 - users: no. They are sign-in accounts, each bound to a key slot whose passphrase never leaves; a
   receiving store makes its own. Who did what stays in every record's own words (受付者, 記録者 …).
@@ -60,6 +60,8 @@ from app.models import (
     Agency,
     CareRelation,
     ChecklistItem,
+    CommunityActivity,
+    CommunityResource,
     Consent,
     FlagRecord,
     Household,
@@ -70,6 +72,8 @@ from app.models import (
     MeetingCase,
     MeetingType,
     Note,
+    Participation,
+    ParticipationActivity,
     Person,
     ProgramPlan,
     ProgramSetup,
@@ -132,7 +136,7 @@ HOUSEHOLD_WORDS = {
 
 # The casework tables, in the order an import inserts them (what a row refers to comes before it).
 TABLES: tuple[Table, ...] = (
-    Table("agencies", "関係機関", Agency),
+    Table("agencies", "関係機関", Agency, {"offers": vocab.PARTICIPATION_OFFER}),
     Table("meeting_types", "会議の種類", MeetingType, {"basis": vocab.SHARING_BASIS}),
     Table(
         "consents",
@@ -191,6 +195,13 @@ TABLES: tuple[Table, ...] = (
     Table("visits", "訪問", Visit, {"kind": vocab.VISIT_KIND, "result": vocab.VISIT_RESULT}),
     Table("notes", "支援経過メモ", Note, {"kind": vocab.NOTE_KIND}),
     Table("support_plans", "支援プラン", SupportPlan, {"state": vocab.PLAN_STATE}),
+    Table(
+        "participations",
+        "参加支援",
+        Participation,
+        {"offer": vocab.PARTICIPATION_OFFER, "state": vocab.PARTICIPATION_STATE},
+    ),
+    Table("participation_activities", "参加支援の参加記録", ParticipationActivity),
     Table("program_plans", "実施計画", ProgramPlan),
     Table(
         "checklist_items",
@@ -215,6 +226,8 @@ TABLES: tuple[Table, ...] = (
         {"form": vocab.SETUP_FORM, "operation": vocab.OPERATION},
     ),
     Table("program_setups", "実施体制", ProgramSetup, {"program": vocab.PROGRAM}),
+    Table("community_resources", "地域資源", CommunityResource, {"kind": vocab.RESOURCE_KIND}),
+    Table("community_activities", "地域の活動・会議", CommunityActivity, {"kind": vocab.COMMUNITY_ACTIVITY_KIND}),
 )
 BY_KEY = {t.key: t for t in TABLES}
 CONSENT_AGENCIES = "agencies"  # a consent's row: the agencies it names (consent_agencies)

@@ -279,3 +279,38 @@ def test_work_is_counted_from_the_change_history_and_increase_is_not_recorded(st
 )  # fmt: skip
 def test_household_type_rule(relations, kind):
     assert statistics.household_type(relations) == kind
+
+
+def test_the_program_workbook_equals_the_page_line_for_line(store, people, tmp_path):
+    from openpyxl import load_workbook
+
+    from app.services.program import program_plan
+    from app.services.statistics import statistics_export
+
+    program_plan.save_body(store, {"name": "福祉課 総合相談窓口", "field": "総合相談", "form": "basic", "places": 1,
+                                   "operation": "direct"})  # fmt: skip
+    program_plan.save_setup(store, "participation", {"body": "社会福祉協議会", "outsourced": True,
+                                                      "contractor": "町社会福祉協議会", "staff": 2})  # fmt: skip
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    path = statistics_export.write_program_workbook(
+        r, program_plan.bodies(store), program_plan.setups(store), tmp_path / "w.xlsx", made_on=date(2026, 11, 22)
+    )
+    book = load_workbook(path)
+    layout = statistics.by_program(r)
+    assert book.sheetnames == [title for _c, title, _s in layout]
+    seen = []
+    for (code, _title, sections), sheet in zip(layout, book.worksheets, strict=True):
+        rows = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        assert rows[1][0] == "令和7年度（令和7年4月1日〜令和8年3月31日）"  # the period on every sheet
+        assert isinstance(sheet["B3"].value, datetime) and sheet["B3"].value.date() == date(2025, 4, 1)
+        assert isinstance(sheet["D3"].value, datetime) and sheet["D3"].value.date() == date(2026, 3, 31)
+        assert sheet["B4"].value.date() == date(2026, 11, 22) and sheet["D4"].value.date() == date(2026, 3, 31)
+        header = next(i for i, row in enumerate(rows) if row[:3] == statistics_export.HEADER)
+        lines = [row[:3] for row in rows[header + 1 :] if row[2] is not None]
+        assert lines == [(s.title, label, value) for s in sections for label, value in s.rows]
+        seen += lines
+        if code == "participation":
+            assert ("社会福祉協議会", "委託", "町社会福祉協議会", 2) in [row[:4] for row in rows]
+        if code == "comprehensive":
+            assert ("福祉課 総合相談窓口", "総合相談", "基本型", 1, "直営") in [row[:5] for row in rows]
+    assert sorted(seen) == sorted(r.table())  # every line of the page, none twice

@@ -248,6 +248,33 @@ def _programme_sections(s, period: Period) -> list[Section]:
     return out
 
 
+# The five 事業 (社会福祉法第106条の4第2項) and the sections each one reports, then the person-level breakdowns.
+# The 統計 page and the 事業別 実績 workbook are both laid out from by_program, so they agree line for line.
+PROGRAMS = (
+    ("comprehensive", "包括的相談支援事業",
+     ("summary", "route", "category", "flag", "district", "referral", "work", "closure")),
+    ("participation", "参加支援事業", ("participation",)),
+    ("community", "地域づくりに向けた支援事業", ("community",)),
+    ("outreach", "アウトリーチ等を通じた継続的支援事業", ("visit",)),
+    ("collaboration", "多機関協働事業", ("meeting", "plan")),
+    ("people", "相談者の内訳", ("household_size", "household_type", "age_sex")),
+)  # fmt: skip
+
+
+def by_program(report: Report) -> list[tuple[str, str, list[Section]]]:
+    """(code, 事業, sections) in the order of PROGRAMS; every section of the report appears exactly once (a
+    section no 事業 names goes to 包括的相談支援, so nothing counted can go missing from either layout)."""
+    keys = {s.key: s for s in report.sections}
+    named = {k for _c, _t, ks in PROGRAMS for k in ks}
+    out = []
+    for code, title, wanted in PROGRAMS:
+        sections = [keys[k] for k in wanted if k in keys]
+        if code == "comprehensive":
+            sections += [s for s in report.sections if s.key not in named]
+        out.append((code, title, sections))
+    return out
+
+
 def compute(store: Store, period: Period, today: date | None = None) -> Report:
     today = today or date.today()
     as_of = min(today, period.end)  # "overdue" is judged at the end of the period, or today if earlier

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
+from app.models import vocab
 from app.services.common.fileio import atomic_write_bytes
 from app.services.common.japanese import format_wareki
-from app.services.statistics.statistics import Report
+from app.services.statistics.statistics import Report, by_program
 from app.services.store import audit, media_ledger
 from app.services.store.store import Store
 
@@ -72,3 +74,74 @@ def write_xlsx(report: Report, path: Path, store: Store | None = None) -> Path:
     buffer = io.BytesIO()
     book.save(buffer)
     return _written(Path(path), buffer.getvalue(), store, "xlsx")
+
+
+# 和暦 in Excel itself: the cell holds a real date, shown as 令和8年4月1日.
+WAREKI_FORMAT = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日"'
+BODY_HEADER = ("名称", "分野", "設置形態", "箇所数", "直営・委託", "委託先", "備考")
+SETUP_HEADER = ("実施主体", "委託の有無", "委託先", "配置人数", "備考")
+# Which 実施計画 register describes a 事業's 実施体制: the 相談支援機関・拠点 list (必須1) or the
+# per-事業 setup (必須2).
+BODY_SHEETS = ("comprehensive", "community")
+
+
+def period_words(report: Report) -> str:
+    """「令和8年度（令和8年4月1日〜令和9年3月31日）」: stated on every sheet."""
+    return f"{report.period.label}（{report.period.span}）"
+
+
+def write_program_workbook(
+    report: Report, bodies: list, setups: dict, path: Path, store: Store | None = None, made_on: date | None = None
+) -> Path:
+    """事業別 実績: one sheet per 事業 with its 実施体制 (from the 実施計画 registers: ``bodies`` are SupportBody
+    rows, ``setups`` ProgramSetup rows by vocab.PROGRAM code) and its 実績 lines, and a sheet of the person-level
+    breakdowns; the lines are statistics.by_program's, the same as the 統計 page."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    bold = Font(bold=True)
+    for code, title, sections in by_program(report):
+        sheet = book.create_sheet(title[:31])
+        sheet.append((f"{title}　実績" if code != "people" else title,))
+        sheet["A1"].font = Font(bold=True, size=14)
+        sheet.append((period_words(report),))
+        sheet.append(("期間", report.period.start, "〜", report.period.end))
+        sheet.append(("作成日", made_on or date.today(), "基準日", report.as_of))
+        for row in (3, 4):
+            for col in ("B", "D"):
+                sheet[f"{col}{row}"].number_format = WAREKI_FORMAT
+        sheet.append(())
+        if code in BODY_SHEETS or code in setups:
+            sheet.append(("実施体制（実施計画の登録から）",))
+            sheet.cell(sheet.max_row, 1).font = bold
+            if code in BODY_SHEETS:
+                sheet.append(BODY_HEADER)
+                listed = [b for b in bodies if b.active]
+                for b in listed:
+                    sheet.append((b.name, b.field, vocab.SETUP_FORM.get(b.form, ""), b.places,
+                                  vocab.OPERATION.get(b.operation, ""), b.contractor, b.note))  # fmt: skip
+                if not listed:
+                    sheet.append(("（相談支援機関・拠点が登録されていません）",))
+            else:
+                setup = setups[code]
+                sheet.append(SETUP_HEADER)
+                sheet.append((setup.body or "（未登録）", "委託" if setup.outsourced else "直営", setup.contractor,
+                              setup.staff, setup.note))  # fmt: skip
+            sheet.append(())
+        sheet.append(("実績",))
+        sheet.cell(sheet.max_row, 1).font = bold
+        sheet.append(HEADER)
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for section in sections:
+            for label, value in section.rows:
+                sheet.append((section.title, label, value))
+        if not sections:
+            sheet.append(("（この事業の記録はまだありません）",))
+        for col, width in zip("ABCDEFG", (34, 48, 14, 14, 12, 20, 20), strict=True):
+            sheet.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _written(Path(path), buffer.getvalue(), store, "program_xlsx")

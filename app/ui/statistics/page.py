@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.services.catalog import print_catalog
 from app.services.common.japanese import fiscal_year, format_fiscal_year, format_wareki
+from app.services.program import program_plan
 from app.services.statistics import statistics
 from app.ui.common.charts import BarChart
 from app.ui.common.lazy import lazy_import
@@ -37,6 +38,8 @@ T = {
     "print": "レポートを印刷(&P)",
     "csv": "CSVに保存…",
     "xlsx": "Excelに保存(&X)…",
+    "program_xlsx": "事業別実績をExcelに保存(&J)…",
+    "program_file": "事業別実績",
     "span": "{span}　（返信期限の超過は{as_of}時点）",
     "saved": "保存しました: {path}",
     "cols": ["項目", "件数"],
@@ -66,7 +69,8 @@ class StatisticsPage(Page):
         bar.addWidget(QLabel(T["half"]))
         bar.addWidget(self.half)
         bar.addStretch()
-        for key, slot in (("print", self.print_report), ("csv", self.save_csv), ("xlsx", self.save_xlsx)):
+        for key, slot in (("print", self.print_report), ("csv", self.save_csv), ("xlsx", self.save_xlsx),
+                          ("program_xlsx", self.save_program_xlsx)):  # fmt: skip
             b = QPushButton(T[key], objectName=f"stats_{key}")
             b.clicked.connect(slot)
             bar.addWidget(b)
@@ -106,21 +110,29 @@ class StatisticsPage(Page):
                 widget.setParent(None)  # gone now, not at the next turn of the event loop
                 widget.deleteLater()
         self.tables = {}
-        for row, section in enumerate(self.report.sections):
-            title = QLabel(section.title, objectName="subheading")
-            table = record_table(T["cols"], f"stats_{section.key}")
-            fill_table(table, [[label, f"{value:,}"] for label, value in section.rows])
-            whole = table.horizontalHeader().sizeHint().height() + table.verticalHeader().length() + 4
-            table.setFixedHeight(min(whole, 440))  # the whole section at once; the page scrolls
-            self.tables[section.key] = table
-            self.grid.addWidget(title, row * 2, 0, 1, 2)
-            self.grid.addWidget(table, row * 2 + 1, 0)
-            if section.chart:
-                self.grid.addWidget(BarChart(section.rows), row * 2 + 1, 1)
-            elif section.note:
-                note = QLabel(section.note, objectName="hint")
-                note.setWordWrap(True)
-                self.grid.addWidget(note, row * 2 + 1, 1)
+        # Laid out by 事業 from statistics.by_program, as the 事業別 実績 workbook is: the same lines in both.
+        row = 0
+        for _code, program, sections in statistics.by_program(self.report):
+            if not sections:
+                continue
+            self.grid.addWidget(heading(program), row, 0, 1, 2)
+            row += 1
+            for section in sections:
+                title = QLabel(section.title, objectName="subheading")
+                table = record_table(T["cols"], f"stats_{section.key}")
+                fill_table(table, [[label, f"{value:,}"] for label, value in section.rows])
+                whole = table.horizontalHeader().sizeHint().height() + table.verticalHeader().length() + 4
+                table.setFixedHeight(min(whole, 440))  # the whole section at once; the page scrolls
+                self.tables[section.key] = table
+                self.grid.addWidget(title, row, 0, 1, 2)
+                self.grid.addWidget(table, row + 1, 0)
+                if section.chart:
+                    self.grid.addWidget(BarChart(section.rows), row + 1, 1)
+                elif section.note:
+                    note = QLabel(section.note, objectName="hint")
+                    note.setWordWrap(True)
+                    self.grid.addWidget(note, row + 1, 1)
+                row += 2
         self.grid.setColumnStretch(0, 2)
         self.grid.setColumnStretch(1, 3)
 
@@ -152,3 +164,17 @@ class StatisticsPage(Page):
         if path and self.report:
             saved = statistics_export.write_xlsx(self.report, path, self.ctx.require_store())
             self.message.setText(T["saved"].format(path=saved))
+
+    def save_program_xlsx(self) -> None:
+        if self.report is None:
+            return
+        name = f"{T['program_file']}_{self.report.period.label.replace(' ', '_')}.xlsx"
+        chosen, _ = QFileDialog.getSaveFileName(self, "Excelとして保存", name, "Excel (*.xlsx)")
+        if not chosen:
+            return
+        store = self.ctx.require_store()
+        saved = statistics_export.write_program_workbook(
+            self.report, program_plan.bodies(store), program_plan.setups(store), Path(chosen), store,
+            made_on=self.ctx.today(),
+        )  # fmt: skip
+        self.message.setText(T["saved"].format(path=saved))

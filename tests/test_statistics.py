@@ -7,8 +7,9 @@ import csv
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
-from app.models import Referral, vocab
+from app.models import Person, Referral, vocab
 from app.services.flags import flag_review
 from app.services.households import consents, households
 from app.services.meetings import meetings, plans
@@ -314,3 +315,31 @@ def test_the_program_workbook_equals_the_page_line_for_line(store, people, tmp_p
         if code == "comprehensive":
             assert ("福祉課 総合相談窓口", "総合相談", "基本型", 1, "直営") in [row[:5] for row in rows]
     assert sorted(seen) == sorted(r.table())  # every line of the page, none twice
+
+
+def test_participation_and_community_lines_across_the_year_edge(store, known):
+    from app.services.community import community
+    from app.services.participation import participation
+
+    h1, h2, _h3 = known
+    agency = save_agency(store, {"name": "町社会福祉協議会"})
+    with store.session() as s:
+        p1, q1 = (s.scalar(select(Person.id).where(Person.household_id == h)) for h in (h1, h2))
+    # 山田一 from 2026-03-31 (FY2025, new), 佐藤花 from 2026-04-01 (FY2026 only).
+    for hid, pid, day in ((h1, p1, date(2026, 3, 31)), (h2, q1, date(2026, 4, 1))):
+        part = participation.create(store, hid, pid, {"agency_id": agency, "offer": "place", "state": "active",
+                                                      "matched_on": day, "started_on": day})  # fmt: skip
+        participation.add_activity(store, part, {"held_on": day, "what": "居場所"})
+    for day, n in ((date(2026, 3, 31), 12), (date(2026, 4, 1), 7)):
+        community.record_activity(store, {"kind": "activity", "held_on": day, "title": "サロン", "participants": n},
+                                  today=date(2026, 11, 22))  # fmt: skip
+    r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
+    part = dict(r.section("participation").rows)
+    assert part["参加支援の支援対象者数（実人数）"] == 1 and part["うち期間中に新たに参加した人"] == 1
+    assert part["受入先・協力事業者数"] == 1 and part["参加の延べ人数"] == 1
+    comm = dict(r.section("community").rows)
+    assert comm["活動の回数"] == 1 and comm["活動の参加者（延べ）"] == 12
+    nxt = statistics.compute(store, Period.of(FY + 1), today=date(2026, 11, 22))
+    assert nxt.value("participation", "参加支援の支援対象者数（実人数）") == 2  # 山田一 continues
+    assert nxt.value("participation", "うち期間中に新たに参加した人") == 1
+    assert nxt.value("community", "活動の参加者（延べ）") == 7

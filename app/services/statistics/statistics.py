@@ -36,8 +36,10 @@ from app.models import (
     vocab,
 )
 from app.services.common.japanese import age_on, fiscal_year_bounds, format_fiscal_year, format_wareki
+from app.services.community import community
 from app.services.flags.flags import KINDS
 from app.services.meetings import meetings, plans
+from app.services.participation import participation
 from app.services.referrals import referrals
 from app.services.store.store import Store
 
@@ -231,18 +233,12 @@ def _work_section(s, period: Period) -> Section:
 
 
 def _programme_sections(s, period: Period) -> list[Section]:
-    """参加支援 and 地域づくり, counted in their own rooms. Until those rooms can count, nothing is shown."""
+    """参加支援 and 地域づくり, counted in their own rooms."""
     out = []
-    for module, key, title, lines in (
-        ("app.services.participation.participation", "participation", "参加支援", PARTICIPATION_LINES),
-        ("app.services.community.community", "community", "地域づくり", COMMUNITY_LINES),
+    for key, title, counts, lines in (
+        ("participation", "参加支援", participation.counts, PARTICIPATION_LINES),
+        ("community", "地域づくり", community.counts, COMMUNITY_LINES),
     ):
-        try:
-            import importlib
-
-            counts = importlib.import_module(module).counts
-        except (ImportError, AttributeError):
-            continue
         found = counts(s, period.start, period.end)
         out.append(Section(key, title, [(word, int(found.get(code, 0))) for code, word in lines]))
     return out

@@ -292,3 +292,27 @@ def test_the_full_export_carries_resources_and_activities(store, tmp_path):
             assert community.counts(s, *FY2025)["participants"] == 12
     finally:
         other.close()
+
+
+def test_the_printed_list_groups_the_resources_in_operation_by_area(store):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.services.catalog import print_catalog
+
+    _place(store, "ほんまち茶の間", schedule="毎週水曜 10時〜", place="本町公民館", run_by="本町自治会",
+           contact="0858-11-2222")  # fmt: skip
+    _place(store, "駅前みんなの食堂", area="駅前", kind="kids_meal", schedule="第1土曜", place="駅前商店街")
+    closed = _place(store, "閉じたサロン", kind="salon")
+    community.retire_resource(store, closed, today=TODAY)
+    printed = print_catalog.produce(store, "community", print_catalog.Request(on=TODAY))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(printed.pdf)).pages)
+    flat = text.replace(" ", "").replace("\n", "")
+    assert printed.form == "地域資源一覧"
+    for word in ("地域資源一覧", "令和8年6月1日現在", "2地区・2か所", "本町（1）", "駅前（1）", "ほんまち茶の間",
+                 "拠点・居場所", "毎週水曜10時〜", "本町公民館", "本町自治会", "0858-11-2222", "子ども食堂",
+                 "駅前商店街", "取扱注意"):  # fmt: skip
+        assert word in flat, word
+    assert "閉じたサロン" not in flat
+    assert flat.index("本町（1）") < flat.index("駅前（1）")

@@ -32,7 +32,7 @@ def open_demo(ctx) -> object:
         created = Store.create(
             folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER, town=demo.DEMO_TOWN, kdf=ctx.kdf
         )
-        demo.populate(created.store, households=DEMO_HOUSEHOLDS, seed=1)
+        demo.create_demo(created.store, households=DEMO_HOUSEHOLDS, seed=1)
         return created.store
 
     # Off the GUI thread behind a moving bar: the window painted black for ~3 s while this ran on it.

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.models import Household, Meeting, MeetingCase, MeetingType, Person, SupportPlan, vocab
 from app.services.common.errors import InvalidInput
+from app.services.common.japanese import parse_date
 from app.services.households.households import FieldErrors, NotFound, must_get
 from app.services.meetings import meetings
 from app.services.store.store import Store
@@ -76,7 +77,8 @@ def start_version(store: Store, household_id: int, person_id: int | None = None)
         plan = SupportPlan(household_id=household_id, version=(latest.version + 1) if latest else 1,
                            state="draft", created_by=store.actor)  # fmt: skip
         if latest is not None:
-            for key in ("person_id", "issues", "wishes", "goals", "roles", "lead_agency_id", "period_end"):
+            for key in ("person_id", "issues", "wishes", "goals", "roles", "lead_agency_id", "period_end",
+                        "assessment_id"):
                 setattr(plan, key, getattr(latest, key))
         if person_id is not None:
             plan.person_id = person_id
@@ -95,9 +97,51 @@ def _clean_rows(rows, keys) -> list[dict]:
     return out
 
 
+ROLE_KEYS = ("agency_id", "staff", "task", "contact")
+
+
+def _role_date(value) -> str | None:
+    """A role's date as ISO text (how the JSON keeps it), from a date, ISO text or what a person types
+    (R8.4.1); ValueError when it is no date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return parse_date(value).isoformat()
+
+
+def _clean_roles(rows) -> tuple[list[dict], str | None]:
+    """Role rows with their 状態 (予定 when none is given), 期限 and the date of the 状態, or the first
+    problem's message. A row with nothing in who/what/期限 is an empty line and is dropped."""
+    out, problem = [], None
+    for row in rows or []:
+        role = _clean_rows([{k: row.get(k) for k in ROLE_KEYS}], ROLE_KEYS)
+        due, status_on = row.get("due_on"), row.get("status_on")
+        if not role and not due and not status_on:
+            continue
+        role = role[0] if role else dict.fromkeys(ROLE_KEYS, "")
+        status = row.get("status") or "planned"
+        if status not in vocab.ROLE_STATUS:
+            problem = problem or "役割の状態は「予定・実施中・済・中止」から選んでください"
+        try:
+            role["due_on"] = _role_date(due.strip() if isinstance(due, str) else due)
+        except ValueError:
+            problem = problem or f"役割の期限「{due}」を日付として読めません（例: R8.4.1、2026-04-01）"
+        try:
+            role["status_on"] = _role_date(status_on.strip() if isinstance(status_on, str) else status_on)
+        except ValueError:
+            problem = problem or f"役割の状態の日付「{status_on}」を日付として読めません（例: R8.4.1）"
+        role["status"] = status
+        out.append(role)
+    return out, problem
+
+
 def save_draft(store: Store, plan_id: int, values: dict) -> None:
     goals = _clean_rows(values.get("goals"), ("text", "kind"))
-    roles = _clean_rows(values.get("roles"), ("agency_id", "staff", "task", "contact"))
+    roles, role_problem = _clean_roles(values.get("roles"))
     errors = {}
     for goal in goals:
         if not goal["text"]:
@@ -109,6 +153,8 @@ def save_draft(store: Store, plan_id: int, values: dict) -> None:
             errors["roles"] = "役割分担の行ごとに機関を選んでください"
         elif not role["task"]:
             errors["roles"] = "役割分担の行ごとに「何をするか」を入力してください"
+    if role_problem and "roles" not in errors:
+        errors["roles"] = role_problem
     start, end, review = values.get("period_start"), values.get("period_end"), values.get("review_on")
     if start and end and end < start:
         errors["period_end"] = "期間の終わりは始まりより後にしてください"

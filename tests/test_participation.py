@@ -234,3 +234,30 @@ def test_demo_is_safe_on_a_demo_town(store):
     with store.session() as s:
         numbers = participation.counts(s, date(2025, 4, 1), date(2026, 3, 31))
     assert numbers["participants"] > 0 and numbers["activities"] > 0
+
+
+def test_the_record_prints_the_words_and_the_attendance(store, town, tmp_path):
+    import io
+
+    from pypdf import PdfReader
+
+    from app.services.catalog import print_catalog
+
+    pid = participation.create(store, town["hid"], town["son"],
+                               _values(town["place"], started_on=date(2026, 3, 2), state="active",
+                                       purpose="人と話す場がほしい"))  # fmt: skip
+    participation.add_activity(store, pid, {"held_on": date(2026, 3, 9), "attended": True, "what": "カフェの手伝い",
+                                            "note": "「また来たい」"})  # fmt: skip
+    participation.add_activity(store, pid, {"held_on": date(2026, 3, 16), "attended": False, "what": "清掃"})
+    participation.update(store, pid, {"changes": "「朝起きる理由ができた」"})
+    printed = print_catalog.produce(store, "participation", print_catalog.Request(record_id=pid))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(printed.pdf)).pages)
+    flat = text.replace(" ", "").replace("\n", "")
+    for words in ("参加支援の記録", "山田健", "NPO法人ひだまり", "居場所", "参加中", "令和8年3月2日", "人と話す場がほしい",
+                  "朝起きる理由ができた", "令和8年3月9日", "カフェの手伝い", "また来たい", "休み", "2回（参加1回）",
+                  "取扱注意"):  # fmt: skip
+        assert words in flat, words
+    minimal = print_catalog.produce(store, "participation", print_catalog.Request(record_id=pid, basis="minimal"))
+    hidden = "".join(page.extract_text() for page in PdfReader(io.BytesIO(minimal.pdf)).pages).replace(" ", "")
+    assert "山田健" not in hidden and minimal.basis == "minimal"
+    (tmp_path / "participation.pdf").write_bytes(printed.pdf)

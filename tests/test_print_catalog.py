@@ -20,6 +20,7 @@ from app.services.flags import flag_review
 from app.services.households import consents, households
 from app.services.meetings import meetings, plans
 from app.services.outreach import outreach
+from app.services.participation import participation
 from app.services.program import program_plan
 from app.services.referrals import agencies, referrals
 from app.services.store import settings as town_settings
@@ -102,7 +103,12 @@ def town(store):
     pid = plans.start_version(store, hid)
     plans.save_draft(store, pid, {"person_id": son, "wishes": free, "issues": free})
     program_plan.create(store, 2026, 2028)
-    return {"household": hid, "son": son, "referral": rid, "meeting": mid, "plan": pid}
+    agencies.save(store, {"offers": ["place"]}, agency.id)
+    part = participation.create(store, hid, son, {"agency_id": agency.id, "offer": "place", "state": "active",
+                                                  "matched_on": date(2026, 11, 1), "started_on": date(2026, 11, 5),
+                                                  "purpose": free, "changes": free})  # fmt: skip
+    participation.add_activity(store, part, {"held_on": date(2026, 11, 12), "what": "清掃", "note": free})
+    return {"household": hid, "son": son, "referral": rid, "meeting": mid, "plan": pid, "participation": part}
 
 
 def requests(store, town, basis: str):
@@ -113,6 +119,7 @@ def requests(store, town, basis: str):
         "visit": print_catalog.Request(household_id=town["household"], basis=basis),
         "plan": print_catalog.Request(record_id=town["plan"], basis=basis),
         "person": print_catalog.Request(record_id=town["son"], basis=basis),
+        "participation": print_catalog.Request(record_id=town["participation"], basis=basis),
         "referral": print_catalog.Request(record_id=town["referral"], basis=basis),
         "meeting": print_catalog.Request(record_id=town["meeting"], basis=basis),
         "day": print_catalog.Request(on=date(2026, 12, 1), basis=basis),

@@ -43,7 +43,7 @@ class Request:
 class Entry:
     key: str
     title: str
-    needs: str  # household / intake / visit / referral / plan / meeting / person / day / year / program / none
+    needs: str  # household / intake / visit / referral / plan / meeting / person / participation / day / year / program / none
     build: Callable[[Store, Request], Printed]
     cli: bool = True  # the recovery-key sheet exists only at the moment a key is made
 
@@ -91,8 +91,8 @@ def request_for(store: Store, entry: Entry, *, household: str | None = None, rec
                 raise InvalidInput(f"{record} は見つかりません（つなぐシートは番号、ほかは記録の番号で指定します）")
     if entry.needs in ("household", "intake", "visit", "plan") and household_id is None and record_id is None:
         raise InvalidInput("--household で世帯番号を指定してください")
-    if entry.needs in ("referral", "meeting") and record_id is None:
-        raise InvalidInput("--record で対象（つなぐシートの番号、会議の番号）を指定してください")
+    if entry.needs in ("referral", "meeting", "participation") and record_id is None:
+        raise InvalidInput("--record で対象（つなぐシートの番号、会議・参加支援の番号）を指定してください")
     return Request(household_id, record_id, basis, on, options or {})
 
 
@@ -274,6 +274,24 @@ def _summary(store: Store, request: Request) -> Printed:
     return Printed(pdf, _minimal_title(meeting_forms.SUMMARY_TITLE, basis), household.code, basis)
 
 
+@_entry("participation", "参加支援の記録", "participation")
+def _participation(store: Store, request: Request) -> Printed:
+    """One participation (``record_id``) with its activities and the person's words."""
+    from app.services.households import households
+    from app.services.participation import participation, participation_forms
+
+    basis = _own_basis(request)
+    if request.record_id is None:
+        raise InvalidInput("--record で参加支援の番号を指定してください")
+    record = participation.get(store, request.record_id)
+    household = households.open_household(store, record.household_id)
+    record.household = household  # (with its members: the disclosure knows every name to withhold)
+    record.person = next((m for m in household.members if m.id == record.person_id), record.person)
+    context = _context(store, _disclosure(store, [household], basis))
+    pdf = participation_forms.participation_sheet(context, record, participation.agency_label(record.agency))
+    return Printed(pdf, _minimal_title(participation_forms.TITLE, basis), household.code, basis)
+
+
 # --- つなぐシート ----------------------------------------------------------------------------------------
 
 
@@ -395,6 +413,18 @@ def _statistics(store: Store, request: Request) -> Printed:
     report = statistics.compute(store, statistics.Period.of(int(fy), request.options.get("half")), request.on)
     pdf = statistics_forms.report_sheet(_context(store, sharing.OPEN), report)
     return Printed(pdf, statistics_forms.TITLE, report.period.label, request.basis)
+
+
+@_entry("community", "地域資源一覧", "none")
+def _community(store: Store, request: Request) -> Printed:
+    """The 地域資源 in operation, per area. Places and groups, no person: nothing to withhold."""
+    from app.services.common.japanese import format_wareki
+    from app.services.community import community, community_forms
+
+    today = request.on or date.today()
+    rows = community.resources(store, include_retired=False)
+    pdf = community_forms.resource_list(_context(store, sharing.OPEN), rows, today)
+    return Printed(pdf, community_forms.TITLE, format_wareki(today), request.basis)
 
 
 @_entry("program", "実施計画 記載事項チェックリスト", "program")

@@ -20,7 +20,7 @@ TABLE_KINDS = {
     "intakes": "intakes", "flags": "flags", "consents": "consents", "consent_agencies": "consents",
     "referrals": "referrals", "agencies": "agencies", "visits": "visits", "notes": "notes",
     "meetings": "meetings", "meeting_cases": "meetings", "meeting_types": "meetings", "support_bodies": "meetings",
-    "support_plans": "plans", "program_plans": "program", "program_setups": "program", "checklist_items": "program",
+    "support_plans": "plans", "assessments": "plans", "program_plans": "program", "program_setups": "program", "checklist_items": "program",
     "indicators": "program", "indicator_years": "program", "settings": "settings", "users": "settings",
     "media_log": "media", "participations": "participation", "participation_activities": "participation",
 }  # fmt: skip

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -351,6 +352,7 @@ class CommunityPage(Page):
         tab = QWidget()
         filters = QHBoxLayout()
         self.area_filter = QComboBox(objectName="area_filter")
+        self.area_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.kind_filter = choice_combo(vocab.RESOURCE_KIND, empty=T["all_kinds"])
         self.kind_filter.setObjectName("kind_filter")
         self.show_ended = QCheckBox(T["show_ended"], objectName="show_ended")
@@ -368,6 +370,12 @@ class CommunityPage(Page):
         buttons.addStretch()
         self._button("print", self.print_list, buttons)
         self.resource_table = record_table(T["resource_cols"], "resource_table")
+        # Long free text (名称, 開催, 場所, 運営) gets a set width, cut with …, so 連絡先 and 状態 stay on a
+        # 1366-wide screen; the whole text is in the dialog and on the printed list.
+        header = self.resource_table.horizontalHeader()
+        for column, width in ((1, 190), (3, 170), (4, 140), (5, 160)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.resource_table.doubleClicked.connect(lambda _i: self.edit_resource())
         self.resource_table.itemSelectionChanged.connect(self._enable)
         self.resource_status = QLabel(objectName="hint")
@@ -383,6 +391,7 @@ class CommunityPage(Page):
         tab = QWidget()
         filters = QHBoxLayout()
         self.year_filter = QComboBox(objectName="year_filter")
+        self.year_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.activity_kind_filter = choice_combo(vocab.COMMUNITY_ACTIVITY_KIND, empty=T["all_kinds"])
         self.activity_kind_filter.setObjectName("activity_kind_filter")
         self._labelled(filters, T["year_filter"], self.year_filter)
@@ -538,14 +547,19 @@ class CommunityPage(Page):
             self.refresh()
             self._select(self.resource_table, resource.id)
 
+    def list_print(self):
+        """The 地域資源一覧 as of today, made through the print catalogue (not yet shown or audited)."""
+        return print_catalog.produce(
+            self.ctx.require_store(), "community", print_catalog.Request(on=self.ctx.today())
+        )
+
     def print_list(self) -> None:
-        store = self.ctx.require_store()
         try:
-            printed = print_catalog.produce(store, "community", print_catalog.Request(on=self.ctx.today()))
+            printed = self.list_print()
         except InvalidInput as exc:
             self.resource_status.setText(str(exc))
             return
-        show_print(self, store, printed)
+        show_print(self, self.ctx.require_store(), printed)
 
     def add_activity(self) -> None:
         dialog = ActivityDialog(self.ctx, self)

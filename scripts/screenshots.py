@@ -480,6 +480,14 @@ def program_screens(shell: Shell) -> None:
     stats = content.page("統計")
     stats.year.setCurrentIndex(stats.year.findData(2025))
     snap(shell, "30-statistics")
+    from PySide6.QtWidgets import QScrollArea
+
+    scroll = stats.findChild(QScrollArea)
+    for number, key in (("65-statistics-people", "household_size"), ("66-statistics-programme", "participation")):
+        scroll.ensureWidgetVisible(stats.tables[key], 0, 0)
+        scroll.verticalScrollBar().setValue(stats.tables[key].y() - 60)
+        snap(shell, number)
+    scroll.verticalScrollBar().setValue(0)
     report = statistics.compute(store, statistics.Period.of(2025), date(2026, 11, 22))
     (PRINTS / "statistics-report.pdf").write_bytes(
         statistics_forms.report_sheet(printing.form_context(store), report)

@@ -494,7 +494,37 @@ def program_screens(shell: Shell) -> None:
     )
     content.nav.setCurrentRow(0)
     snap(shell, "31-home-todos")
+    community_screens(shell)
     backup_screens(shell)
+
+
+def community_screens(shell: Shell) -> None:
+    import random
+
+    from app.services.community import community
+    from app.ui.community.page import ActivityDialog, ResourceDialog, RetireDialog
+
+    store = shell.ctx.require_store()
+    community.add_demo(store, random.Random(7))
+    content = shell.content
+    content.nav.setCurrentRow(list(content.by_name).index("地域づくり"))
+    page = content.page("地域づくり")
+    page.tabs.setCurrentIndex(0)
+    page.resource_table.selectRow(0)
+    snap(shell, "55-community-resources")
+    page.tabs.setCurrentIndex(1)
+    page.activity_table.selectRow(0)
+    snap(shell, "56-community-activities")
+    resource = community.resources(store)[0]
+    council = next(a for a in community.activities(store) if a.kind == "council" and a.coordinator_attended)
+    for number, dialog in (("57-community-resource-dialog", ResourceDialog(shell.ctx, page, resource)),
+                           ("58-community-council-dialog", ActivityDialog(shell.ctx, page, council)),
+                           ("59-community-retire-dialog", RetireDialog(shell.ctx, page, resource))):  # fmt: skip
+        dialog.show()
+        snap(dialog, number)
+        dialog.reject()
+    page.tabs.setCurrentIndex(0)
+    (PRINTS / "community-resources.pdf").write_bytes(page.list_print().pdf)
 
 
 def backup_screens(shell: Shell) -> None:

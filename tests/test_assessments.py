@@ -171,3 +171,45 @@ def test_demo_on_a_demo_town(store):
 def test_demo_on_an_empty_store(store):
     assessments.add_demo(store, random.Random(1), today=TODAY)
     assert assessments.overdue_roles(store, TODAY) == []
+
+
+def _pdf_text(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_assessment_sheet_through_the_print_pipeline(store, case):
+    from app.services.catalog import print_catalog
+
+    assessments.create(store, case["hid"], _values(case))
+    second = assessments.create(store, case["hid"], _values(case, choice="家計の相談を受ける"))
+    printed = print_catalog.produce(store, "assessment", print_catalog.Request(household_id=case["hid"]))
+    text = _pdf_text(printed.pdf)
+    assert printed.form == "アセスメントシート第2版" and printed.basis == "internal"
+    for words in ("アセスメントシート（第2版）", "様式 P-3", "山田 健", "令和8年11月28日", "本人の状況と思い",
+                  "母の世話は自分がしたい", "強み", "料理が得意", "高齢・介護", "母の介護が重くなってきた", "孤立",
+                  "提示した選択肢", "家計の相談を受ける", "急がず月1回の面談", "取扱注意"):  # fmt: skip
+        assert words in text, words
+    # 最小限: nobody named, as every form of the catalogue
+    minimal = print_catalog.produce(store, "assessment", print_catalog.Request(record_id=second, basis="minimal"))
+    text = _pdf_text(minimal.pdf)
+    assert "山田" not in text and "本人の状況と思い" in text and minimal.form.endswith("（匿名化）")
+    with pytest.raises(InvalidInput, match="アセスメントが見つかりません"):
+        other = households.create_household(store, address="例示県つなぎ町大字東1")
+        print_catalog.produce(store, "assessment", print_catalog.Request(household_id=other))
+
+
+def test_the_plan_sheet_shows_each_roles_state_and_due(store, case):
+    from app.services.catalog import print_catalog
+
+    pid = assessments.start_plan(store, assessments.create(store, case["hid"], _values(case)))
+    issues = plans.get(store, pid).issues
+    plans.save_draft(store, pid, {"person_id": case["son"], "issues": issues, "roles": [
+        _role(case["hokatsu"], "介護保険の申請同行", "doing", date(2026, 12, 20)) | {"status_on": "2026-11-02"}]})  # fmt: skip
+    text = _pdf_text(print_catalog.produce(store, "plan", print_catalog.Request(record_id=pid)).pdf)
+    flat = text.replace("\n", "")
+    assert "実施中（R8.11.2）" in flat and "R8.12.20" in flat and "期限" in text
+    assert "【孤立】10年ほど外出していない" in text

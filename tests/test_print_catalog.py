@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from app.services.catalog import print_catalog
 from app.services.flags import flag_review
 from app.services.households import consents, households
-from app.services.meetings import meetings, plans
+from app.services.meetings import assessments, meetings, plans
 from app.services.outreach import outreach
 from app.services.participation import participation
 from app.services.program import program_plan
@@ -102,6 +102,9 @@ def town(store):
     meetings.add_case(store, mid, hid, son)
     pid = plans.start_version(store, hid)
     plans.save_draft(store, pid, {"person_id": son, "wishes": free, "issues": free})
+    assessments.create(store, hid, {"person_id": son, "assessed_on": date(2026, 11, 22), "situation": free,
+                                    "relations": free, "strengths": free, "choice": free, "pace": free,
+                                    "options": free, "issues": [{"field": "isolation", "text": free}]})  # fmt: skip
     program_plan.create(store, 2026, 2028)
     agencies.save(store, {"offers": ["place"]}, agency.id)
     part = participation.create(store, hid, son, {"agency_id": agency.id, "offer": "place", "state": "active",

@@ -243,6 +243,27 @@ def _plan(store: Store, request: Request) -> Printed:
     return Printed(pdf, title, household.code, basis)
 
 
+@_entry("assessment", "アセスメントシート", "household")
+def _assessment(store: Store, request: Request) -> Printed:
+    """An assessment is personal data: printed like the plan, on 庁内 or 最小限, through the disclosure."""
+    from app.services.households import households
+    from app.services.meetings import assessments, meeting_forms
+
+    basis = _own_basis(request)
+    if request.record_id is not None:
+        found = assessments.get(store, request.record_id)
+    else:
+        versions = assessments.versions(store, _household(store, request).id)
+        found = versions[0] if versions else None
+    if found is None:
+        raise InvalidInput("アセスメントが見つかりません")
+    household = households.open_household(store, found.household_id)
+    context = _context(store, _disclosure(store, [household], basis))
+    pdf = meeting_forms.assessment_sheet(context, household, found)
+    title = _minimal_title(f"{meeting_forms.ASSESSMENT_TITLE}第{found.version}版", basis)
+    return Printed(pdf, title, household.code, basis)
+
+
 @_entry("summary", "事例概要", "household")
 def _summary(store: Store, request: Request) -> Printed:
     from app.models import MeetingType

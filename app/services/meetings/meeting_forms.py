@@ -1,5 +1,5 @@
-"""Meeting and plan prints: 次第, 会議録 (both with the 守秘義務 notice), the 支援プラン sheet and the
-事例概要, which can be anonymised for training or consultation outside the meeting."""
+"""Meeting and plan prints: 次第, 会議録 (both with the 守秘義務 notice), the アセスメントシート, the 支援プラン
+sheet and the 事例概要, which can be anonymised for training or consultation outside the meeting."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date
 
 from reportlab.lib.units import mm
 
-from app.models import Household, Meeting, SupportPlan, vocab
+from app.models import Assessment, Household, Meeting, SupportPlan, vocab
 from app.services.common.japanese import format_wareki
 from app.services.meetings.meetings import CONFIDENTIALITY_NOTICE, LAW_WORDS
 from app.services.printing.forms import CONTENT_W, Form, FormContext
@@ -19,6 +19,7 @@ AGENDA_TITLE, AGENDA_NUMBER = "次第", "様式 M-1"
 RECORD_TITLE, RECORD_NUMBER = "会議録", "様式 M-2"
 PLAN_TITLE, PLAN_NUMBER = "支援プラン", "様式 P-1"
 SUMMARY_TITLE, SUMMARY_NUMBER = "事例概要", "様式 P-2"
+ASSESSMENT_TITLE, ASSESSMENT_NUMBER = "アセスメントシート", "様式 P-3"
 HONORIFIC = "(さん|くん|ちゃん|君|様|氏)"
 FULL = CONTENT_W / mm  # the whole width, in the mm the grid helper takes
 
@@ -149,12 +150,13 @@ def plan_sheet(
     form.grid(goals or [["　", "", "", ""]], [FULL - 84, 28, 28, 28],
               header=["目標", *vocab.AUTONOMY.values()])  # fmt: skip
     form.heading("役割分担")
-    roles = [[agencies.get(r.get("agency_id") or 0, ""), r.get("staff", ""), r.get("task", ""), r.get("contact", "")]
+    roles = [[agencies.get(r.get("agency_id") or 0, ""), r.get("staff", ""), r.get("task", ""), r.get("contact", ""),
+              _role_state(r), _iso_wareki(r.get("due_on"))]
              for r in plan.roles or []]  # fmt: skip
     form.grid(
-        roles or [["　", "", "", ""]],
-        [46, 26, 72, 30],
-        header=["機関", "担当", "役割（何をするか）", "連絡先"],
+        roles or [["　", "", "", "", "", ""]],
+        [32, 16, 46, 20, 36, 24],
+        header=["機関", "担当", "役割（何をするか）", "連絡先", "状態", "期限"],
     )
     form.heading("評価（見直し時）")
     form.grid([[(f"{_wareki(plan.evaluated_on)}　" if plan.evaluated_on else "") + (plan.evaluation or "　")]],
@@ -164,6 +166,46 @@ def plan_sheet(
         form.paragraph("上記の支援プランについて説明を受け、内容に同意します。")
         form.paragraph("　　　　年　　月　　日")
         form.signature_line("本人署名")
+    return form.render()
+
+
+def _iso_wareki(value: str | None) -> str:
+    try:
+        return format_wareki(date.fromisoformat(value), short=True) if value else ""
+    except ValueError:
+        return value or ""
+
+
+def _role_state(role: dict) -> str:
+    """「実施中（R8.11.2）」: the 状態 with the day it was set, when there is one."""
+    word = vocab.ROLE_STATUS.get(role.get("status") or "planned", "")
+    on = _iso_wareki(role.get("status_on"))
+    return f"{word}（{on}）" if on else word
+
+
+def assessment_sheet(context: FormContext, household: Household, a: Assessment) -> bytes:
+    """アセスメントシート, one version: the person's situation and wishes in their own words, the household
+    and its relations, strengths, 課題 by 分野, the options offered, what the person chose and the pace
+    they want (domain.md §4: the person's wishes lead, strengths as well as problems)."""
+    d = context.disclosure
+    person = next((m for m in household.members if m.id == a.person_id), None)
+    form = Form(f"{ASSESSMENT_TITLE}（第{a.version}版）", ASSESSMENT_NUMBER, context)
+    form.key_values([
+        ("世帯番号", household.code),
+        ("本人", d.name(person) if person is not None else "（本人が選ばれていません）"),
+        ("アセスメントの日", _wareki(a.assessed_on)),
+        ("アセスメントした人", a.assessed_by),
+    ])  # fmt: skip
+    for title, text in (("本人の状況と思い（本人の言葉）", a.situation), ("世帯と関係", a.relations),
+                        ("強み（できること・役割）", a.strengths)):  # fmt: skip
+        form.heading(title)
+        form.grid([[text or "　"]], [FULL], min_row_mm=14)
+    form.heading("課題（分野ごと）")
+    rows = [[vocab.ISSUE.get(i["field"], i["field"]), i["text"]] for i in a.issues or []]
+    form.grid(rows or [["　", ""]], [34, FULL - 34], header=["分野", "課題"], label_columns=(0,))
+    form.heading("本人の選択")
+    form.grid([["提示した選択肢", a.options or "　"], ["本人が選んだこと", a.choice or "　"],
+               ["本人の望むペース", a.pace or "　"]], [34, FULL - 34], label_columns=(0,), min_row_mm=10)  # fmt: skip
     return form.render()
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
+from app.models import Indicator
 from app.services.households import households
 from app.services.households.households import FieldErrors
 from app.services.printing.forms import FormContext
@@ -78,7 +80,20 @@ def test_plan_period_checklist_pdf_registers_and_indicators(store):
     lines = program_plan.indicator_lines(store, pid, 2025)
     intakes = next(i for i in lines if i.label == "相談受付件数")
     assert intakes.computed and intakes.actual == 2 and intakes.source.startswith("自動")
-    manual = next(i for i in lines if i.label == "参加支援事業の支援対象者数")
+    # 参加支援 and 地域づくり are counted from their records now (issue 23), like 相談受付件数.
+    counted = {i.label: i for i in lines}
+    for label in ("参加支援事業の支援対象者数", "参加支援事業の協力事業者数", "地域づくり事業の拠点数",
+                  "地域づくり事業の参加者数"):  # fmt: skip
+        assert counted[label].computed and counted[label].actual == 0
+    # Stores made before kept them as typed indicators (no code): matched by label, counted all the same.
+    with store.session() as s:
+        legacy = s.scalar(select(Indicator).where(Indicator.plan_id == pid, Indicator.label == "地域づくり事業の拠点数"))
+        legacy.code = None
+        s.commit()
+    assert next(i for i in program_plan.indicator_lines(store, pid, 2025) if i.label == "地域づくり事業の拠点数").computed
+    # One the town adds itself is typed by hand.
+    program_plan.add_indicator(store, pid, "ボランティア登録者数", "人")
+    manual = next(i for i in program_plan.indicator_lines(store, pid, 2025) if i.label == "ボランティア登録者数")
     assert not manual.computed and manual.actual is None
     program_plan.save_indicator(
         store, manual.id, 2025, {"target": "12", "actual": "9", "baseline": "5", "baseline_fy": 2024}
@@ -89,7 +104,7 @@ def test_plan_period_checklist_pdf_registers_and_indicators(store):
     with pytest.raises(FieldErrors):
         program_plan.save_indicator(store, manual.id, 2025, {"target": "十二"})
     lines = {i.label: i for i in program_plan.indicator_lines(store, pid, 2025)}
-    assert (lines["参加支援事業の支援対象者数"].target, lines["参加支援事業の支援対象者数"].actual) == (12, 9)
+    assert (lines["ボランティア登録者数"].target, lines["ボランティア登録者数"].actual) == (12, 9)
     assert lines["相談受付件数"].target == 30
 
     pdf = program_forms.checklist_sheet(FormContext(town="テスト町", printed_by="田中"), program_plan.get(store, pid),

@@ -60,14 +60,15 @@ COMPUTED = {
     "jusou": ("重層的支援会議につながれた件数", "plan", "重層的支援会議につながれた件数（実世帯）"),
     "referrals": ("つなぐシート件数", "referral", "送付"),
     "plans": ("支援プラン作成件数", "plan", "支援プランの承認"),
+    # 施行規則の例示 (domain.md §9 contents 3), counted since the app holds 参加支援 and 地域づくり records.
+    "participants": ("参加支援事業の支援対象者数", "participation", "参加支援の支援対象者数（実人数）"),
+    "hosts": ("参加支援事業の協力事業者数", "participation", "受入先・協力事業者数"),
+    "places": ("地域づくり事業の拠点数", "community", "拠点・居場所の数"),
+    "community_participants": ("地域づくり事業の参加者数", "community", "活動の参加者（延べ）"),
 }
-# Counted by hand: the app does not hold 参加支援 or 地域づくり records.
-MANUAL_DEFAULTS = (
-    "参加支援事業の支援対象者数",
-    "参加支援事業の協力事業者数",
-    "地域づくり事業の拠点数",
-    "地域づくり事業の参加者数",
-)
+# Stores made before these were counted hold them as hand-typed indicators (no code): matched by their
+# label, they are counted from now on, and what was typed for them stays in the store unread.
+BY_LABEL = {label: code for code, (label, _section, _line) in COMPUTED.items()}
 
 
 def period_name(plan: ProgramPlan) -> str:
@@ -133,10 +134,8 @@ def create(store: Store, first_fy: int, last_fy: int, note: str = "") -> int:
                                 baseline_fy=i.baseline_fy, position=i.position))  # fmt: skip
         else:
             for position, (code, (label, _sec, _line)) in enumerate(COMPUTED.items()):
-                s.add(Indicator(plan_id=plan.id, code=code, label=label, position=position))
-            for position, label in enumerate(MANUAL_DEFAULTS, len(COMPUTED)):
-                s.add(Indicator(plan_id=plan.id, code=None, label=label, unit="人" if "者" in label else "件",
-                                position=position))  # fmt: skip
+                s.add(Indicator(plan_id=plan.id, code=code, label=label, position=position,
+                                unit="人" if label.endswith(("者数", "人数")) else "件"))  # fmt: skip
         s.commit()
         return plan.id
 
@@ -322,16 +321,24 @@ def indicator_lines(store: Store, plan_id: int, fy: int, today: date | None = No
     out = []
     for i in rows:
         year = next((y for y in i.years if y.fy == fy), None)
-        if i.code in COMPUTED:
+        code = _code(i)
+        if code is not None:
             if report is None:
                 report = statistics.compute(store, statistics.Period.of(fy), today)
-            _label, section, line = COMPUTED[i.code]
+            _label, section, line = COMPUTED[code]
             actual = report.value(section, line)
         else:
             actual = year.actual if year else None
         out.append(IndicatorLine(i.id, i.label, i.unit, i.baseline, i.baseline_fy, year.target if year else None,
-                                 actual, i.code in COMPUTED))  # fmt: skip
+                                 actual, code is not None))  # fmt: skip
     return out
+
+
+def _code(indicator: Indicator) -> str | None:
+    """The computed indicator this one is, if any (by code, or by label for stores made before)."""
+    if indicator.code in COMPUTED:
+        return indicator.code
+    return BY_LABEL.get(indicator.label) if indicator.code is None else None
 
 
 def _number(value, key: str, errors: dict) -> int | None:
@@ -359,7 +366,7 @@ def save_indicator(store: Store, indicator_id: int, fy: int, values: dict) -> No
         ind = s.get(Indicator, indicator_id)
         if ind is None:
             raise NotFound("その指標は見つかりません")
-        if actual is not None and ind.code in COMPUTED:
+        if actual is not None and _code(ind) is not None:
             raise FieldErrors({"actual": "この指標の実績は記録から自動で集計されます"})
         ind.baseline, ind.baseline_fy = baseline, values.get("baseline_fy") if baseline is not None else None
         year = s.scalar(

@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.models import vocab
 from app.services.common.japanese import fiscal_year, format_fiscal_year, format_wareki
 from app.services.flags import flag_review
 from app.services.households import households
-from app.services.meetings import plans
+from app.services.meetings import assessments, plans
 from app.services.outreach import outreach
 from app.services.program import program_plan
 from app.services.referrals import referrals
@@ -75,6 +76,8 @@ T = {
     "reviews": "見直しの時期が来た支援プラン（{n} 件）",
     "review_cols": ["世帯番号", "版", "見直し日", ""],
     "review_late": "期限を過ぎています",
+    "roles_late": "期限を過ぎた役割（{n} 件）",
+    "roles_late_cols": ["世帯番号", "版", "機関", "役割（何をするか）", "期限", "状態"],
 }
 
 
@@ -141,6 +144,12 @@ class HomePage(Page):
         self.reviews = record_table(T["review_cols"], "reviews")
         self.reviews.setMaximumHeight(150)
         self.reviews.doubleClicked.connect(lambda _i: self._open_review())
+        # Roles of the plans in force past their 期限 and not 済/中止: following each agency's role is the
+        # heart of 多機関協働 (004:1123-1125). Enter or a double-click opens the household.
+        self.roles_late_title = QLabel(objectName="subheading")
+        self.roles_late = record_table(T["roles_late_cols"], "overdue_roles")
+        self.roles_late.setMaximumHeight(150)
+        self.roles_late.activated.connect(lambda _i: self._open_role())
         self.program_title = QLabel(objectName="subheading")
         self.program = QListWidget(objectName="program_reminders")
         self.program.setMaximumHeight(90)
@@ -176,6 +185,8 @@ class HomePage(Page):
         layout.addWidget(self.program)
         layout.addWidget(self.reviews_title)
         layout.addWidget(self.reviews)
+        layout.addWidget(self.roles_late_title)
+        layout.addWidget(self.roles_late)
         layout.addWidget(self.overdue_title)
         layout.addWidget(self.overdue)
         layout.addWidget(self.candidates_title)
@@ -205,6 +216,7 @@ class HomePage(Page):
                 "backup_days": backup.days_since_backup(store),
                 "follow": outreach.followups(store, today),
                 "reviews": plans.due_for_review(store, today),
+                "roles_late": assessments.overdue_roles(store, today),
                 "program": program_plan.reminders(store, today),
                 "recent": households.recent(store),
                 "fy": fy,
@@ -253,6 +265,13 @@ class HomePage(Page):
         fill_table(self.reviews, [[d.code, f"第{d.version}版", format_wareki(d.review_on),
                                    T["review_late"] if d.review_on < today else ""] for d in self.due_reviews],
                    [d.household_id for d in self.due_reviews])  # fmt: skip
+        self.late_roles = data["roles_late"]
+        self.roles_late_title.setText(T["roles_late"].format(n=len(self.late_roles)))
+        for widget in (self.roles_late_title, self.roles_late):
+            widget.setVisible(bool(self.late_roles))
+        fill_table(self.roles_late, [[r.code, f"第{r.version}版", r.agency, r.task, format_wareki(r.due_on),
+                                      vocab.ROLE_STATUS.get(r.status, "")] for r in self.late_roles],
+                   [r.household_id for r in self.late_roles])  # fmt: skip
         self.program_items = data["program"]
         self.program_title.setText(T["program"].format(n=len(self.program_items)))
         for widget in (self.program_title, self.program):
@@ -306,6 +325,11 @@ class HomePage(Page):
 
     def _open_review(self) -> None:
         household_id = selected_data(self.reviews)
+        if household_id is not None:
+            self.open_household.emit(household_id)
+
+    def _open_role(self) -> None:
+        household_id = selected_data(self.roles_late)
         if household_id is not None:
             self.open_household.emit(household_id)
 

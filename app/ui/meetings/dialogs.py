@@ -28,7 +28,7 @@ from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
 from app.services.households import households, search
 from app.services.households.households import FieldErrors
-from app.services.meetings import meetings, plans
+from app.services.meetings import assessments, meetings, plans
 from app.services.records import stored
 from app.services.records.family import RelationWords
 from app.services.referrals import agencies
@@ -92,11 +92,12 @@ T = {
     "plan_title": "支援プラン（第{version}版・{state}）",
     "person_id": "本人(&H)",
     "plan_issues": "課題(&I)",
-    "plan_wishes": "本人の希望（本人の言葉のまま）(&W)",
+    "plan_wishes": "本人の希望（本人の言葉のまま）(&J)",
     "goals": "目標と自立の種類",
     "goal_cols": ["目標", "自立の種類"],
     "plan_roles": "役割分担",
-    "role_cols": ["機関", "担当", "役割（何をするか）", "連絡先"],
+    "plan_source": "もとにしたアセスメント: 第{version}版（{day}）",
+    "role_cols": ["機関", "担当", "役割（何をするか）", "連絡先", "状態", "期限", "状態の日付"],
     "lead_agency_id": "主担当機関(&L)",
     "period_start": "期間（始まり）",
     "period_end": "期間（終わり）",
@@ -116,6 +117,16 @@ T = {
     "type_save": "選んだ種類を更新(&U)",
     "yes": "○",
 }
+
+
+def _short_wareki(iso: str | None) -> str:
+    """A role's stored ISO date as typed back (R8.4.1), so an unchanged row saves unchanged."""
+    from datetime import date
+
+    try:
+        return format_wareki(date.fromisoformat(iso), short=True) if iso else ""
+    except ValueError:
+        return iso or ""
 
 
 def _agency_combo(items: list[tuple[int, str]], current: int | None, empty: str) -> QComboBox:
@@ -548,10 +559,15 @@ class PlanDialog(EditDialog):
             self.goals.add_row(g)
         self.form.add("goals", self.goals)
         items = _agency_items(ctx)
+        # Each role is followed: its 状態, its 期限 and the day the 状態 was last set; dates are typed the
+        # usual way (R8.4.1) and shown in 和暦 (the service reads them).
         self.roles = RowsTable([("agency_id", "機関", [(None, T["choose_agency"]), *items]), ("staff", "担当", None),
-                                ("task", "役割（何をするか）", None), ("contact", "連絡先", None)], "roles")  # fmt: skip
+                                ("task", "役割（何をするか）", None), ("contact", "連絡先", None),
+                                ("status", "状態", list(vocab.ROLE_STATUS.items())), ("due_on", "期限", None),
+                                ("status_on", "状態の日付", None)], "roles")  # fmt: skip
         for r in plan.roles or []:
-            self.roles.add_row(r)
+            self.roles.add_row({**r, "due_on": _short_wareki(r.get("due_on")),
+                                "status_on": _short_wareki(r.get("status_on"))})  # fmt: skip
         self.form.add("roles", self.roles, T["plan_roles"])
         self.lead = self.form.add(
             "lead_agency_id", _agency_combo(items, plan.lead_agency_id, T["choose_agency"])
@@ -565,6 +581,10 @@ class PlanDialog(EditDialog):
         layout = QVBoxLayout(self)
         if not self.editable:
             layout.addWidget(QLabel(T["frozen"], objectName="hint"))
+        if plan.assessment_id is not None:
+            source = assessments.get(ctx.require_store(), plan.assessment_id)
+            layout.addWidget(QLabel(T["plan_source"].format(version=source.version,
+                                                            day=format_wareki(source.assessed_on)), objectName="hint"))  # fmt: skip
         layout.addLayout(self.form.layout)
         self.general = ErrorLabel()
         layout.addWidget(self.general)
@@ -576,7 +596,7 @@ class PlanDialog(EditDialog):
             close = QPushButton(T["close"])
             close.clicked.connect(self.reject)
             layout.addWidget(close)
-        self.resize(860, 760)
+        self.resize(1040, 760)
 
     def submit(self) -> None:
         self.form.clear()

@@ -1,5 +1,6 @@
-"""The 会議・プラン tab of a household: its 支援プラン versions with their steps, the meetings it was
-discussed at, and the prints (支援プラン sheet, 事例概要 with the 匿名化 option)."""
+"""The 会議・プラン tab of a household: its アセスメント versions (a plan is made from one), its 支援プラン
+versions with their steps, the meetings it was discussed at, and the prints (アセスメントシート, 支援プラン
+sheet, 事例概要 with the 匿名化 option)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,19 @@ from app.models import vocab
 from app.services.catalog import print_catalog
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
-from app.services.meetings import meetings, plans
+from app.services.meetings import assessments, meetings, plans
+from app.services.store import settings as town_settings
 from app.ui.common.widgets import ReasonDialog, confirm, fill_table, record_table, selected_data, show_print
+from app.ui.meetings.assessment_dialog import AssessmentDialog
 from app.ui.meetings.dialogs import CaseDialog, ChoiceDialog, PlanDialog, add_to_agenda, choose_person
 
 T = {
+    "assessments": "アセスメント",
+    "assessment_cols": ["版", "本人", "日付", "課題の分野", "本人が選んだこと", "アセスメントした人"],
+    "new_assessment": "新しく作る…",
+    "open_assessment": "開く…",
+    "print_assessment": "アセスメントシートを印刷",
+    "plan_from_assessment": "このアセスメントからプランを作る…",
     "plans": "支援プラン",
     "plan_cols": ["版", "本人", "状態", "承認", "見直し日", "主担当機関", "評価", "多機関協働"],
     "meetings": "この世帯を検討した会議",
@@ -73,7 +82,15 @@ class PlanTab(QWidget):
             line.addStretch()
             return line
 
+        self.assessments = record_table(T["assessment_cols"], "assessments")
+        self.assessments.activated.connect(lambda _i: self.open_assessment())  # double-click and Enter
+
         layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(T["assessments"], objectName="subheading"))
+        layout.addWidget(self.assessments, 1)
+        layout.addLayout(row((("new_assessment", self.new_assessment), ("open_assessment", self.open_assessment),
+                              ("print_assessment", self.print_assessment),
+                              ("plan_from_assessment", self.plan_from_assessment))))  # fmt: skip
         layout.addWidget(QLabel(T["plans"], objectName="subheading"))
         layout.addWidget(self.plans, 2)
         layout.addLayout(row((("new_plan", self.new_plan), ("open_plan", self.open_plan), ("approve", self.approve),
@@ -90,6 +107,13 @@ class PlanTab(QWidget):
         store = self.ctx.require_store()
         self.message.setText("")
         names = meetings.agency_names(store)
+        self.assessment_versions = assessments.versions(store, household_id)
+        fill_table(self.assessments, [[f"第{a.version}版", a.person.name if a.person else "", format_wareki(a.assessed_on),
+                                       "・".join(vocab.ISSUE.get(i["field"], "") for i in a.issues or []),
+                                       a.choice.replace("\n", " ")[:40], a.assessed_by]
+                                      for a in self.assessment_versions], [a.id for a in self.assessment_versions])  # fmt: skip
+        if self.assessment_versions:
+            self.assessments.selectRow(0)
         self.versions = plans.versions(store, household_id)
         fill_table(self.plans, [[f"第{p.version}版", p.person.name if p.person else "", vocab.PLAN_STATE.get(p.state, ""),
                                  format_wareki(p.approved_on) if p.approved_on else "",
@@ -119,6 +143,40 @@ class PlanTab(QWidget):
             return False
         self._after()
         return True
+
+    # --- assessments ------------------------------------------------------------------------------
+
+    def new_assessment(self) -> None:
+        """A new version, starting from the latest one's content."""
+        by = town_settings.printed_by(self.ctx.require_store())
+        if AssessmentDialog(self.ctx, self.household_id, self, assessed_by=by).exec():
+            self._after()
+
+    def open_assessment(self) -> None:
+        assessment_id = selected_data(self.assessments)
+        if assessment_id is not None and AssessmentDialog(self.ctx, self.household_id, self, assessment_id).exec():
+            self._after()
+
+    def assessment_print(self):
+        assessment_id = selected_data(self.assessments)
+        if assessment_id is None:
+            return None
+        return print_catalog.produce(self.ctx.require_store(), "assessment",
+                                     print_catalog.Request(record_id=assessment_id))  # fmt: skip
+
+    def print_assessment(self) -> None:
+        printed = self.assessment_print()
+        if printed is not None:
+            show_print(self, self.ctx.require_store(), printed)
+
+    def plan_from_assessment(self) -> None:
+        """A draft plan with the assessment's 本人, 課題 and 本人の希望, opened to be completed."""
+        assessment_id = selected_data(self.assessments)
+        if assessment_id is None:
+            return
+        plan_id = assessments.start_plan(self.ctx.require_store(), assessment_id)
+        PlanDialog(self.ctx, plan_id, self).exec()
+        self._after()
 
     # --- plans ------------------------------------------------------------------------------------
 

@@ -310,6 +310,12 @@ def counts(session: Session, start: date, end: date) -> dict:
     }
 
 
+def counts_for(store: Store, start: date, end: date) -> dict:
+    """counts() in a read of its own (the 地域づくり page's summary line)."""
+    with store.session() as s:
+        return counts(s, start, end)
+
+
 # --- the demo town -----------------------------------------------------------------------------------------
 
 

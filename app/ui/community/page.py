@@ -489,8 +489,7 @@ class CommunityPage(Page):
         )  # fmt: skip
         self.activity_status.setText("" if self.activity_rows else T["no_activities"])
         year = fy or fiscal_year(self.ctx.today())
-        with store.session() as s:
-            n = community.counts(s, date(year, 4, 1), date(year + 1, 3, 31))
+        n = community.counts_for(store, date(year, 4, 1), date(year + 1, 3, 31))
         self.summary.setText(T["summary"].format(fy=format_fiscal_year(year), **n))
         self._enable()
 

@@ -16,7 +16,7 @@ from app.models import AuditEntry, MediaLog
 from app.services.common.errors import InvalidInput
 from app.services.flags import flag_review
 from app.services.households import consents, demo, households
-from app.services.meetings import meetings, plans
+from app.services.meetings import assessments, meetings, plans
 from app.services.outreach import outreach
 from app.services.program import program_plan
 from app.services.referrals import agencies, referrals
@@ -57,9 +57,14 @@ def make_town(store) -> dict:
     mid = meetings.create_meeting(store, {"type_id": shien, "held_on": date(2026, 2, 5),
                                           "attendees": [{"agency_id": agency.id, "name": "佐藤"}]})  # fmt: skip
     meetings.add_case(store, mid, hid, son)
-    pid = plans.start_version(store, hid)
+    aid = assessments.create(store, hid, {"person_id": son, "assessed_on": date(2026, 1, 30), "situation": "外に出たい",
+                                          "issues": [{"field": "isolation", "text": "外出していない"}],
+                                          "choice": "居場所に行く", "pace": "月1回"})  # fmt: skip
+    pid = assessments.start_plan(store, aid)
     plans.save_draft(store, pid, {"person_id": son, "wishes": "外に出たい", "issues": "介護と孤立",
-                                  "goals": [{"text": "週1回外出", "kind": "social"}]})  # fmt: skip
+                                  "goals": [{"text": "週1回外出", "kind": "social"}],
+                                  "roles": [{"agency_id": agency.id, "task": "同行", "status": "doing",
+                                             "due_on": "2026-02-20", "status_on": "2026-02-06"}]})  # fmt: skip
     program_plan.create(store, 2025, 2027)
     flag_review.add_manual(store, hid, "isolation_neighbourhood", note="近所づきあいがない")
     return {"household": hid, "father": father, "son": son, "referral": rid, "meeting": mid, "plan": pid,
@@ -84,6 +89,8 @@ def test_round_trip_into_a_new_store_gives_the_same_records(store, town, tmp_pat
     assert doc["format"] == "tsunagi-export/1"
     assert len(doc["households"]) == 13 and doc["intakes"] and doc["visits"] and doc["referrals"]
     assert doc["meeting_cases"] and doc["support_plans"] and doc["consents"] and doc["flags"] and doc["notes"]
+    assert doc["assessments"][0]["issues"] == [{"field": "isolation", "text": "外出していない"}]
+    assert doc["support_plans"][-1]["assessment_id"] == doc["assessments"][0]["id"]
     # The households section is tsunagi-households/1 itself.
     from app.services.records import household_format
 

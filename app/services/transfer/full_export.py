@@ -58,6 +58,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Agency,
+    Assessment,
     CareRelation,
     ChecklistItem,
     CommunityActivity,
@@ -194,6 +195,8 @@ TABLES: tuple[Table, ...] = (
     ),
     Table("visits", "訪問", Visit, {"kind": vocab.VISIT_KIND, "result": vocab.VISIT_RESULT}),
     Table("notes", "支援経過メモ", Note, {"kind": vocab.NOTE_KIND}),
+    # (before the plans: a plan names the assessment it was made from)
+    Table("assessments", "アセスメント", Assessment),
     Table("support_plans", "支援プラン", SupportPlan, {"state": vocab.PLAN_STATE}),
     Table(
         "participations",
@@ -399,8 +402,15 @@ def _word(words: dict | None, value) -> Any:
     return words.get(value, value) if words and value is not None else value
 
 
+def _iso_wareki(value) -> str:
+    try:
+        return format_wareki(date.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return str(value)
+
+
 def _dict_list(key: str, value: list, snap: Snapshot) -> str:
-    """A meeting's attendees, a plan's goals and roles, as a person reads them."""
+    """A meeting's attendees, a plan's goals and roles, an assessment's 課題 by 分野, as a person reads them."""
     lines = []
     for item in value or []:
         if not isinstance(item, dict):
@@ -410,10 +420,17 @@ def _dict_list(key: str, value: list, snap: Snapshot) -> str:
         if key == "goals":
             kind = vocab.AUTONOMY.get(item.get("kind"), item.get("kind") or "")
             lines.append(f"{item.get('text', '')}（{kind}）" if kind else str(item.get("text", "")))
+        elif key == "issues":
+            lines.append(f"【{vocab.ISSUE.get(item.get('field'), item.get('field') or '')}】{item.get('text', '')}")
         elif key == "attendees":
             lines.append(f"{item.get('name', '')}（{agency}）" if agency else str(item.get("name", "")))
         else:
             parts = [agency, item.get("staff", ""), item.get("task", ""), item.get("contact", "")]
+            if item.get("status"):  # a role followed: its 状態 (with its date) and 期限
+                on = _iso_wareki(item.get("status_on"))
+                parts.append(vocab.ROLE_STATUS.get(item["status"], item["status"]) + (f"（{on}）" if on else ""))
+            if item.get("due_on"):
+                parts.append(f"期限 {_iso_wareki(item['due_on'])}")
             lines.append("／".join(str(p) for p in parts if p))
     return "\n".join(lines)
 
@@ -499,7 +516,7 @@ def _write_table(book, title: str, labels: dict[str, str], model, rows: list[dic
                 values += [row.get(key), _wareki(row.get(key))]
             else:
                 value = row.get(key)
-                if key in ("attendees", "goals", "roles") and isinstance(value, list):
+                if key in ("attendees", "goals", "roles", "issues") and isinstance(value, list):
                     values.append(_dict_list(key, value, snap))
                 elif isinstance(value, bool):
                     values.append(YES_NO[value])

@@ -57,6 +57,7 @@ def test_everything_about_the_person_and_nothing_of_the_others(store, town, tmp_
         assert "少し話せた" in text  # a visit where they alone were met
         assert "外出の支援" in text and "外に出たい" in text  # their sheet and their plan
         assert "料理が得意" in text  # …and the change that put it there, in the history
+        assert "【孤立】外出していない" in text and "居場所に行く" in text  # their assessment
         assert "世帯の閲覧" in text and "tanaka" in text  # who viewed the household
         assert "例示県つなぎ町本町2-11-5" in text  # no 虐待・DV: their address is theirs
         assert OTHERS_MATTER not in text and SHARED_VISIT_WORDS not in text

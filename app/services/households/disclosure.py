@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Agency,
+    Assessment,
     AuditEntry,
     ChangeRecord,
     Consent,
@@ -227,6 +228,19 @@ def gather(
         for x in plan_rows
     ], blocks=True))  # fmt: skip
 
+    # The person's own assessments are theirs to see, like their plans (個人情報保護法 第33条).
+    assessment_rows = list(
+        session.scalars(select(Assessment).where(Assessment.person_id == p.id).order_by(Assessment.version))
+    )
+    add(Section("アセスメント", ["版", "日付", "本人の状況と思い", "世帯と関係", "強み", "課題（分野ごと）",
+                                 "提示した選択肢", "本人が選んだこと", "本人の望むペース"], [
+        [f"第{x.version}版", x.assessed_on, x.situation, x.relations, x.strengths,
+         "\n".join(f"【{vocab.ISSUE.get(i.get('field'), '')}】{i.get('text', '')}" for i in x.issues or []
+                   if isinstance(i, dict)),
+         x.options, x.choice, x.pace]
+        for x in assessment_rows
+    ], blocks=True))  # fmt: skip
+
     consent_rows = list(
         session.scalars(select(Consent).where(Consent.person_id == p.id).order_by(Consent.consented_on))
     )
@@ -251,7 +265,7 @@ def gather(
 
     tracked = [("persons", [p.id]), ("intakes", [i.id for i in intakes]), ("referrals", [r.id for r in sheets]),
                ("meeting_cases", [c.id for c, _m in cases]), ("support_plans", [x.id for x in plan_rows]),
-               ("consents", [c.id for c in consent_rows])]  # fmt: skip
+               ("assessments", [x.id for x in assessment_rows]), ("consents", [c.id for c in consent_rows])]  # fmt: skip
     wanted = [
         and_(ChangeRecord.table_name == t, ChangeRecord.row_id.in_([str(i) for i in ids]))
         for t, ids in tracked
@@ -259,7 +273,7 @@ def gather(
     ]
     history = list(session.scalars(select(ChangeRecord).where(or_(*wanted)).order_by(ChangeRecord.id)))
     titles = {"persons": "本人の記録", "intakes": "相談受付", "referrals": "つなぐシート", "meeting_cases": "会議の案件",
-              "support_plans": "支援プラン", "consents": "同意"}  # fmt: skip
+              "support_plans": "支援プラン", "assessments": "アセスメント", "consents": "同意"}  # fmt: skip
     actions = {"insert": "登録", "update": "変更", "delete": "削除"}
     add(Section("記録の変更履歴", ["日時", "変更した人", "記録", "操作", "項目", "変更前", "変更後"], [
         [c.at, c.actor, titles.get(c.table_name, c.table_name), actions.get(c.action, c.action), *change]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from app.services.households import demo
+from app.services.program import demo as programme_demo
 from app.services.program import program_plan
 from app.services.statistics import statistics
 
@@ -14,7 +14,7 @@ TODAY = date(2026, 12, 1)  # 令和8年度
 
 def test_the_demo_counts_for_the_current_fiscal_year(store):
     started = time.perf_counter()
-    demo.create_demo(store, households=300, seed=1, today=TODAY)
+    programme_demo.create_demo(store, households=300, seed=1, today=TODAY)
     print(f"create_demo(300): {time.perf_counter() - started:.1f} s")
     r = statistics.compute(store, statistics.Period.of(2026), TODAY)
     assert r.value("summary", "相談受付件数（延べ）") > 0

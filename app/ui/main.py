@@ -18,6 +18,7 @@ T = {
 def open_demo(ctx) -> object:
     """Open (or first create) the demo store beside the real one; it never shares files with it."""
     from app.services.households import demo
+    from app.services.program import demo as programme_demo
     from app.services.store.store import Store
     from app.ui.common.context import DEMO_HOUSEHOLDS, DEMO_PASSPHRASE, DEMO_USER
     from app.ui.common.slow import run_slow
@@ -32,7 +33,7 @@ def open_demo(ctx) -> object:
         created = Store.create(
             folder, passphrase=DEMO_PASSPHRASE, user=DEMO_USER, town=demo.DEMO_TOWN, kdf=ctx.kdf
         )
-        demo.create_demo(created.store, households=DEMO_HOUSEHOLDS, seed=1)
+        programme_demo.create_demo(created.store, households=DEMO_HOUSEHOLDS, seed=1)
         return created.store
 
     # Off the GUI thread behind a moving bar: the window painted black for ~3 s while this ran on it.

@@ -38,7 +38,7 @@ T = {
     "print": "レポートを印刷(&P)",
     "csv": "CSVに保存…",
     "xlsx": "Excelに保存(&X)…",
-    "program_xlsx": "事業別実績をExcelに保存(&J)…",
+    "program_xlsx": "事業別実績をExcelに保存(&W)…",
     "program_file": "事業別実績",
     "span": "{span}　（返信期限の超過は{as_of}時点）",
     "saved": "保存しました: {path}",

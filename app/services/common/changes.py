@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 # The kinds of record an act can change. A page says which of them it shows.
 KINDS = frozenset({
     "households", "members", "intakes", "flags", "consents", "referrals", "agencies", "visits", "notes",
-    "meetings", "plans", "program", "participation", "settings", "media", "store",
+    "meetings", "plans", "program", "participation", "community", "settings", "media", "store",
 })  # fmt: skip
 
 

@@ -23,6 +23,7 @@ TABLE_KINDS = {
     "support_plans": "plans", "assessments": "plans", "program_plans": "program", "program_setups": "program", "checklist_items": "program",
     "indicators": "program", "indicator_years": "program", "settings": "settings", "users": "settings",
     "media_log": "media", "participations": "participation", "participation_activities": "participation",
+    "community_resources": "community", "community_activities": "community",
 }  # fmt: skip
 _PENDING = "tsunagi.changes"
 

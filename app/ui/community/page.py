@@ -317,7 +317,7 @@ class RetireDialog(EditDialog):
 
 class CommunityPage(Page):
     nav_label = T["nav"]
-    shows = None  # few rows, read at every showing (its tables are not among the change kinds yet)
+    shows = frozenset({"community"})
 
     def __init__(self, ctx):
         super().__init__(ctx)

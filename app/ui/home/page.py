@@ -272,6 +272,7 @@ class HomePage(Page):
         fill_table(self.roles_late, [[r.code, f"第{r.version}版", r.agency, r.task, format_wareki(r.due_on),
                                       vocab.ROLE_STATUS.get(r.status, "")] for r in self.late_roles],
                    [r.household_id for r in self.late_roles])  # fmt: skip
+        self.roles_late.setMaximumHeight(min(150, 34 + 30 * max(1, len(self.late_roles))))
         self.program_items = data["program"]
         self.program_title.setText(T["program"].format(n=len(self.program_items)))
         for widget in (self.program_title, self.program):

@@ -100,12 +100,12 @@ class AssessmentDialog(EditDialog):
             close = QPushButton(T["close"])
             close.clicked.connect(self.reject)
             layout.addWidget(close)
-        self.resize(880, 860)
+        self.resize(1040, 730)
 
     def _text(self, key: str, value: str) -> QPlainTextEdit:
         edit = QPlainTextEdit(value or "", objectName=f"assessment_{key}")
         edit.setTabChangesFocus(True)  # Tab goes on to the next field, as in every form of the app
-        edit.setMaximumHeight(64)
+        edit.setMaximumHeight(54)  # (the whole dialog fits a 1366×768 screen)
         return self.form.add(key, edit)
 
     def _issues(self, rows: list[dict]) -> QWidget:
@@ -113,6 +113,7 @@ class AssessmentDialog(EditDialog):
         box = QWidget(objectName="assessment_issues")
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
         hint = QLabel(T["issues_hint"], objectName="hint")
         grid.addWidget(hint, 0, 0, 1, 4)
         self.issue_checks: dict[str, QCheckBox] = {}
@@ -120,6 +121,7 @@ class AssessmentDialog(EditDialog):
         for i, (key, word) in enumerate(vocab.ISSUE.items()):
             check = QCheckBox(word, objectName=f"issue_{key}")
             text = QLineEdit(given.get(key, ""), objectName=f"issue_text_{key}")
+            text.setCursorPosition(0)  # the beginning of a long line shows, not its end
             check.setChecked(key in given)
             text.setEnabled(key in given)
             check.toggled.connect(text.setEnabled)

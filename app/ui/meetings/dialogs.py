@@ -565,6 +565,11 @@ class PlanDialog(EditDialog):
                                 ("task", "役割（何をするか）", None), ("contact", "連絡先", None),
                                 ("status", "状態", list(vocab.ROLE_STATUS.items())), ("due_on", "期限", None),
                                 ("status_on", "状態の日付", None)], "roles")  # fmt: skip
+        header = self.roles.table.horizontalHeader()
+        for column, width in enumerate((170, 70, 0, 110, 84, 84, 90)):  # 役割 takes what is left
+            if width:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, width)
         for r in plan.roles or []:
             self.roles.add_row({**r, "due_on": _short_wareki(r.get("due_on")),
                                 "status_on": _short_wareki(r.get("status_on"))})  # fmt: skip

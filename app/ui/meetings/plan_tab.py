@@ -87,7 +87,8 @@ class PlanTab(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(T["assessments"], objectName="subheading"))
-        layout.addWidget(self.assessments, 1)
+        self.assessments.setMinimumHeight(96)  # two versions at least, the latest and the one before
+        layout.addWidget(self.assessments, 2)
         layout.addLayout(row((("new_assessment", self.new_assessment), ("open_assessment", self.open_assessment),
                               ("print_assessment", self.print_assessment),
                               ("plan_from_assessment", self.plan_from_assessment))))  # fmt: skip

@@ -429,7 +429,80 @@ def meeting_screens(shell: Shell, hid: int, son: int) -> None:
     (PRINTS / "case-summary.pdf").write_bytes(detail.plan_tab.summary_print().pdf)
     detail.plan_tab.anonymise.setChecked(True)
     (PRINTS / "case-summary-anonymised.pdf").write_bytes(detail.plan_tab.summary_print().pdf)
+    assessment_screens(shell, hid, son)
     program_screens(shell)
+
+
+def assessment_screens(shell: Shell, hid: int, son: int) -> None:
+    """アセスメント on the 会議・プラン tab, its editor (and a message at its field), the plan made from it with
+    each role's 状態 and 期限, and ホーム's 期限を過ぎた役割."""
+    from datetime import timedelta
+
+    from PySide6.QtWidgets import QScrollArea
+
+    from app.services.catalog import print_catalog
+    from app.services.meetings import assessments, plans
+    from app.services.referrals import agencies
+    from app.ui.meetings.assessment_dialog import AssessmentDialog
+    from app.ui.meetings.dialogs import PlanDialog
+
+    store = shell.ctx.require_store()
+    today = shell.ctx.today()
+    by_type = {a.agency_type: a.id for a in agencies.all_agencies(store)}
+    centre, shakyo = by_type["地域包括支援センター"], by_type["社会福祉協議会"]
+    first = assessments.create(store, hid, {
+        "person_id": son, "assessed_on": today - timedelta(days=40), "assessed_by": "田中 一郎",
+        "situation": "「父の世話は自分がしたい。でも外に出るのはこわい」。昼夜逆転の生活が10年ほど続いている。",
+        "relations": "父（82歳、要介護2）と二人暮らし。姉は県外。民生委員が時々声をかけている。",
+        "strengths": "料理が得意で、父の食事を毎日作っている。パソコンに詳しい。",
+        "issues": [{"field": "elderly_care", "text": "父の介護が重くなってきた"},
+                   {"field": "isolation", "text": "10年ほど家族以外と話していない"}],
+        "options": "居場所（社協のサロン）、就労準備支援、訪問のみ続ける", "choice": "まず訪問を続けてほしい",
+        "pace": "急がず、月1回の面談から",
+    })  # fmt: skip
+    values = assessments.values_of(assessments.get(store, first))
+    aid = assessments.create(store, hid, {**values, "assessed_on": today - timedelta(days=12),
+                                          "choice": "週1回、居場所に行ってみる。父のデイサービスも試す",
+                                          "issues": [*values["issues"], {"field": "employment",
+                                                                         "text": "収入は父の年金のみ"}]})  # fmt: skip
+    plan = assessments.start_plan(store, aid)
+    draft = plans.get(store, plan)
+    plans.save_draft(store, plan, {
+        "person_id": son, "issues": draft.issues, "wishes": draft.wishes, "goals": draft.goals,
+        "lead_agency_id": centre, "review_on": today + timedelta(days=60),
+        "roles": [{"agency_id": centre, "staff": "佐藤", "task": "デイサービスの見学調整", "contact": "0858-22-3333",
+                   "status": "doing", "due_on": today - timedelta(days=5), "status_on": today - timedelta(days=20)},
+                  {"agency_id": shakyo, "staff": "鈴木", "task": "居場所への同行（週1回）", "contact": "0858-22-4444",
+                   "status": "planned", "due_on": today + timedelta(days=14)},
+                  {"agency_id": shakyo, "staff": "鈴木", "task": "家計の相談", "contact": "",
+                   "status": "done", "due_on": today - timedelta(days=9), "status_on": today - timedelta(days=10)}],
+    })  # fmt: skip
+    content = shell.content
+    content.open_household(hid)
+    detail = content.page("世帯").detail
+    detail.tabs.setCurrentWidget(detail.plan_tab)
+    snap(shell, "60-household-assessments")
+    dialog = AssessmentDialog(shell.ctx, hid, shell, aid)
+    dialog.show()
+    snap(dialog, "61-assessment-dialog")
+    dialog.close()
+    dialog = AssessmentDialog(shell.ctx, hid, shell, assessed_by="田中 一郎")
+    dialog.texts["situation"].clear()
+    dialog.show()
+    dialog.submit()  # the message at its field: the person's own words come first
+    snap(dialog, "62-assessment-message")
+    dialog.reject()
+    dialog = PlanDialog(shell.ctx, plan, shell)
+    dialog.show()
+    snap(dialog, "63-plan-roles")
+    dialog.close()
+    content.nav.setCurrentRow(0)
+    home = content.page("ホーム")
+    home.findChild(QScrollArea).ensureWidgetVisible(home.roles_late)
+    snap(shell, "64-home-overdue-roles")
+    home.findChild(QScrollArea).verticalScrollBar().setValue(0)  # ホーム's later screenshot starts at the top
+    printed = print_catalog.produce(store, "assessment", print_catalog.Request(record_id=aid))
+    (PRINTS / "assessment.pdf").write_bytes(printed.pdf)
 
 
 def closure_screen(shell: Shell, hid: int, case: int) -> None:

@@ -422,9 +422,10 @@ def add_demo(store: Store, rng: random.Random, today: date | None = None) -> Non
                 row.changes = rng.choice(DEMO_CHANGES)
                 day, last = row.started_on, row.ended_on or today
                 while day <= last:
+                    attended = rng.random() < 0.8  # (words are heard on the days the person came)
                     row.activities.append(ParticipationActivity(
-                        held_on=day, attended=rng.random() < 0.8, what=vocab.PARTICIPATION_OFFER[offer],
-                        note=rng.choice(DEMO_WORDS) if rng.random() < 0.4 else "", created_by="demo"))  # fmt: skip
+                        held_on=day, attended=attended, what=vocab.PARTICIPATION_OFFER[offer],
+                        note=rng.choice(DEMO_WORDS) if attended and rng.random() < 0.4 else "", created_by="demo"))  # fmt: skip
                     day += timedelta(days=rng.choice((7, 7, 14)))
             s.add(row)
         s.commit()

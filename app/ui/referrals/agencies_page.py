@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.models import vocab
 from app.services.common.errors import InvalidInput
 from app.services.referrals import agencies, referrals
 from app.ui.common.page import Page
@@ -41,6 +44,7 @@ T = {
         "担当者",
         "町内",
         "支援会議",
+        "参加支援",
         "返信待ち",
     ],
     "add": "機関を追加(&A)…",
@@ -66,6 +70,7 @@ T = {
     "in_town": "町内の機関",
     "support_meeting_member": "支援会議（第106条の6）の構成員",
     "active": "利用中",
+    "offers": "参加支援で提供できること（受入先・協力事業者として）",
     "note": "メモ",
     "ok": "保存(&S)",
     "cancel": "キャンセル",
@@ -101,6 +106,17 @@ class AgencyDialog(EditDialog):
             box.setChecked(getattr(agency, key, default) if agency else default)
             form.addRow("", box)
             self.widgets[key] = box
+        # 参加支援: what this agency can offer as a 受入先; an agency offering nothing is not listed there.
+        self.offers: dict[str, QCheckBox] = {}
+        offers_box = QGroupBox(T["offers"])
+        grid = QGridLayout(offers_box)
+        have = set(getattr(agency, "offers", None) or [])
+        for i, (key, word) in enumerate(vocab.PARTICIPATION_OFFER.items()):
+            box = QCheckBox(word, objectName=f"offer_{key}")
+            box.setChecked(key in have)
+            grid.addWidget(box, i // 3, i % 3)
+            self.offers[key] = box
+        form.addRow(offers_box)
         self.error = ErrorLabel()
         buttons = QDialogButtonBox()
         ok = buttons.addButton(T["ok"], QDialogButtonBox.ButtonRole.AcceptRole)
@@ -112,12 +128,13 @@ class AgencyDialog(EditDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        self.resize(600, 600)
 
     def submit(self) -> None:
         values = {
             k: (w.isChecked() if isinstance(w, QCheckBox) else w.text()) for k, w in self.widgets.items()
         }
+        values["offers"] = [k for k, box in self.offers.items() if box.isChecked()]
         try:
             self.agency_id = agencies.save(self.ctx.require_store(), values, self.agency_id)
         except InvalidInput as exc:
@@ -172,7 +189,8 @@ class AgenciesPage(Page):
                 else ""
             )
             values = (a.name, a.department, a.agency_type, "、".join(a.fields), a.phone, a.fax, a.contact_person,
-                      T["yes"] if a.in_town else "", T["yes"] if a.support_meeting_member else "", wait)  # fmt: skip
+                      T["yes"] if a.in_town else "", T["yes"] if a.support_meeting_member else "",
+                      "、".join(vocab.PARTICIPATION_OFFER.get(o, o) for o in a.offers or []), wait)  # fmt: skip
             for c, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 item.setData(Qt.ItemDataRole.UserRole, a.id)

@@ -30,10 +30,12 @@ from app.ui.common.context import AppContext
 from app.ui.common.fonts import ui_font
 from app.ui.common.page import Page
 from app.ui.common.slow import run_slow
+from app.ui.community.page import CommunityPage
 from app.ui.home.page import HomePage
 from app.ui.households.page import HouseholdsPage
 from app.ui.meetings.page import MeetingsPage
 from app.ui.outreach.page import OutreachPage
+from app.ui.participation.page import ParticipationPage
 from app.ui.program.page import ProgramPage
 from app.ui.referrals.agencies_page import AgenciesPage
 from app.ui.referrals.page import ReferralsPage
@@ -64,6 +66,8 @@ NAVIGATION = [
     "つなぐシート",
     "訪問・経過",
     "会議",
+    "参加支援",
+    "地域づくり",
     "実施計画",
     "統計",
     "関係機関",
@@ -76,6 +80,8 @@ PAGES: dict[str, type[Page]] = {
     "つなぐシート": ReferralsPage,
     "訪問・経過": OutreachPage,
     "会議": MeetingsPage,
+    "参加支援": ParticipationPage,
+    "地域づくり": CommunityPage,
     "実施計画": ProgramPage,
     "統計": StatisticsPage,
     "バックアップ": BackupPage,

@@ -567,8 +567,56 @@ def program_screens(shell: Shell) -> None:
     )
     content.nav.setCurrentRow(0)
     snap(shell, "31-home-todos")
+    participation_screens(shell)
     community_screens(shell)
     backup_screens(shell)
+
+
+def participation_screens(shell: Shell) -> None:
+    import random
+
+    from app.services.catalog import print_catalog
+    from app.services.participation import participation
+    from app.services.referrals import agencies
+    from app.ui.participation.dialogs import ActivityDialog, ParticipationDialog
+    from app.ui.referrals.agencies_page import AgencyDialog
+
+    store = shell.ctx.require_store()
+    participation.add_demo(store, random.Random(11))
+    content = shell.content
+    content.nav.setCurrentRow(list(content.by_name).index("参加支援"))
+    page = content.page("参加支援")
+    snap(shell, "50-participation-page")
+    chosen = next((r for r in page.rows if r.state == "active"), page.rows[0] if page.rows else None)
+    if chosen is None:
+        return  # (a town without people of working age: nothing to open)
+    record = participation.get(store, chosen.id)
+    dialog = ParticipationDialog(shell.ctx, page, record=record)
+    dialog.show()
+    snap(dialog, "51-participation-dialog")
+    if record.activities:
+        activity = ActivityDialog(shell.ctx, record.id, dialog, record.activities[-1])
+        activity.show()
+        snap(activity, "52-participation-activity")
+        activity.reject()
+        activity.setParent(None)  # (else its fields count as the participation dialog's unsaved input)
+    dialog.reject()
+    host = next(a for a in agencies.all_agencies(store) if a.offers)
+    agency = AgencyDialog(shell.ctx, page, host)
+    agency.show()
+    snap(agency, "53-agency-offers")
+    agency.reject()
+    new = ParticipationDialog(shell.ctx, page, household_id=record.household_id, person_id=record.person_id,
+                              who=f"本人: {record.person.name}　（世帯 {record.household.code}）")  # fmt: skip
+    new.show()
+    new.state.setCurrentIndex(new.state.findData("active"))
+    new.submit()  # 参加中 without a start date: the message at the field
+    snap(new, "54-participation-new-errors")
+    new._clean = None  # (closing without the question: nothing was meant to be kept)
+    QDialog.reject(new)
+    (PRINTS / "participation.pdf").write_bytes(
+        print_catalog.produce(store, "participation", print_catalog.Request(record_id=record.id)).pdf
+    )
 
 
 def community_screens(shell: Shell) -> None:

@@ -380,15 +380,17 @@ DEMO_CHANGES = (
 
 
 def add_demo(store: Store, rng: random.Random, today: date | None = None) -> None:
-    """Fictional 参加支援 for a demo store: 2–3 agencies get offers (added if the directory has none) and a
+    """Fictional 参加支援 for a demo store: three fictional 受入先 with offers (added, or found by name) and a
     few people of demo households join them, with activities over recent months. Safe on any store made by
     households.demo.populate (it needs only households with members); one transaction."""
     today = today or date.today()
     with store.session() as s:
-        agencies = list(s.scalars(select(Agency).where(Agency.active).order_by(Agency.id)))
+        # The demo's own fictional hosts (found by name when called again): a typical agency of the
+        # directory (警察署, 保健所) given offers would read as nonsense in the demo.
+        by_name = {a.name: a for a in s.scalars(select(Agency).where(Agency.name.in_([n for n, _o in DEMO_HOSTS])))}
         hosts_: list[Agency] = []
-        for i, (name, offers) in enumerate(DEMO_HOSTS):
-            agency = agencies[i] if i < len(agencies) else None
+        for name, offers in DEMO_HOSTS:
+            agency = by_name.get(name)
             if agency is None:
                 agency = Agency(name=name, in_town=True)
                 s.add(agency)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Person, Referral, vocab
+from app.services.common.errors import InvalidInput
 from app.services.flags import flag_review
 from app.services.households import consents, households
 from app.services.meetings import meetings, plans
@@ -260,16 +261,32 @@ def test_household_size_type_age_and_sex_across_the_year_edge(store, people):
     assert {label: n for label, n in after.section("age_sex").rows if n} == {"40代・その他・不明": 1}
 
 
-def test_work_is_counted_from_the_change_history_and_increase_is_not_recorded(store, people):
+def test_work_is_counted_from_the_change_history(store, people):
+    changed = "就労状況が「就労」に変わった人（変更履歴）"
     r = statistics.compute(store, Period.of(FY), today=date(2026, 11, 22))
-    assert r.section("work").rows == [("就労した人（就労状況が「就労」に変わった人）", 1)]
-    assert "増収は記録する項目がないため集計していません" in r.section("work").note
-    assert (
-        statistics.compute(store, Period.of(FY + 1)).value(
-            "work", "就労した人（就労状況が「就労」に変わった人）"
-        )
-        == 1
-    )
+    assert r.section("work").rows == [("就労（プランの評価で確かめた人）", 0), ("増収（プランの評価で確かめた人）", 0),
+                                      (changed, 1)]  # fmt: skip
+    assert statistics.compute(store, Period.of(FY + 1)).value("work", changed) == 1
+
+
+def test_employment_and_income_are_counted_from_plan_evaluations_across_the_year_edge(store, known):
+    from app.models import SupportPlan
+
+    with store.session() as s:
+        plan_id = s.scalar(select(SupportPlan.id).where(SupportPlan.evaluated_on.is_not(None)))
+    employed, income = "就労（プランの評価で確かめた人）", "増収（プランの評価で確かめた人）"
+    # Evaluated on 3/31: 令和7年度 only.
+    plans.evaluate(store, plan_id, "週3日の仕事が決まり、収入も増えた", date(2026, 3, 31), outcomes=["income_up", "employed"])
+    this, next_year = statistics.compute(store, Period.of(FY)), statistics.compute(store, Period.of(FY + 1))
+    assert (this.value("work", employed), this.value("work", income)) == (1, 1)
+    assert (next_year.value("work", employed), next_year.value("work", income)) == (0, 0)
+    # Evaluated again on 4/1 with 就労 only: it moves to 令和8年度, and 増収 is no longer claimed.
+    plans.evaluate(store, plan_id, "仕事は続いている", date(2026, 4, 1), outcomes=["employed"])
+    this, next_year = statistics.compute(store, Period.of(FY)), statistics.compute(store, Period.of(FY + 1))
+    assert (this.value("work", employed), this.value("work", income)) == (0, 0)
+    assert (next_year.value("work", employed), next_year.value("work", income)) == (1, 0)
+    with pytest.raises(InvalidInput, match="成果の種類"):
+        plans.evaluate(store, plan_id, "x", date(2026, 4, 1), outcomes=["rich"])
 
 
 @pytest.mark.parametrize(

@@ -131,6 +131,7 @@ class SupportPlan(Base):
     approved_on: Mapped[date | None] = mapped_column(Date)
     approved_case_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_cases.id", ondelete="SET NULL"))
     evaluation: Mapped[str] = mapped_column(Text, default="")  # 評価（見直し時）
+    outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)  # 評価で確かめた成果 (vocab.PLAN_OUTCOME)
     evaluated_on: Mapped[date | None] = mapped_column(Date)
     collaboration_ended_on: Mapped[date | None] = mapped_column(Date)  # 多機関協働の関与終了
     created_by: Mapped[str] = mapped_column(String(64), default="")

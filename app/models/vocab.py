@@ -267,6 +267,8 @@ PLAN_DECISIONS = ("support", "plan_approval", "review", "collab_end", "closure")
 
 # 支援プラン (domain.md §4: several kinds of 自立).
 PLAN_STATE = {"draft": "作成中", "approved": "承認済", "superseded": "改訂済"}
+# What the evaluation of a plan found for the person (自立相談支援の成果指標: 就労・増収).
+PLAN_OUTCOME = {"employed": "就労", "income_up": "増収"}
 AUTONOMY = {"economic": "経済的自立", "daily": "日常生活自立", "social": "社会生活自立"}
 
 # 実施計画 (domain.md §9).

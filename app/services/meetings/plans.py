@@ -247,13 +247,18 @@ def approve(store: Store, plan_id: int, case_id: int) -> None:
 
 
 def evaluate(
-    store: Store, plan_id: int, text: str, on: date | None = None, case_id: int | None = None
+    store: Store, plan_id: int, text: str, on: date | None = None, case_id: int | None = None,
+    outcomes: list[str] | tuple[str, ...] = (),
 ) -> None:
-    """評価 at the review: what was achieved, what changed. Then a new version can be started. Made at a
-    meeting (``case_id``), it is that meeting's 見直し, which only a type that decides plans may record."""
+    """評価 at the review: what was achieved, what changed, and the outcomes the town reports (就労・増収,
+    counted by 統計). Then a new version can be started. Made at a meeting (``case_id``), it is that
+    meeting's 見直し, which only a type that decides plans may record."""
     text = (text or "").strip()
     if not text:
         raise InvalidInput("評価の内容を入力してください")
+    unknown = [o for o in outcomes if o not in vocab.PLAN_OUTCOME]
+    if unknown:
+        raise InvalidInput(f"成果の種類が正しくありません: {'、'.join(unknown)}")
     with store.session() as s:
         plan = _plan(s, plan_id)
         if plan.state == "draft":
@@ -263,6 +268,7 @@ def evaluate(
             meetings.add_decision(s, case, "review")
             on = on or case.meeting.held_on
         plan.evaluation, plan.evaluated_on = text, on or date.today()
+        plan.outcomes = [o for o in vocab.PLAN_OUTCOME if o in outcomes]
         s.commit()
 
 

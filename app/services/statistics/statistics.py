@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import func, select, true, union_all
 
 from app.models import (
     ChangeRecord,
@@ -32,6 +32,7 @@ from app.models import (
     Note,
     Person,
     Referral,
+    SupportPlan,
     Visit,
     vocab,
 )
@@ -139,8 +140,8 @@ COMMUNITY_LINES = (
     ("attended", "会議に出席した回数"),
 )
 WORK_NOTE = (
-    "就労は、期間中に就労状況が「就労」に変更された人の数です（変更履歴から）。"
-    "増収は記録する項目がないため集計していません。"
+    "就労・増収は、期間中に評価した支援プランのうち、評価でその成果を確かめたものの本人の数です。"
+    "就労状況が「就労」に変わった人は、変更履歴から数えています（プランのない人も含みます）。"
 )
 
 
@@ -219,7 +220,20 @@ def _people_sections(s, period: Period, in_period) -> list[Section]:
 
 
 def _work_section(s, period: Period) -> Section:
+    start, end = period.start, period.end
     t0, t1 = period.times()
+    # Outcomes of plans evaluated in the period, one per person (a household's plan without a 本人 counts
+    # as its household). JSON list as stored, so SQLite's json_each reads it.
+    outcome = func.json_each(SupportPlan.outcomes).table_valued("value")
+    by_outcome = dict(
+        s.execute(
+            select(outcome.c.value,
+                   func.count(func.distinct(func.coalesce(SupportPlan.person_id, -SupportPlan.household_id))))
+            .select_from(SupportPlan).join(outcome, true())
+            .where(SupportPlan.evaluated_on >= start, SupportPlan.evaluated_on <= end)
+            .group_by(outcome.c.value)
+        ).all()
+    )  # fmt: skip
     # JSON text as written by the history (json.dumps), so SQLite's json_extract reads it.
     changed = s.scalar(
         select(func.count(func.distinct(ChangeRecord.row_id))).where(
@@ -228,8 +242,9 @@ def _work_section(s, period: Period) -> Section:
             func.json_extract(ChangeRecord.new, "$.work") == "working",
         )
     )  # fmt: skip
-    return Section("work", "就労・増収", [("就労した人（就労状況が「就労」に変わった人）", changed or 0)],
-                   chart=False, note=WORK_NOTE)  # fmt: skip
+    rows = [(f"{word}（プランの評価で確かめた人）", by_outcome.get(key, 0)) for key, word in vocab.PLAN_OUTCOME.items()]
+    rows.append(("就労状況が「就労」に変わった人（変更履歴）", changed or 0))
+    return Section("work", "就労・増収", rows, chart=False, note=WORK_NOTE)
 
 
 def _programme_sections(s, period: Period) -> list[Section]:

@@ -197,7 +197,7 @@ TABLES: tuple[Table, ...] = (
     Table("notes", "支援経過メモ", Note, {"kind": vocab.NOTE_KIND}),
     # (before the plans: a plan names the assessment it was made from)
     Table("assessments", "アセスメント", Assessment),
-    Table("support_plans", "支援プラン", SupportPlan, {"state": vocab.PLAN_STATE}),
+    Table("support_plans", "支援プラン", SupportPlan, {"state": vocab.PLAN_STATE, "outcomes": vocab.PLAN_OUTCOME}),
     Table(
         "participations",
         "参加支援",

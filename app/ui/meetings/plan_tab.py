@@ -46,6 +46,8 @@ T = {
     "choose_agenda": "どの会議の議題に追加しますか（新しい会議は「会議」の画面で登録します）",
     "no_meetings": "登録された会議がありません。「会議」の画面で会議を登録してください。",
     "evaluate_title": "評価（見直し）",
+    "outcomes": "確かめた成果",
+    "outcome_keys": {"employed": "就労した(&E)", "income_up": "収入が増えた(&U)"},
     "evaluate_info": "このプランで何ができたか、何が変わったかを記録します。続けて支援するときは「プランを改訂」で次の版を作ります。",
     "end_confirm": "多機関協働の関与を終了しますか？\n役割分担と主担当機関（{lead}）はプランのとおりで、世帯の支援は主担当機関のもとで続きます（世帯は終結になりません）。",
     "ongoing": "関与中",
@@ -214,8 +216,9 @@ class PlanTab(QWidget):
         if plan_id is None:
             return
         store = self.ctx.require_store()
-        dialog = ReasonDialog(self, lambda text: plans.evaluate(store, plan_id, text, self.ctx.today()),
-                              title=T["evaluate_title"], info=T["evaluate_info"])  # fmt: skip
+        dialog = EvaluationDialog(self, lambda text, outcomes: plans.evaluate(store, plan_id, text, self.ctx.today(),
+                                                                              outcomes=outcomes),
+                                  title=T["evaluate_title"], info=T["evaluate_info"])  # fmt: skip
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self._after()
 
@@ -269,3 +272,21 @@ class PlanTab(QWidget):
         case_id = selected_data(self.meetings)
         if case_id is not None and CaseDialog(self.ctx, case_id, self).exec():
             self._after()
+
+
+class EvaluationDialog(ReasonDialog):
+    """評価 of a plan: what was achieved in words, and the outcomes 統計 counts (就労・増収) as check boxes."""
+
+    def __init__(self, parent, act, *, title: str, info: str):
+        super().__init__(parent, None, title=title, info=info)
+        self.evaluate = act
+        self.outcomes = {key: QCheckBox(T["outcome_keys"][key], objectName=f"outcome_{key}")
+                         for key in vocab.PLAN_OUTCOME}  # fmt: skip
+        row = QHBoxLayout()
+        row.addWidget(QLabel(T["outcomes"]))
+        for box in self.outcomes.values():
+            row.addWidget(box)
+        row.addStretch()
+        self.layout().insertLayout(self.layout().count() - 2, row)  # above the message and the buttons
+        self.act = lambda text: self.evaluate(text, [k for k, box in self.outcomes.items() if box.isChecked()])
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -124,3 +125,27 @@ def small_disk(tmp_path: Path):
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@contextmanager
+def counted():
+    """Transactions begun and commits made, by any session, while the block runs: an act is one of each."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    seen = {"begun": 0, "commits": 0}
+
+    def begun(*_args):
+        seen["begun"] += 1
+
+    def committed(*_args):
+        seen["commits"] += 1
+
+    event.listen(Session, "after_begin", begun)
+    event.listen(Session, "after_commit", committed)
+    try:
+        yield seen
+    finally:
+        event.remove(Session, "after_begin", begun)
+        event.remove(Session, "after_commit", committed)
+

@@ -3,37 +3,16 @@ says what changed. Counted on a real store with SQLAlchemy's session events."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.models import CareRelation, FlagRecord, ParentLink, Person
 from app.services.common.changes import Changes
 from app.services.households import households
 from app.services.households.households import FieldErrors
-
-
-@contextmanager
-def counted():
-    """Transactions begun and commits made, by any session, while the block runs."""
-    seen = {"begun": 0, "commits": 0}
-
-    def begun(*_args):
-        seen["begun"] += 1
-
-    def committed(*_args):
-        seen["commits"] += 1
-
-    event.listen(Session, "after_begin", begun)
-    event.listen(Session, "after_commit", committed)
-    try:
-        yield seen
-    finally:
-        event.remove(Session, "after_begin", begun)
-        event.remove(Session, "after_commit", committed)
+from tests.conftest import counted
 
 
 @pytest.fixture

@@ -5,41 +5,23 @@ from __future__ import annotations
 
 import json
 import random
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.models import AuditEntry, ChangeRecord, CommunityActivity, CommunityResource
 from app.services.community import community
 from app.services.households import demo
 from app.services.households.households import FieldErrors
 from app.services.records import labels
+from tests.conftest import counted
 
 TODAY = date(2026, 6, 1)
 FY2025 = (date(2025, 4, 1), date(2026, 3, 31))  # 令和7年度
 FY2026 = (date(2026, 4, 1), date(2027, 3, 31))  # 令和8年度
 
 
-@contextmanager
-def counted():
-    seen = {"begun": 0, "commits": 0}
-
-    def begun(*_args):
-        seen["begun"] += 1
-
-    def committed(*_args):
-        seen["commits"] += 1
-
-    event.listen(Session, "after_begin", begun)
-    event.listen(Session, "after_commit", committed)
-    try:
-        yield seen
-    finally:
-        event.remove(Session, "after_begin", begun)
-        event.remove(Session, "after_commit", committed)
 
 
 def _place(store, name="ほんまち茶の間", **values):

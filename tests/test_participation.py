@@ -4,12 +4,10 @@ going on after 終結, the 受入先's offers, and the counts hand-counted acros
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from app.models import AuditEntry, ChangeRecord
 from app.services.common.errors import InvalidInput
@@ -18,25 +16,7 @@ from app.services.households.households import FieldErrors
 from app.services.participation import participation
 from app.services.records import labels
 from app.services.referrals import agencies
-
-
-@contextmanager
-def counted():
-    seen = {"begun": 0, "commits": 0}
-
-    def begun(*_args):
-        seen["begun"] += 1
-
-    def committed(*_args):
-        seen["commits"] += 1
-
-    event.listen(Session, "after_begin", begun)
-    event.listen(Session, "after_commit", committed)
-    try:
-        yield seen
-    finally:
-        event.remove(Session, "after_begin", begun)
-        event.remove(Session, "after_commit", committed)
+from tests.conftest import counted
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ audit log says who deleted which record — without its content."""
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
 from datetime import date, datetime
 
 import pytest
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
 
 from app.models import AuditEntry, ChangeRecord, Intake, Visit
 from app.services.common.changes import Changes
@@ -20,27 +18,11 @@ from app.services.outreach import outreach
 from app.services.statistics import statistics
 from app.services.statistics.statistics import Period
 from app.services.store import audit
+from tests.conftest import counted
 
 FY = 2025
 
 
-@contextmanager
-def counted():
-    seen = {"begun": 0, "commits": 0}
-
-    def begun(*_args):
-        seen["begun"] += 1
-
-    def committed(*_args):
-        seen["commits"] += 1
-
-    event.listen(Session, "after_begin", begun)
-    event.listen(Session, "after_commit", committed)
-    try:
-        yield seen
-    finally:
-        event.remove(Session, "after_begin", begun)
-        event.remove(Session, "after_commit", committed)
 
 
 @pytest.fixture

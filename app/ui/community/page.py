@@ -522,29 +522,25 @@ class CommunityPage(Page):
                 table.selectRow(row)
                 return
 
-    def add_resource(self) -> None:
-        dialog = ResourceDialog(self.ctx, self)
+    def _after(self, dialog: QDialog, table, row_id=None) -> None:
+        """Run an editing dialog; once it saved, read again and keep its row selected."""
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.refresh()
-            self._select(self.resource_table, dialog.resource_id)
+            self._select(table, row_id if row_id is not None else getattr(dialog, "resource_id", None)
+                         or getattr(dialog, "activity_id", None))  # fmt: skip
+
+    def add_resource(self) -> None:
+        self._after(ResourceDialog(self.ctx, self), self.resource_table)
 
     def edit_resource(self) -> None:
         resource = self._selected_resource()
-        if (
-            resource is not None
-            and ResourceDialog(self.ctx, self, resource).exec() == QDialog.DialogCode.Accepted
-        ):
-            self.refresh()
-            self._select(self.resource_table, resource.id)
+        if resource is not None:
+            self._after(ResourceDialog(self.ctx, self, resource), self.resource_table, resource.id)
 
     def retire(self) -> None:
         resource = self._selected_resource()
-        if (
-            resource is not None
-            and RetireDialog(self.ctx, self, resource).exec() == QDialog.DialogCode.Accepted
-        ):
-            self.refresh()
-            self._select(self.resource_table, resource.id)
+        if resource is not None:
+            self._after(RetireDialog(self.ctx, self, resource), self.resource_table, resource.id)
 
     def list_print(self):
         """The 地域資源一覧 as of today, made through the print catalogue (not yet shown or audited)."""
@@ -561,19 +557,12 @@ class CommunityPage(Page):
         show_print(self, self.ctx.require_store(), printed)
 
     def add_activity(self) -> None:
-        dialog = ActivityDialog(self.ctx, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.refresh()
-            self._select(self.activity_table, dialog.activity_id)
+        self._after(ActivityDialog(self.ctx, self), self.activity_table)
 
     def edit_activity(self) -> None:
         activity = self._selected_activity()
-        if (
-            activity is not None
-            and ActivityDialog(self.ctx, self, activity).exec() == QDialog.DialogCode.Accepted
-        ):
-            self.refresh()
-            self._select(self.activity_table, activity.id)
+        if activity is not None:
+            self._after(ActivityDialog(self.ctx, self, activity), self.activity_table, activity.id)
 
     def delete_activity(self) -> None:
         activity = self._selected_activity()

@@ -1,7 +1,7 @@
 """The longest GUI-thread stall (an event-loop latency probe) while the slow acts run: sign-in with the
 real Argon2id, a restore, and making the demo. Target: under 100 ms each (the window keeps painting).
 
-    QT_QPA_PLATFORM=offscreen python -m bench.stalls
+    QT_QPA_PLATFORM=offscreen python -m bench.stalls [--why]   # --why: where the GUI thread was in each stall
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -20,11 +22,17 @@ PASS = "山あいの町で春に咲く桜 2026"
 
 
 class Probe:
-    """A 5 ms timer on the GUI thread; the longest gap between its ticks is the longest stall."""
+    """A 5 ms timer on the GUI thread; the longest gap between its ticks is the longest stall. With
+    ``why``, a sampling thread notes where the GUI thread was whenever it has not ticked for 40 ms, so a
+    stall can be traced to its code (the samples need the interpreter lock too, so a stall spent waiting
+    for it shows as the line that waited)."""
 
-    def __init__(self):
+    def __init__(self, why: bool = False):
         from PySide6.QtCore import QTimer
 
+        self.why = why
+        self.samples: list[tuple[float, str]] = []
+        self.worst_span = (0.0, 0.0)
         self.timer = QTimer()
         self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
@@ -32,7 +40,8 @@ class Probe:
 
     def _tick(self) -> None:
         t = time.perf_counter()
-        self.worst = max(self.worst, t - self.last)
+        if t - self.last > self.worst:
+            self.worst, self.worst_span = t - self.last, (self.last, t)
         self.last = t
 
     def measure(self, act) -> tuple[float, float]:
@@ -42,11 +51,35 @@ class Probe:
         self.worst, self.last = 0.0, time.perf_counter()
         self.timer.start()
         started = time.perf_counter()
+        running = threading.Event()
+        sampler = threading.Thread(target=self._sample, args=(threading.get_ident(), running), daemon=True)
+        if self.why:
+            self.samples = []
+            running.set()
+            sampler.start()
         act()
+        running.clear()
         took = time.perf_counter() - started
         self._tick()
         self.timer.stop()
         return took, self.worst
+
+    def _sample(self, gui: int, running: threading.Event) -> None:
+        while running.is_set():
+            time.sleep(0.005)
+            now = time.perf_counter()
+            if now - self.last > 0.03:
+                frame = sys._current_frames().get(gui)
+                stack = traceback.extract_stack(frame)[-7:] if frame is not None else []
+                where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
+                self.samples.append((now, where))
+
+    def report(self) -> None:
+        """Where the GUI thread was during the longest stall, sample by sample."""
+        start, end = self.worst_span
+        for t, where in self.samples:
+            if start <= t <= end:
+                print(f"    +{(t - start) * 1000:5.0f} ms  {where}")
 
 
 def main() -> None:
@@ -58,7 +91,7 @@ def main() -> None:
     from app.ui.window.shell import Shell
 
     build_application([])
-    probe = Probe()
+    probe = Probe(why="--why" in sys.argv)
     root = Path(tempfile.mkdtemp())
     ctx = AppContext(data_dir=root / "data", quiet=True)  # the real Argon2id (no test KDF)
     created = Store.create(ctx.data_dir, passphrase=PASS, user="田中", town="例示町")
@@ -76,13 +109,16 @@ def main() -> None:
     took, worst = probe.measure(shell.sign_in.submit)
     assert not shell.locked
     lines.append(("sign-in (Argon2id, 2,000 households)", took, worst))
+    probe.report()
     page = shell.content.page("バックアップ")
     took, worst = probe.measure(lambda: page.restore_from(made.path, {"passphrase": PASS, "user": "田中"}))
     lines.append(("restore (2,000 households)", took, worst))
+    probe.report()
     shell.ctx.store.close()
     demo_ctx = AppContext(data_dir=root / "real", quiet=True)
     took, worst = probe.measure(lambda: open_demo(demo_ctx).close())
     lines.append(("demo (first start: create and fill)", took, worst))
+    probe.report()
     print(f"{'act':40} {'took':>8} {'longest GUI stall':>18}  target < 100 ms")
     for name, took, worst in lines:
         print(f"{name:40} {took:7.2f}s {worst * 1000:15.0f} ms  {'met' if worst < 0.1 else 'NOT met'}")

@@ -297,12 +297,15 @@ class BackupPage(Page):
             secret = dialog.secret()
         shell = self.window()
         folder = self.ctx.require_store().folder
+        current, self.ctx.store = self.ctx.store, None
+
+        def work(progress):
+            current.close()  # the files are about to be replaced (closing checkpoints: in the worker too)
+            return backup.restore(path, folder, medium=str(path.parent), progress=progress,
+                                  allow_other_store=allow_other_store, carry=plan.later_ledger, **secret)  # fmt: skip
+
         try:
-            self.ctx.store.close()  # the files are about to be replaced
-            self.ctx.store = None
-            store = run_slow(self, T["title"], T["restoring"], lambda progress: backup.restore(
-                path, folder, medium=str(path.parent), progress=progress, allow_other_store=allow_other_store,
-                carry=plan.later_ledger, **secret))  # fmt: skip
+            store = run_slow(self, T["title"], T["restoring"], work)
         except Exception as exc:  # noqa: BLE001 (whatever it was, the window must not hang)
             self.error.show_error(_message(exc))
             shell.show_sign_in()  # nothing changed (or rolled back on opening); sign in again

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
 )
 
+from app.ui.common.slow import install_app_filter
+
 
 class Conduct(QObject):
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
@@ -46,4 +48,4 @@ class Conduct(QObject):
 def install(app: QApplication) -> None:
     if getattr(app, "_conduct", None) is None:
         app._conduct = Conduct(app)
-        app.installEventFilter(app._conduct)
+        install_app_filter(app._conduct)

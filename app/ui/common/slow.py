@@ -5,14 +5,60 @@ nothing else can be pressed. The caller gets the result, or the work's exception
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import sys
 import threading
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterator
 
+import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 Progress = Callable[[int, int, str], None]
+
+
+# The application-wide event filters written in Python. Every event of every widget passes them, and each
+# call needs the interpreter lock, which a Python-heavy worker holds for up to the switch interval: while
+# a wait turns the event loop, a paint that sends twenty events could sit 100 ms on the lock. They only
+# act on input (which a wait keeps from the window anyway) and on new text fields, so they step aside.
+_APP_FILTERS: list[weakref.ref[QObject]] = []
+# How long a worker holds the lock before handing it over while a wait turns the event loop (Python's
+# default is 5 ms): the GUI thread's own Python (the bar's label, a paint callback) waits less for it.
+_WAIT_SWITCH_INTERVAL = 0.001
+
+
+def install_app_filter(watcher: QObject) -> None:
+    """Install an application-wide event filter that steps aside while slow work is waited for."""
+    QApplication.instance().installEventFilter(watcher)
+    _APP_FILTERS.append(weakref.ref(watcher))
+
+
+@contextlib.contextmanager
+def _waiting() -> Iterator[None]:
+    """While the GUI thread waits for a worker. The worker's allocations may start a full garbage
+    collection, which holds the interpreter lock from start to end, and so stops the window, for as long
+    as it takes to walk every object in the process (300 ms after a sign-in and a restore). The objects
+    that exist before the wait are set aside from collection meanwhile (``gc.freeze``), so a collection
+    walks only what the work made; they are handed back afterwards, to be collected as before."""
+    app = QApplication.instance()
+    # (a filter's window may be gone: its Python side can outlive the Qt object)
+    filters = [f for f in (ref() for ref in _APP_FILTERS) if f is not None and shiboken6.isValid(f)]
+    _APP_FILTERS[:] = [weakref.ref(f) for f in filters]
+    for f in filters:
+        app.removeEventFilter(f)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(_WAIT_SWITCH_INTERVAL)
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        sys.setswitchinterval(interval)
+        for f in reversed(filters):
+            app.installEventFilter(f)
 
 
 class _Relay(QObject):
@@ -64,9 +110,10 @@ def run_slow(parent: QWidget | None, title: str, label: str, work: Callable[[Pro
     relay.finished.connect(loop.quit)
     worker = threading.Thread(target=run, name="tsunagi-slow-work", daemon=True)
     dialog.show()
-    worker.start()
-    loop.exec()
-    worker.join()
+    with _waiting():
+        worker.start()
+        loop.exec()
+        worker.join()
     dialog.close()
     if active is not None and QApplication.activeWindow() is not active:
         active.activateWindow()  # some platforms leave no window active once the bar has closed
@@ -96,9 +143,10 @@ def run_quietly(work: Callable[[], object]):
     worker = threading.Thread(target=run, name="tsunagi-read", daemon=True)
     QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
-        worker.start()
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
-        worker.join()
+        with _waiting():
+            worker.start()
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+            worker.join()
     finally:
         QGuiApplication.restoreOverrideCursor()
     if "error" in outcome:

@@ -6,6 +6,7 @@ real Argon2id, a restore, and making the demo. Target: under 100 ms each (the wi
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -32,6 +33,10 @@ class Probe:
 
         self.why = why
         self.samples: list[tuple[float, str]] = []
+        self.collections: list[
+            tuple[float, float, int, str]
+        ] = []  # garbage collections: start, end, generation, thread
+        self._gc_started = 0.0
         self.worst_span = (0.0, 0.0)
         self.timer = QTimer()
         self.timer.setInterval(5)
@@ -54,11 +59,14 @@ class Probe:
         running = threading.Event()
         sampler = threading.Thread(target=self._sample, args=(threading.get_ident(), running), daemon=True)
         if self.why:
-            self.samples = []
+            self.samples, self.collections = [], []
+            gc.callbacks.append(self._collection)
             running.set()
             sampler.start()
         act()
         running.clear()
+        if self._collection in gc.callbacks:
+            gc.callbacks.remove(self._collection)
         took = time.perf_counter() - started
         self._tick()
         self.timer.stop()
@@ -74,9 +82,20 @@ class Probe:
                 where = " <- ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack))
                 self.samples.append((now, where))
 
+    def _collection(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif time.perf_counter() - self._gc_started > 0.02:
+            self.collections.append((self._gc_started, time.perf_counter(), info["generation"],
+                                     threading.current_thread().name))  # fmt: skip
+
     def report(self) -> None:
-        """Where the GUI thread was during the longest stall, sample by sample."""
+        """Where the GUI thread was during the longest stall, sample by sample, and the garbage collections
+        over 20 ms during the act (each holds the interpreter lock, and so the window, from start to end)."""
         start, end = self.worst_span
+        for a, b, generation, thread in self.collections:
+            print(f"    garbage collection (generation {generation}) {(b - a) * 1000:.0f} ms in {thread}"
+                  + (" — within the longest stall" if a < end and b > start else ""))  # fmt: skip
         for t, where in self.samples:
             if start <= t <= end:
                 print(f"    +{(t - start) * 1000:5.0f} ms  {where}")

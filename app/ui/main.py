@@ -1,12 +1,18 @@
-"""GUI entry point: fonts and style, then the first-run wizard or the sign-in screen."""
+"""GUI entry point: fonts and style, then the first-run wizard or the sign-in screen.
+
+Nothing of the store layer is imported before the sign-in window is painted (issue 25): whether a store
+exists is a file's existence, and SQLAlchemy, Alembic, the models and the key slots load while the
+passphrase is typed (app.ui.window.warm). The first-run wizard imports them when it is needed.
+"""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from app.services.store import print_folder
-from app.services.store.store import DB_NAME
+from app.services.store.layout import DB_NAME
 
 T = {
     "demo_progress": "デモデータを作成しています…",
@@ -53,7 +59,11 @@ def install_japanese(app) -> None:
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     # Our own file first (asked last): the few words Qt's Japanese file leaves in English. A compiled .qm,
     # not a Python QTranslator subclass: Qt asks translators while it tears down, after Python is gone.
-    sources = [("tsunagi_ja", str(resources_dir() / "translations")), ("qtbase_ja", folder), ("qt_ja", folder)]
+    sources = [
+        ("tsunagi_ja", str(resources_dir() / "translations")),
+        ("qtbase_ja", folder),
+        ("qt_ja", folder),
+    ]
     app._japanese = []
     for name, where in sources:
         translator = QTranslator(app)
@@ -62,7 +72,9 @@ def install_japanese(app) -> None:
             app._japanese.append(translator)  # kept: a translator collected by Python stops translating
 
 
-def build_application(argv: list[str] | None = None):
+def build_application(argv: list[str] | None = None, *, conduct: bool = True):
+    """The QApplication with the app's fonts, words and style. ``conduct=False``: the keyboard and mouse
+    rules (app.ui.common.conduct) are left to the caller, which installs them once its window is up."""
     from PySide6.QtWidgets import QApplication
 
     from app.services.common.resources import resources_dir
@@ -74,9 +86,10 @@ def build_application(argv: list[str] | None = None):
     load_bundled_fonts()
     app.setFont(ui_font(11))
     install_japanese(app)
-    from app.ui.common import conduct
+    if conduct:
+        from app.ui.common import conduct as rules
 
-    conduct.install(app)
+        rules.install(app)
     icon = resources_dir() / "icons" / "tsunagi.png"
     if icon.exists():
         from PySide6.QtGui import QIcon
@@ -88,11 +101,13 @@ def build_application(argv: list[str] | None = None):
     return app
 
 
-def start(ctx):
-    """Show the right first window for this data folder; returns the Shell (or None if the user quit)."""
+def start(ctx, when_shown: Callable[[], None] | None = None):
+    """Show the right first window for this data folder; returns the Shell (or None if the user quit).
+    ``when_shown()`` is called once the first window is on screen: just after the sign-in window's first
+    paint, or before the first-run wizard."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QDialog
 
-    from app.ui.window.first_run import FirstRunWizard
     from app.ui.window.shell import Shell
 
     # First of all: PDFs left by a run that was killed (the real data and the demo alike).
@@ -102,7 +117,14 @@ def start(ctx):
         shell = Shell(ctx)
         shell.show_sign_in()
         shell.show()
+        if when_shown is not None:
+            # In the next turn of the event loop: whoever else waits for the paint (bench/probe.py) first.
+            shell.painted.connect(lambda: QTimer.singleShot(0, when_shown))
         return shell
+    if when_shown is not None:
+        when_shown()
+    from app.ui.window.first_run import FirstRunWizard  # (it creates the store: the store layer, now)
+
     wizard = FirstRunWizard(ctx)
     if wizard.exec() != QDialog.DialogCode.Accepted:
         return None
@@ -117,35 +139,53 @@ def _report_errors(ctx) -> None:
     """Every exception nobody caught: a message box and a line on stderr saying what failed, and a log in
     the data folder without values — never the exception's text or a traceback, which may hold a
     member's name or a casework note (app.services.common.errorlog)."""
-    from PySide6.QtWidgets import QMessageBox
-
     from app.services.common import errorlog
 
-    errorlog.install_hooks(lambda: ctx.data_dir, notify=lambda text: QMessageBox.critical(None, T["app"], text))
+    def notify(text: str) -> None:
+        from PySide6.QtWidgets import QMessageBox  # (not before the first window: its enums take a while)
+
+        QMessageBox.critical(None, T["app"], text)
+
+    errorlog.install_hooks(lambda: ctx.data_dir, notify=notify)
 
 
-def run(data_dir: Path) -> int:
-    from PySide6.QtWidgets import QMessageBox
-
+def run(data_dir: Path, loop: Callable[[object, object], int] | None = None) -> int:
+    """Start the GUI on ``data_dir`` and run it until it is closed. ``loop(app, shell)`` runs the event
+    loop instead of ``app.exec()``: bench/probe.py measures the real start-up this way, up to the first
+    paint of the window."""
     from app.services.store import folder_lock
     from app.ui.common.context import AppContext
     from app.ui.window.single_instance import claim
 
     folder_lock.set_role("gui")
-    app = build_application()
+    app = build_application(conduct=False)
     # Before anything touches the folder (start() clears its print folder): one window per data folder.
-    claimed = claim(data_dir)
+    claimed = claim(data_dir, listen=False)
     if claimed.instance is None:
         if claimed.raised:  # the running window is in front now; nothing more to do here
             return 0
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(None, T["app"], str(claimed.refused))
         return 1
     ctx = AppContext(data_dir=data_dir)
     _report_errors(ctx)
     folders = (ctx.data_dir, ctx.demo_dir)  # (start() switches ctx.data_dir to the demo's if chosen)
+
+    def shown() -> None:
+        # Once the first window is on screen (issue 25). The app-wide event filter is Python: before, it
+        # was handed every event of building the sign-in window (0.1 s); the doorbell loads Qt's network
+        # module (3 MB). Nothing can be typed before the window shows; a second start rings until it answers.
+        from app.ui.common import conduct
+
+        conduct.install(app)
+        claimed.instance.listen()
+
     try:
-        shell = start(ctx)
-        return 0 if shell is None else app.exec()
+        shell = start(ctx, when_shown=shown)
+        if shell is None:
+            return 0
+        return app.exec() if loop is None else loop(app, shell)
     finally:
         # However the event loop ended (a session logging off may skip closeEvent), no PDF stays.
         for folder in folders:

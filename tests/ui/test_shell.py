@@ -10,8 +10,9 @@ from sqlalchemy import select
 from app.models import AuditEntry
 from app.services.store.store import Store
 from app.ui.window.first_run import FirstRunWizard
+from app.ui.window.recovery import RecoveryDialog
 from app.ui.window.shell import Shell
-from app.ui.window.sign_in import FAILURES_BEFORE_DELAY, RecoveryDialog
+from app.ui.window.sign_in import FAILURES_BEFORE_DELAY
 from tests.ui.conftest import ime_type
 
 PASS = "山あいの町で春に咲く桜"

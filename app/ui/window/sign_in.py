@@ -6,11 +6,12 @@ alike): this page only shows it, and picks it up again after a restart. The reco
 
 from __future__ import annotations
 
+import json
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -24,11 +25,13 @@ from PySide6.QtWidgets import (
 
 from app.services.common.errors import TsunagiError
 from app.services.store import attempts
-from app.services.store.keyslots import KeyFile
-from app.services.store.store import KEYS_NAME, Store
+from app.services.store.layout import KEYS_NAME
 from app.ui.common.context import DEMO_PASSPHRASE, AppContext
-from app.ui.common.slow import run_slow
-from app.ui.common.widgets import ErrorLabel, PassphraseFields, heading
+from app.ui.common.labels import ErrorLabel
+from app.ui.window import warm
+
+if TYPE_CHECKING:
+    from app.services.store.store import Store
 
 T = {
     "sign_in": "サインイン",
@@ -43,26 +46,29 @@ T = {
     "wait": "入力の誤りが続いたため、{s}秒お待ちください",
     "empty": "パスフレーズを入力してください",
     "demo": "デモデータのパスフレーズ: {p}",
-    "rec_title": "回復キーでサインイン",
-    "rec_info": (
-        "金庫に保管している「回復キー保管票」のキーを入力し、新しいパスフレーズを設定します。"
-        "回復キーは所属長の立会いのもとで使ってください。"
-    ),
-    "rec_key": "回復キー(&K)",
-    "rec_user": "パスフレーズを設定する利用者(&U)",
     "opening": "パスフレーズを確かめています…",
-    "rec_ok": "サインインして設定(&O)",
-    "cancel": "キャンセル",
 }
 FAILURES_BEFORE_DELAY = attempts.FREE
 MAX_DELAY_S = attempts.MAX_WAIT_S
 
 
 def known_users(ctx: AppContext) -> list[str]:
+    """The users with a passphrase slot, as ``KeyFile.users`` lists them, read from the key file's JSON
+    without the key slots' module: it loads ``cryptography`` (14 MB) and the sign-in window shows first.
+    A missing or damaged key file lists no one; signing in then says what is wrong (Store.open)."""
     try:
-        return KeyFile.load(ctx.data_dir / KEYS_NAME).users
-    except TsunagiError:
+        doc = json.loads((ctx.data_dir / KEYS_NAME).read_text(encoding="utf-8"))
+        return [s["user"] for s in doc["slots"] if s["kind"] == "passphrase" and isinstance(s["user"], str)]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return []
+
+
+def open_store(folder, **how) -> Store:
+    """``Store.open(folder, **how)``, in the worker of run_slow: the store layer may still be loading (warm)."""
+    warm.wait()
+    from app.services.store.store import Store
+
+    return Store.open(folder, **how)
 
 
 class SignInPage(QWidget):
@@ -75,7 +81,8 @@ class SignInPage(QWidget):
         self._timer = QTimer(self, interval=1000)
         self._timer.timeout.connect(self._tick)
 
-        self.title = heading(T["sign_in"])
+        # (not widgets.heading, which sets "no text interaction" through Qt's namespace: plain text has none)
+        self.title = QLabel(T["sign_in"], objectName="heading")
         self.sub = QLabel(T["sign_in_sub"])
         self.sub.setWordWrap(True)
         self.user = QComboBox(objectName="user")
@@ -154,11 +161,13 @@ class SignInPage(QWidget):
             return
         self.error.show_error("")  # the last try's message is not left standing while this one runs
         folder, user = self.ctx.data_dir, self.user.currentText() or None
+        from app.ui.common.slow import run_slow  # (not before the window shows: it needs Qt's namespace)
+
         try:
             # Argon2id takes seconds on purpose: off the GUI thread, behind a moving bar, so the window
             # keeps painting (it froze for 4–6 s).
             store = run_slow(self, T["sign_in"], T["opening"],
-                             lambda _progress: Store.open(folder, passphrase=passphrase, user=user))  # fmt: skip
+                             lambda _progress: open_store(folder, passphrase=passphrase, user=user))  # fmt: skip
         except TsunagiError as exc:
             self._failed(str(exc))
             return
@@ -201,62 +210,12 @@ class SignInPage(QWidget):
         self.passphrase.selectAll()  # the next try replaces the wrong one instead of adding to it
 
     def recover(self) -> None:
+        warm.wait()  # (the dialog needs the key slots: not imported while the worker may be importing them)
+        from PySide6.QtWidgets import QDialog
+
+        from app.ui.window.recovery import RecoveryDialog
+
         dialog = RecoveryDialog(self.ctx, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.store is not None:
             self._stop_wait()  # the recovery key reset the count
             self.signed_in.emit(dialog.store)
-
-
-class RecoveryDialog(QDialog):
-    """Recovery key + new passphrase for a chosen user; on success ``store`` is open as that user."""
-
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.ctx = ctx
-        self.store: Store | None = None
-        self.setWindowTitle(T["rec_title"])
-        info = QLabel(T["rec_info"])
-        info.setWordWrap(True)
-        self.key = QLineEdit(objectName="recovery_key")
-        self.key.setPlaceholderText("XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX")
-        self.key_error = ErrorLabel()
-        self.user = QComboBox(objectName="user")
-        self.user.addItems(known_users(ctx))
-        self.fields = PassphraseFields(label="新しいパスフレーズ")
-        form = QFormLayout()
-        form.addRow(T["rec_key"], self.key)
-        form.addRow("", self.key_error)
-        form.addRow(T["rec_user"], self.user)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(T["rec_ok"], QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(T["cancel"], QDialogButtonBox.ButtonRole.RejectRole)
-        self.ok.setDefault(True)
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(info)
-        layout.addLayout(form)
-        layout.addWidget(self.fields)
-        layout.addWidget(buttons)
-        self.resize(620, 420)
-
-    def submit(self) -> None:
-        passphrase = self.fields.value()
-        if passphrase is None:
-            return
-        folder, key, user, kdf = self.ctx.data_dir, self.key.text(), self.user.currentText(), self.ctx.kdf
-
-        def work(_progress):
-            store = Store.open(folder, recovery_key=key)
-            store.set_passphrase(user, passphrase, kdf=kdf)
-            return store
-
-        try:
-            store = run_slow(self, T["rec_title"], T["opening"], work)  # two Argon2id runs: off the GUI thread
-        except TsunagiError as exc:
-            self.key_error.show_error(str(exc))
-            self.key.setFocus()
-            self.key.selectAll()
-            return
-        self.store = store
-        self.accept()

@@ -1,55 +1,103 @@
-"""Started as a child process by the suite: show a window, then print the time since the process
-started and the peak memory, and quit.
+"""Started as a child process by the suite: show a window, and measure the time since the process started
+and the peak memory at the moment its first paint is over. Prints one line of JSON and quits.
 
-    python -m bench.probe app DATA_DIR   # the app's sign-in window, as app.ui.main.start shows it
-    python -m bench.probe bare           # a bare PySide6 window, started the same way
+    python -m bench.probe app DATA_DIR STARTED   # the app's sign-in window, started as `python -m app` does
+    python -m bench.probe bare STARTED           # a bare PySide6 window, started the same way
+
+STARTED is the parent's time.time() just before it started this process. The app runs its own start-up
+(app.ui.main.run: QApplication with the fonts, stylesheet and translations, the one-window claim, the
+sign-in window) with the event loop replaced by one that measures at the first paint, the moment the app
+begins loading the store layer behind the window; it then goes on until the signed-in screen is built
+(``ready_seconds``, ``ready_peak_mib``). The bare window is measured at its first paint too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
 from pathlib import Path
 
+# Loaded by the start-up only if something imported them early (they should load after the first paint).
+STORE_LAYER = ("sqlalchemy", "alembic", "keyring", "cryptography", "app.models", "app.services.store.store")
+HEAVY = ("reportlab", "openpyxl")
 
-def main() -> None:
-    kind = sys.argv[1]
-    if kind == "app":
-        from app.ui.common.context import AppContext
-        from app.ui.main import build_application, start
 
-        qt_app = build_application([])
-        window = start(AppContext(data_dir=Path(sys.argv[2])))
-    else:
-        from PySide6.QtWidgets import QApplication, QWidget
-
-        qt_app = QApplication([])
-        window = QWidget()
-        window.resize(1000, 640)
-        window.show()
-    qt_app.processEvents()
-    since_start = time.time() - float(sys.argv[-1])
-    heavy = [m for m in ("reportlab", "openpyxl", "sqlalchemy") if m in sys.modules]
+def _peak_mib() -> float:
     # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork + exec on Linux.
     status = Path("/proc/self/status")
     if status.exists():
-        peak_kib = int(
-            next(line for line in status.read_text().splitlines() if line.startswith("VmHWM")).split()[1]
-        )
-    else:
-        peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps(
-            {
-                "seconds": since_start,
-                "peak_mib": peak_kib / 1024,
-                "loaded": heavy,
-                "shown": window is not None,
-            }
-        )
-    )
+        line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM"))
+        return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _measure(started: float) -> dict:
+    return {
+        "seconds": time.time() - started,
+        "cpu_seconds": time.process_time(),  # this process's own, whatever else the machine runs
+        "peak_mib": _peak_mib(),
+        "loaded": [m for m in (*STORE_LAYER, *HEAVY) if m in sys.modules],
+        "shown": True,
+    }
+
+
+def _app(data_dir: Path, started: float) -> dict:
+    from PySide6.QtCore import QEventLoop
+
+    import app.cli  # noqa: F401 (what `python -m app` imports before the GUI)
+    from app.ui.main import run
+
+    figures: dict = {}
+
+    def until_ready(qt_app, shell) -> int:
+        # Measured in the slot: emitted once the first paint is over, before the store layer begins to load.
+        shell.painted.connect(lambda: figures.update(_measure(started)))
+        deadline = time.monotonic() + 120
+        while not figures and time.monotonic() < deadline:
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
+        # Then how long the store layer and the signed-in screen take to be ready behind the window.
+        while shell._spare is None and time.monotonic() < deadline:
+            qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
+        figures["ready_seconds"] = time.time() - started if shell._spare is not None else None
+        figures["ready_peak_mib"] = _peak_mib()
+        return 0
+
+    run(data_dir, loop=until_ready)
+    return figures
+
+
+def _bare(started: float) -> dict:
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    figures: dict = {}
+
+    class Window(QWidget):
+        painted = False
+
+        def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+            super().paintEvent(event)
+            if not self.painted:
+                self.painted = True
+                QTimer.singleShot(0, lambda: figures.update(_measure(started)))  # as the app's Shell does
+
+    qt_app = QApplication([])
+    window = Window()
+    window.resize(1366, 768)  # the app's window size
+    window.show()
+    while not figures:
+        qt_app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    return figures
+
+
+def main() -> None:
+    kind, started = sys.argv[1], float(sys.argv[-1])
+    figures = _app(Path(sys.argv[2]), started) if kind == "app" else _bare(started)
+    print(json.dumps(figures), flush=True)
+    os._exit(0)  # (no teardown to wait for: the figures are out)
 
 
 if __name__ == "__main__":

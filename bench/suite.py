@@ -61,25 +61,34 @@ def _probe(args: list[str]) -> dict:
 
 
 def startup(repeat: int) -> list[Line]:
+    """The sign-in window against a bare PySide6 window, both measured at their first paint (bench/probe.py),
+    run in turns so that both meet the same load of the machine."""
+    import compileall
+
     folder = demo_store(1_000)
-    app = [_probe(["app", str(folder)]) for _ in range(repeat)]
-    bare = [_probe(["bare"]) for _ in range(repeat)]
+    # From bytecode, as installed (the bundle ships it): a checkout run with PYTHONDONTWRITEBYTECODE would
+    # otherwise compile every module it changed at each start.
+    compileall.compile_dir(ROOT / "app", quiet=1)
+    app, bare = [], []
+    for _ in range(repeat):
+        app.append(_probe(["app", str(folder)]))
+        bare.append(_probe(["bare"]))
     a, b = statistics.median(x["seconds"] for x in app), statistics.median(x["seconds"] for x in bare)
     am, bm = statistics.median(x["peak_mib"] for x in app), statistics.median(x["peak_mib"] for x in bare)
-    imports = [
-        float(subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); import app.ui.window.shell; "
-                              "print(time.perf_counter() - t)"], capture_output=True, text=True, cwd=ROOT,
-                             check=True).stdout)
-        for _ in range(repeat)
-    ]  # fmt: skip
-    loaded = app[0]["loaded"]
+    ac, bc = statistics.median(x["cpu_seconds"] for x in app), statistics.median(x["cpu_seconds"] for x in bare)
+    loaded = sorted({m for x in app for m in x["loaded"]})
+    ready = [x["ready_seconds"] for x in app if x.get("ready_seconds") is not None]
+    ready_mib = statistics.median(x["ready_peak_mib"] for x in app)
     return [
-        Line("cold start to the sign-in window", f"{a:.2f} s", f"bare PySide6 window {b:.2f} s", "≤ 2× bare",
-             f"{verdict(a <= 2 * b)} ({a / b:.1f}×)"),
-        Line("peak memory at the sign-in window", f"{am:.0f} MiB", f"bare PySide6 window {bm:.0f} MiB"),
-        Line("import time of app (app.ui.window.shell and what it imports)", f"{statistics.median(imports):.2f} s", "",
-             "no ReportLab/openpyxl at start-up",
-             verdict(not {"reportlab", "openpyxl"} & set(loaded)) + f" (loaded: {', '.join(loaded) or 'none'})"),
+        Line("cold start to the sign-in window (painted)", f"{a:.2f} s (CPU {ac:.2f} s)",
+             f"bare PySide6 window {b:.2f} s (CPU {bc:.2f} s)", "≤ 1.5× bare", f"{verdict(a <= 1.5 * b)} ({a / b:.2f}×)"),
+        Line("peak memory at the sign-in window", f"{am:.0f} MiB", f"bare PySide6 window {bm:.0f} MiB",
+             "≤ 1.5× bare", f"{verdict(am <= 1.5 * bm)} ({am / bm:.2f}×)"),
+        Line("loaded at the sign-in window", ", ".join(loaded) or "none of the store layer", "",
+             "no store layer, ReportLab or openpyxl", verdict(not loaded)),
+        Line("signed-in screen ready behind the sign-in window (store layer, pages, screen)",
+             f"{statistics.median(ready):.2f} s" if len(ready) == len(app) else "NOT ready within 120 s",
+             f"peak memory then {ready_mib:.0f} MiB"),
     ]  # fmt: skip
 
 

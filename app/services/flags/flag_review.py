@@ -13,10 +13,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, case, func, select, type_coerce
+from sqlalchemy import String, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from app.models import ChangeRecord, FlagRecord, Setting, now, vocab
+from app.models import ChangeRecord, FlagRecord, Person, Setting, now, vocab
 from app.services.common.errors import InvalidInput
 from app.services.flags import flags
 from app.services.flags.flags import FlagSettings
@@ -25,6 +25,12 @@ from app.services.store import settings
 from app.services.store.store import Store
 
 LAST_REFRESH = "flags.last_refresh"
+# What the last refresh evaluated with (the rules' version and the thresholds): the day-to-day refresh
+# may look only at what the calendar moved when these are unchanged; anything else needs every household.
+REFRESH_BASIS = "flags.last_refresh_basis"
+# Beyond this gap the people whose age crossed a threshold approach a tenth of the store, and the one
+# full pass (run off the GUI thread) is as quick and simpler to trust.
+INCREMENTAL_MAX_DAYS = 45
 # An automatic candidate whose situation no longer applies (a child moved out, a birth date corrected):
 # it leaves the 候補 lists by itself and is no longer called 候補; it comes back if the situation does.
 NO_LONGER_APPLIES = "候補から外れた（今は該当しない）"
@@ -36,8 +42,14 @@ def kind_word(kind: str) -> str:
 
 def flag_settings(session: Session) -> FlagSettings:
     """The thresholds in force: each flags.* setting or its default (store.settings.SPECS, which the
-    tests hold equal to the flag contract's defaults)."""
-    return FlagSettings.from_dict({name: settings.value_in(session, f"flags.{name}") for name in FlagSettings().to_dict()})
+    tests hold equal to the flag contract's defaults). One query: the daily refresh has 50 ms in all."""
+    keys = {f"flags.{name}": name for name in FlagSettings().to_dict()}
+    stored_values = dict(
+        session.execute(select(Setting.key, Setting.value).where(Setting.key.in_(keys))).all()
+    )
+    return FlagSettings.from_dict(
+        {name: stored_values.get(key, settings.SPECS[key].default) for key, name in keys.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -46,12 +58,15 @@ class RefreshResult:
     new: int
     reactivated: int
     deactivated: int
+    full: bool = True  # every household re-evaluated, or only those the calendar can have changed
 
 
-def refresh_in(session: Session, household_ids: list[int] | None, as_of: date) -> RefreshResult:
+def refresh_in(
+    session: Session, household_ids: list[int] | None, as_of: date, thresholds: FlagSettings | None = None
+) -> RefreshResult:
     """Re-evaluate the flags of these households (all when None) inside the caller's transaction, so a
     change and the flags it moves commit together."""
-    thresholds = flag_settings(session)
+    thresholds = thresholds or flag_settings(session)
     records = stored.load_records(session, household_ids, for_flags=True)
     # Existing automatic flags as plain rows (tens of thousands of ORM objects cost seconds); only the
     # few that change are loaded as objects, so their history is still recorded.
@@ -101,15 +116,13 @@ def refresh_household(store: Store, household_id: int, as_of: date | None = None
 
 
 def refresh_all(store: Store, as_of: date | None = None) -> RefreshResult:
-    """Re-evaluate every household (people age: a child turning 40 can make an 8050 candidate)."""
+    """Re-evaluate every household (people age: a child turning 40 can make an 8050 candidate). Used when
+    the thresholds change, and by the daily refresh when it cannot rely on the last one."""
     as_of = as_of or date.today()
     with store.session() as s:
-        result = refresh_in(s, None, as_of)
-        row = s.get(Setting, LAST_REFRESH)
-        if row is None:
-            s.add(Setting(key=LAST_REFRESH, value=as_of.isoformat()))
-        else:
-            row.value = as_of.isoformat()
+        thresholds = flag_settings(s)
+        result = refresh_in(s, None, as_of, thresholds)
+        _mark_refreshed(s, as_of, _basis(thresholds))
         s.commit()
     return result
 
@@ -124,7 +137,106 @@ def refresh_if_due(store: Store, today: date | None = None) -> RefreshResult | N
     today = today or date.today()
     if not refresh_due(store, today):
         return None
-    return refresh_all(store, today)
+    return refresh_since_last(store, today)
+
+
+def refresh_since_last(store: Store, today: date | None = None) -> RefreshResult:
+    """The day-to-day refresh: only the households where someone's age crossed a rule's threshold since
+    the last refresh. Every other input of the rules changes only when a household is saved, and a save
+    re-evaluates that household at once (households.py, exchange.py); the time a ひきこもり has lasted
+    changes only a flag's sentence, which is recomputed when shown, never whether the flag fires. Falls
+    back to refresh_all when the last refresh is unknown, too far back or in the future, or was made with
+    other thresholds or rules."""
+    today = today or date.today()
+    with store.session() as s:
+        thresholds = flag_settings(s)
+        basis = _basis(thresholds)
+        # (loaded as objects in one query: _mark_refreshed then finds them in the session)
+        marks = {
+            r.key: r.value
+            for r in s.scalars(select(Setting).where(Setting.key.in_((LAST_REFRESH, REFRESH_BASIS))))
+        }
+        last = _day(marks.get(LAST_REFRESH))
+        if (
+            last is None
+            or not 0 < (today - last).days <= INCREMENTAL_MAX_DAYS
+            or marks.get(REFRESH_BASIS) != basis
+        ):
+            s.rollback()
+            return refresh_all(store, today)
+        due = households_aged_into_change(s, last, today, thresholds)
+        result = refresh_in(s, sorted(due), today, thresholds) if due else RefreshResult(0, 0, 0, 0)
+        _mark_refreshed(s, today, basis)
+        s.commit()
+    return RefreshResult(result.households, result.new, result.reactivated, result.deactivated, full=False)
+
+
+def households_aged_into_change(
+    session: Session, since: date, today: date, thresholds: FlagSettings
+) -> set[int]:
+    """Households with someone whose age crossed a rule's threshold after ``since`` and up to ``today``."""
+    due: set[int] = set()
+    for stmt in crossing_queries(since, today, thresholds):
+        due.update(session.connection().execute(stmt).scalars())
+    return due
+
+
+def crossing_queries(since: date, today: date, thresholds: FlagSettings) -> list:
+    """Range queries on the indexed birth dates, one per column. A rule reads a person's youngest possible
+    age (from birth_date) and, for an approximate birth, the oldest too (from birth_earliest, whose partial
+    index holds only the approximate births)."""
+    p = Person.__table__.c
+    ranges = crossing_ranges(since, today, thresholds)
+    return [
+        select(column.table.c.household_id).where(or_(*((column > lo) & (column <= hi) for lo, hi in ranges)))
+        for column in (p.birth_date, p.birth_earliest)
+    ]
+
+
+def crossing_ranges(since: date, today: date, thresholds: FlagSettings) -> list[tuple[date, date]]:
+    """(after, up to): someone born after ``after`` and on or before ``up to`` reached one of the rules'
+    ages after ``since`` and by ``today``."""
+    return [
+        (_latest_birth(since, years), _latest_birth(today, years)) for years in _age_thresholds(thresholds)
+    ]
+
+
+def _age_thresholds(t: FlagSettings) -> set[int]:
+    """Every age at which a rule's answer can change (an age ≥ N changes on the N-th birthday, an age
+    ≤ N on the (N+1)-th), whichever of a person's possible ages the rule reads."""
+    return {
+        t.parent_min_age, t.child_min_age, t.child_max_age + 1, t.preschool_under,
+        t.young_carer_under, t.young_adult_carer_max + 1, t.elderly_age,
+    }  # fmt: skip
+
+
+def _latest_birth(day: date, years: int) -> date:
+    """The last birth date that is ``years`` old on ``day`` (japanese.age_on: a 29 February birthday
+    comes on 1 March in common years, so on 28 February the answer is 28 February)."""
+    year = day.year - years
+    if (day.month, day.day) == (2, 29) and not (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)):
+        return date(year, 2, 28)
+    return day.replace(year=year)
+
+
+def _basis(thresholds: FlagSettings) -> dict:
+    return {"rules": flags.RULES_VERSION, "thresholds": thresholds.to_dict()}
+
+
+def _day(value) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _mark_refreshed(session: Session, as_of: date, basis: dict) -> None:
+    for key, value in ((LAST_REFRESH, as_of.isoformat()), (REFRESH_BASIS, basis)):
+        row = session.get(Setting, key)
+        if row is None:
+            session.add(Setting(key=key, value=value))
+        elif row.value != value:
+            row.value = value
 
 
 # --- decisions -------------------------------------------------------------------------------------
@@ -292,7 +404,8 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
         if r.action != "update":
             continue
         old, new = (
-            {k: _history_value(k, d[k]) for k in _HISTORY_COLUMNS if k in d} for d in (r.old or {}, r.new or {})
+            {k: _history_value(k, d[k]) for k in _HISTORY_COLUMNS if k in d}
+            for d in (r.old or {}, r.new or {})
         )
         changes = labels.change_words("flags", old, new)
         if changes:  # (a step that only moved the rule's dates says nothing to a reader)

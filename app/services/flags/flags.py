@@ -18,6 +18,9 @@ from app.services.records.family import RelationWords, parents_of
 from app.services.records.household_format import HouseholdRecord, Member
 
 OUTPUT_FORMAT = "tsunagi-flags/1"
+# Raised whenever a rule changes what fires: the next daily refresh then re-evaluates every household
+# instead of only those whose people aged across a threshold (flag_review.refresh_since_last).
+RULES_VERSION = 1
 
 # Code → the word on screen. Order is the order flags are listed in.
 KINDS = {
@@ -103,6 +106,7 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
         if hi[mid] == lo[mid]:
             return f"{lo[mid]}歳" + ("（概数）" if h.member(mid).birth_approximate else "")
         return f"{lo[mid]}〜{hi[mid]}歳（生年月日は概数）"
+
     parents = {k: [p for p in v if p in ids_here] for k, v in parents_of(h).items() if k in ids_here}
     label = RelationWords(h)
 
@@ -114,7 +118,10 @@ def _evaluate(h: HouseholdRecord, as_of: date, s: FlagSettings) -> Iterator[Flag
 
     # 8050
     for child in here:
-        if not (s.child_min_age <= lo[child.id] and hi[child.id] <= s.child_max_age) or child.marital == "married":
+        if (
+            not (s.child_min_age <= lo[child.id] and hi[child.id] <= s.child_max_age)
+            or child.marital == "married"
+        ):
             continue
         if not (child.work == "not_working" or child.hikikomori in ("yes", "suspected")):
             continue

@@ -71,10 +71,12 @@ def test_the_signed_in_screen_is_built_once_the_sign_in_window_is_painted(qtbot,
     qtbot.addWidget(shell)
     shell.show_sign_in()
     assert shell._spare is None  # nothing more before the window is on screen
+    ready: list[bool] = []
+    shell.ready.connect(lambda: ready.append(True))
     with qtbot.waitSignal(shell.painted, timeout=10_000):
         shell.show()
-    qtbot.waitUntil(lambda: shell._spare is not None, timeout=30_000)  # the pages, one by one, then this
-    assert shell.stack.currentWidget() is shell.sign_in
+    qtbot.waitUntil(lambda: bool(ready), timeout=30_000)  # the store layer, then the pages one by one
+    assert shell._spare is not None and shell.stack.currentWidget() is shell.sign_in
 
 
 def test_the_sign_in_list_of_users_is_the_key_files(tmp_path):

@@ -103,7 +103,7 @@ class Shell(QMainWindow):
         self.sign_in.signed_in.connect(self.enter)
         self.stack.addWidget(self.sign_in)
         # Emitted by the worker thread: a method of this window, so handled on the GUI thread (queued).
-        self._loaded.connect(self._all_pages)
+        self._loaded.connect(self._screen_steps)
         self.content: Content | None = None
         self._spare: Content | None = None  # built before sign-in, still without data
         self._focus_before_lock: QWidget | None = None
@@ -143,26 +143,36 @@ class Shell(QMainWindow):
 
     def _first_painted(self) -> None:
         self.painted.emit()
+        # In the next turn: what was waiting for the paint (app.ui.main.start's when_shown) goes first, on
+        # its own rather than sharing the interpreter with the worker.
+        QTimer.singleShot(0, self, self._warm_up)
+
+    def _warm_up(self) -> None:
         # Started once per process: a later window (after a sign-out, in tests) goes on to the pages.
         if self.locked and not warm.start(self._loaded.emit):
-            self._all_pages()
+            self._screen_steps()
 
     _loaded = Signal()  # the store layer is imported (emitted by the worker thread)
+    ready = Signal()  # the signed-in screen is built behind the sign-in window and every page's module loaded
 
-    def _all_pages(self) -> None:
-        from app.ui.window.content import PAGES
+    def _screen_steps(self) -> None:
+        """The signed-in screen on the GUI thread, one step per turn of the event loop (keys typed meanwhile
+        are answered between them): the first page's module, the screen with that page, then the modules
+        of the other pages, so that opening one later does not wait for its import."""
+        warm.wait()  # (done already, unless an earlier window began it: the store layer comes first)
+        from app.ui.window.content import NAVIGATION, PAGES
 
-        self._load_pages([module for module, _ in PAGES.values()])
+        modules = [PAGES[name][0] for name in NAVIGATION if name in PAGES]
+        steps = [lambda: importlib.import_module(modules[0]), self._prepare]
+        steps += [lambda m=m: importlib.import_module(m) for m in modules[1:]]
+        self._step(steps)
 
-    def _load_pages(self, left: list[str]) -> None:
-        """The signed-in screen's modules one per turn of the event loop (keys typed meanwhile are answered
-        between them), then the screen itself."""
-        if not left:
-            self._prepare()
+    def _step(self, steps: list) -> None:
+        if not steps:
+            self.ready.emit()
             return
-        warm.wait()
-        importlib.import_module(left[0])
-        QTimer.singleShot(0, self, lambda: self._load_pages(left[1:]))
+        steps[0]()
+        QTimer.singleShot(0, self, lambda: self._step(steps[1:]))
 
     def _prepare(self) -> None:
         if self.content is None and self._spare is None and self.locked:

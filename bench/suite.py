@@ -122,11 +122,14 @@ def per_size(sizes: list[int], repeat: int) -> tuple[list[Line], dict]:
     growth["search p95"] = [r["enc_p95"] for r in searched]
     flagged = [flags_eval.measure(n, max(1, repeat // 2)) for n in sizes]
     for r in flagged:
-        total = r["load"] + r["rules"]
-        lines.append(Line(f"flag evaluation of every household ({r['households']:,})", f"{total:.2f} s",
-                          f"daily refresh {r['refresh']:.2f} s", "50,000 < 5 s" if r["households"] == 50_000 else "",
-                          verdict(total < 5) if r["households"] == 50_000 else ""))  # fmt: skip
-    growth["flag evaluation"] = [r["load"] + r["rules"] for r in flagged]
+        n = r["households"]
+        lines.append(Line(f"daily flag refresh, day to day: only people whose age crossed a threshold ({n:,})",
+                          f"{r['incremental'] * 1000:.1f} ms (≈{r['incremental_households']:.0f} households a day)",
+                          f"full re-evaluation {r['refresh']:.2f} s (read {r['load']:.2f} s, rules {r['rules']:.2f} s)",
+                          "≤ 50 ms at 50,000" if n == 50_000 else "",
+                          verdict(r["incremental"] <= 0.050) if n == 50_000 else ""))  # fmt: skip
+    growth["daily flag refresh, day to day"] = [r["incremental"] for r in flagged]
+    growth["flag refresh, every household"] = [r["refresh"] for r in flagged]
     stats = [statistics_time.measure(n, repeat) for n in sizes]
     for r in stats:
         lines.append(Line(f"statistics of a fiscal year ({r['households']:,})", f"{r['stats']:.3f} s",

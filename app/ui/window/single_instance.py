@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 RAISE = b"raise\n"
 RAISED = b"ok\n"
 WAIT_MS = 1500
+# How long a second start rings for a doorbell not open yet: the first window opens it once painted, which
+# a slow PC under a virus scan may take seconds to do. Only a window that hangs makes anyone wait this long.
+RING_FOR_S = 10
 
 
 def server_name(data_dir: Path) -> str:
@@ -129,7 +132,7 @@ def ask_to_raise(data_dir: Path, wait_ms: int = WAIT_MS) -> bool:
         QLocalSocket.LocalSocketError.ServerNotFoundError,
         QLocalSocket.LocalSocketError.ConnectionRefusedError,
     )
-    deadline = time.monotonic() + wait_ms / 1000
+    deadline = time.monotonic() + RING_FOR_S
     while True:
         socket.connectToServer(server_name(data_dir))
         if socket.waitForConnected(wait_ms):

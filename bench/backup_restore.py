@@ -1,5 +1,8 @@
 """Backup and restore of a ~100 MB store, each next to a plain copy of the same database file in the
-same run (issue 11 target: within 3× of the copy, verification included), with where the time goes.
+same run, with where the time goes. The floor of a verified backup is what it cannot skip: the copy with
+its fsync and the two integrity checks of every page run alone; a restore adds the Argon2id unlock. Issue
+25's targets: backup ≤ 1.2× that floor, restore ≤ 1.2× the floor + Argon2id (the plain copy is reported
+beside them, as before; issue 11's 3× the copy measured the copy at page-cache speed).
 
     .venv/bin/python -m bench.backup_restore [--households 20000] [--repeat 3]
 """
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from bench.stores import PASSPHRASE, demo_store, open_store
 
+BACKUP_RATIO = RESTORE_RATIO = 1.2  # issue 25: at most this much above what must be done anyway
+
 
 @dataclass(frozen=True)
 class Figures:
@@ -27,6 +32,23 @@ class Figures:
     restore: float  # restore into an empty folder: unlock, copy out, every check, open
     checks: float  # cipher_integrity_check + integrity_check + counts alone, as both run them
     unlock: float  # Argon2id of the passphrase, which a restore cannot skip
+
+    @property
+    def backup_floor(self) -> float:
+        """What a verified backup must do in any case: copy + fsync + the integrity checks, run alone."""
+        return self.copy + self.checks
+
+    @property
+    def restore_floor(self) -> float:
+        return self.backup_floor + self.unlock
+
+    @property
+    def backup_met(self) -> bool:
+        return self.backup <= BACKUP_RATIO * self.backup_floor
+
+    @property
+    def restore_met(self) -> bool:
+        return self.restore <= RESTORE_RATIO * self.restore_floor
 
 
 def _copy_fsync(src: Path, dest: Path) -> float:
@@ -84,18 +106,17 @@ def main() -> None:
     )
     print(f"  plain file copy of the database + fsync:      {f.copy:6.2f}")
     print(
-        f"  backup (copy, read back, check every page):   {f.backup:6.2f}   {f.backup / f.copy:4.1f}× the copy"
+        f"  cipher_integrity_check + integrity_check:     {f.checks:6.2f}   {f.checks / f.copy:4.1f}× the copy"
     )
+    print(f"  Argon2id unlock with the passphrase:          {f.unlock:6.2f}")
     print(
-        f"  restore (unlock, copy out, check, open):      {f.restore:6.2f}   {f.restore / f.copy:4.1f}× the copy"
+        f"  backup (copy, read back, check every page):   {f.backup:6.2f}   {f.backup / f.copy:4.1f}× the copy, "
+        f"{f.backup / f.backup_floor:.2f}× copy + checks ({f.backup_floor:.2f}): target ≤ {BACKUP_RATIO}× "
+        f"{'met' if f.backup_met else 'NOT met'}"
     )
-    print("  where the time goes:")
-    print(
-        f"    cipher_integrity_check + integrity_check:   {f.checks:6.2f}   {f.checks / f.copy:4.1f}× the copy"
-    )
-    print(
-        f"    Argon2id unlock with the passphrase:        {f.unlock:6.2f}   {f.unlock / f.copy:4.1f}× the copy"
-    )
+    print(f"  restore (unlock, copy out, check, open):      {f.restore:6.2f}   {f.restore / f.copy:4.1f}× the copy, "
+          f"{f.restore / f.restore_floor:.2f}× copy + checks + Argon2id ({f.restore_floor:.2f}): target ≤ "
+          f"{RESTORE_RATIO}× {'met' if f.restore_met else 'NOT met'}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -105,3 +105,19 @@ def test_timeline_and_visit_prints(store, followed):
     visit = outreach.get_visit(store, outreach.timeline(store, hid, {"visit"})[-1].record_id)
     sheet = PdfReader(io.BytesIO(outreach_forms.visit_sheet(ctx, household, visit))).pages[0].extract_text()
     assert "訪問記録票" in sheet and "会えた" in sheet and "また来てもいい" in sheet
+
+
+def test_home_reads_the_first_follow_ups_and_their_number(store, followed):
+    # ホーム shows the most urgent follow-ups and how many there are: the head of the whole list, in its order.
+    hid, _ = followed
+    others = [households.create_household(store, address=f"例示町{i}", district="東区") for i in range(4)]
+    for i, other in enumerate(others):
+        households.change_status(store, other, "watching" if i % 2 else "ongoing", "見守り")
+        if i < 2:
+            visit = {"visited_at": _at(40 + i), "result": "met", "next_on": TODAY - timedelta(days=3 + i)}
+            outreach.add_visit(store, other, visit)
+    for day in (TODAY, TODAY + timedelta(days=40), TODAY - timedelta(days=400)):
+        everything = outreach.followups(store, day)
+        assert len(everything) == (5 if day >= TODAY else 2)  # (400 days ago: only those never contacted)
+        for limit in (1, 3, 50):
+            assert outreach.followups_first(store, day, limit) == (len(everything), everything[:limit])

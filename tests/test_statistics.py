@@ -363,3 +363,12 @@ def test_participation_and_community_lines_across_the_year_edge(store, known):
     assert nxt.value("participation", "参加支援の支援対象者数（実人数）") == 2  # 山田一 continues
     assert nxt.value("participation", "うち期間中に新たに参加した人") == 1
     assert nxt.value("community", "活動の参加者（延べ）") == 7
+
+
+def test_the_headline_of_home_equals_the_report(store, known):
+    # ホーム counts only the five figures it shows; they must be the report's own, in every period.
+    for period in (Period.of(FY), Period.of(FY + 1), Period.of(FY, "first"), Period.of(FY, "second")):
+        report = statistics.compute(store, period, today=date(2026, 11, 22))
+        assert statistics.headline(store, period, date(2026, 11, 22)) == {
+            key: report.value(*key) for key in statistics.HEADLINE
+        }

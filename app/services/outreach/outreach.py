@@ -229,47 +229,58 @@ class FollowUp:
 
 
 def followups(store: Store, today: date | None = None) -> list[FollowUp]:
-    """Households under 継続支援・見守り not contacted for N days, and any household whose 次回予定日 passed."""
-    today = today or date.today()
+    """Households under 継続支援・見守り not contacted for N days, and any household whose 次回予定日 passed,
+    the most overdue 次回予定日 first, then the longest without contact."""
     with store.session() as s:
-        days = no_contact_days(s)
-        last, nxt = _last_contact(s), _next_planned(s)
-        head = (
-            select(Person.name)
-            .where(Person.household_id == Household.id)
-            .order_by(Person.relation != "head", Person.sort_order)
-            .limit(1)
-            .scalar_subquery()
+        return _followups(s, today or date.today())[1]
+
+
+def followups_first(store: Store, today: date | None = None, limit: int = 50) -> tuple[int, list[FollowUp]]:
+    """How many follow-ups there are and the first ``limit`` of followups(): ホーム shows the most urgent and
+    the count (thousands of rows at 10,000 households; reading them all took most of its refresh)."""
+    with store.session() as s:
+        return _followups(s, today or date.today(), limit)
+
+
+def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, list[FollowUp]]:
+    days = no_contact_days(s)
+    last, nxt = _last_contact(s), _next_planned(s)
+    since = (today - timedelta(days=days)).isoformat()
+    # The rows in order, counted before the limit; the head's name only for the rows kept.
+    found = (
+        select(Household.id.label("hid"), Household.code, Household.label, Household.status, last.c.last,
+               nxt.c.next_on, func.count().over().label("total"))
+        .outerjoin(last, last.c.hid == Household.id)
+        .outerjoin(nxt, nxt.c.hid == Household.id)
+        .where(
+            (Household.status.in_(FOLLOWED) & ((last.c.last.is_(None)) | (last.c.last < since)))
+            | ((nxt.c.next_on.is_not(None)) & (nxt.c.next_on < today) & (Household.status != "closed"))
         )
-        limit = (today - timedelta(days=days)).isoformat()
-        rows = s.execute(
-            select(
-                Household.id,
-                Household.code,
-                func.coalesce(head, Household.label),
-                Household.status,
-                last.c.last,
-                nxt.c.next_on,
-            )
-            .outerjoin(last, last.c.hid == Household.id)
-            .outerjoin(nxt, nxt.c.hid == Household.id)
-            .where(
-                (Household.status.in_(FOLLOWED) & ((last.c.last.is_(None)) | (last.c.last < limit)))
-                | ((nxt.c.next_on.is_not(None)) & (nxt.c.next_on < today) & (Household.status != "closed"))
-            )
-            .order_by(nxt.c.next_on, last.c.last)
-        ).all()
+        .order_by(nxt.c.next_on, last.c.last, Household.id)
+        .limit(limit)
+    ).subquery()  # fmt: skip
+    head = (
+        select(Person.name)
+        .where(Person.household_id == found.c.hid)
+        .order_by(Person.relation != "head", Person.sort_order)
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = s.execute(
+        select(found.c.hid, found.c.code, func.coalesce(head, found.c.label), found.c.status, found.c.last,
+               found.c.next_on, found.c.total)
+        .order_by(found.c.next_on, found.c.last, found.c.hid)
+    ).all()  # fmt: skip
     out = []
-    for hid, code, name, status, last_on, next_on in rows:
+    for hid, code, name, status, last_on, next_on, _total in rows:
         last_on = date.fromisoformat(last_on) if isinstance(last_on, str) else last_on
         reasons = []
         if next_on is not None and next_on < today:
             reasons.append(f"次回予定（{(today - next_on).days}日超過）")
         if status in FOLLOWED and (last_on is None or (today - last_on).days > days):
             reasons.append("連絡なし" + (f"（{(today - last_on).days}日）" if last_on else "（記録なし）"))
-        if reasons:
-            out.append(FollowUp(hid, code, name or "", status, last_on, next_on, "・".join(reasons)))
-    return out
+        out.append(FollowUp(hid, code, name or "", status, last_on, next_on, "・".join(reasons)))
+    return (rows[0].total if rows else 0), out
 
 
 def planned_between(store: Store, start: date, end: date) -> list[tuple[date, int, str, str, str]]:

@@ -418,6 +418,33 @@ def overdue(store: Store, today: date | None = None) -> list[Referral]:
     return listing(store, overdue_on=today or date.today())
 
 
+@dataclass(frozen=True)
+class OverdueRow:
+    """One overdue sheet as ホーム lists it: the columns it shows and the ids it opens."""
+
+    id: int
+    household_id: int
+    number: str
+    code: str  # the household's 世帯番号
+    agency_id: int | None
+    sent_on: date | None
+    reply_due: date | None
+
+
+def overdue_rows(store: Store, today: date | None = None) -> list[OverdueRow]:
+    """The sheets of overdue(), in its order, as the few columns ホーム shows: hundreds of whole sheets
+    (and their households and people) as objects took 100 ms at 10,000 households."""
+    with store.session() as s:
+        rows = s.execute(
+            select(Referral.id, Referral.household_id, Referral.number, func.coalesce(Household.code, ""),
+                   Referral.agency_id, Referral.sent_on, Referral.reply_due)
+            .outerjoin(Household, Household.id == Referral.household_id)
+            .where(overdue_clause(today or date.today()))
+            .order_by(Referral.created_on.desc(), Referral.id.desc())
+        ).all()  # fmt: skip
+    return [OverdueRow(*r) for r in rows]
+
+
 def agency_names(store: Store) -> dict[int, str]:
     with store.session() as s:
         return {

@@ -286,6 +286,45 @@ def by_program(report: Report) -> list[tuple[str, str, list[Section]]]:
     return out
 
 
+# The figures ホーム shows for the year, as (section, line) of the report: headline() counts only these,
+# with the same queries as compute(), so ホーム does not count a whole report to show five numbers.
+HEADLINE = (
+    ("summary", "相談受付件数（延べ）"),
+    ("summary", "相談受付の実人数"),
+    ("visit", "訪問（会えなかった訪問を含む延べ）"),
+    ("referral", "送付"),
+    ("plan", "重層的支援会議につながれた件数（実世帯）"),
+)
+
+
+def _intake_counts(s, in_period) -> tuple[int, int]:
+    """相談受付件数（延べ） and 実人数 (the 本人, or the household when no 本人 was named)."""
+    intakes = s.scalar(select(func.count()).where(in_period)) or 0
+    people = s.scalar(
+        select(
+            func.count(func.distinct(func.coalesce(Intake.person_id * 2, Intake.household_id * 2 + 1)))
+        ).where(in_period)
+    )
+    return intakes, people or 0
+
+
+def _sent_count(s, period: Period) -> int:
+    return s.scalar(select(func.count()).where(Referral.state != "cancelled", Referral.direction == "out",
+                                               Referral.sent_on.between(period.start, period.end))) or 0  # fmt: skip
+
+
+def headline(store: Store, period: Period, today: date | None = None) -> dict[tuple[str, str], int]:
+    """The HEADLINE figures of compute(store, period, today), keyed (section, line): equal to
+    ``compute(...).value(section, line)`` (tests hold them equal), in a handful of indexed counts."""
+    t0, t1 = period.times()
+    with store.session() as s:
+        intakes, people = _intake_counts(s, Intake.received_on.between(period.start, period.end))
+        attempts = s.scalar(select(func.count()).where(Visit.visited_at >= t0, Visit.visited_at < t1)) or 0
+        sent = _sent_count(s, period)
+    linked = meetings.counts(store, period.start, period.end)["linked_to_jusou"]
+    return dict(zip(HEADLINE, (intakes, people, attempts, sent, linked), strict=True))
+
+
 def compute(store: Store, period: Period, today: date | None = None) -> Report:
     today = today or date.today()
     as_of = min(today, period.end)  # "overdue" is judged at the end of the period, or today if earlier
@@ -293,12 +332,7 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
     in_period = Intake.received_on.between(period.start, period.end)
     report = Report(period, as_of)
     with store.session() as s:
-        intakes = s.scalar(select(func.count()).where(in_period)) or 0
-        people = s.scalar(
-            select(
-                func.count(func.distinct(func.coalesce(Intake.person_id * 2, Intake.household_id * 2 + 1)))
-            ).where(in_period)
-        )
+        intakes, people = _intake_counts(s, in_period)
         households = s.scalar(select(func.count(func.distinct(Intake.household_id))).where(in_period)) or 0
         first = select(Intake.household_id, func.min(Intake.received_on).label("first")).group_by(
             Intake.household_id
@@ -321,7 +355,7 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
                 "概要",
                 [
                     ("相談受付件数（延べ）", intakes),
-                    ("相談受付の実人数", people or 0),
+                    ("相談受付の実人数", people),
                     ("相談受付の実世帯数", households),
                     ("新規世帯", new or 0),
                     ("支援の延べ件数", support_total),
@@ -377,8 +411,7 @@ def compute(store: Store, period: Period, today: date | None = None) -> Report:
         )
 
         live = Referral.state != "cancelled"
-        sent = s.scalar(select(func.count()).where(live, Referral.direction == "out",
-                                                   Referral.sent_on.between(period.start, period.end)))  # fmt: skip
+        sent = _sent_count(s, period)
         received = s.scalar(select(func.count()).where(live, Referral.direction == "in",
                                                        Referral.sent_on.between(period.start, period.end)))  # fmt: skip
         replied = s.scalar(select(func.count()).where(live, Referral.direction == "out",

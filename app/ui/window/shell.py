@@ -320,12 +320,12 @@ class Shell(QMainWindow):
         self.enter(store)
 
     def backup_due(self) -> bool:
+        store = self.ctx.store
+        if store is None:  # (first: closed at the sign-in window, the store layer may still be loading)
+            return False
         from app.services.store import backup
         from app.services.store import settings as town_settings
 
-        store = self.ctx.store
-        if store is None:
-            return False
         days = backup.days_since_backup(store)
         return days is None or days >= town_settings.load(store)["backup.reminder_days"]
 

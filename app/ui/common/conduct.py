@@ -24,14 +24,31 @@ from app.ui.common.slow import install_app_filter
 
 
 class Conduct(QObject):
+    # Every event of every widget comes here, thousands while a page is built: whether the widget's class
+    # is one of these is looked up once per class (reading the event's type makes a Python enum, and
+    # isinstance against Qt's classes is as slow), so most events return at a dictionary lookup.
+    _CHOOSERS = (QAbstractSpinBox, QComboBox)
+    _TEXTS = (QPlainTextEdit, QTextEdit)
+    _ANY = (*_CHOOSERS, *_TEXTS, QPushButton)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._concerned: dict[type, bool] = {}
+
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        cls = type(obj)
+        concerned = self._concerned.get(cls)
+        if concerned is None:
+            concerned = self._concerned[cls] = issubclass(cls, self._ANY)
+        if not concerned:
+            return False
         kind = event.type()
-        if kind == QEvent.Type.Wheel and isinstance(obj, (QAbstractSpinBox, QComboBox)) and not obj.hasFocus():
+        if kind == QEvent.Type.Wheel and isinstance(obj, self._CHOOSERS) and not obj.hasFocus():
             parent = obj.parentWidget()
             if parent is not None:
                 QApplication.sendEvent(parent, event)  # the page (or table) around it scrolls
             return True
-        if kind == QEvent.Type.Polish and isinstance(obj, (QPlainTextEdit, QTextEdit)):
+        if kind == QEvent.Type.Polish and isinstance(obj, self._TEXTS):
             obj.setTabChangesFocus(True)
         elif (
             kind == QEvent.Type.KeyPress

@@ -47,14 +47,14 @@ class Household(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     label_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     address: Mapped[str] = mapped_column(Text, default="")
-    # The address as a search key (japanese.search_key): a word anywhere in it is found, variants folded.
-    # Indexed so a "contains" search scans the small index instead of the whole table.
-    address_key: Mapped[str] = mapped_column(Text, default="", index=True)
+    # The address as a search key (japanese.search_key): a word anywhere in it is found, variants folded,
+    # through SearchGram (no index of its own: no query reads it in order).
+    address_key: Mapped[str] = mapped_column(Text, default="")
     postal_code: Mapped[str] = mapped_column(String(10), default="")
     district: Mapped[str] = mapped_column(String(100), default="", index=True)  # 自治会／地区
     housing: Mapped[str] = mapped_column(String(20), default="unknown")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    phone_key: Mapped[str] = mapped_column(String(40), default="")  # digits only, for search
+    phone_key: Mapped[str] = mapped_column(String(40), default="")  # digits only, searched through SearchGram
     status: Mapped[str] = mapped_column(String(20), default="concern", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
     closure_reason: Mapped[str | None] = mapped_column(String(20))  # vocab.CLOSURE_REASON when 終結
@@ -71,9 +71,6 @@ class Household(Base):
         back_populates="household", cascade="all, delete-orphan", order_by="Person.sort_order"
     )
 
-    # Partial: only households with a phone are in it, so a "contains" scan reads little.
-    __table_args__ = (Index("ix_households_phone_key", "phone_key", sqlite_where=text("phone_key != ''")),)
-
 
 class Person(Base):
     """世帯員. Everything of the exchange format plus contact, 本人の言葉・希望 and 強み."""
@@ -81,8 +78,11 @@ class Person(Base):
     __tablename__ = "persons"
     __table_args__ = (
         UniqueConstraint("household_id", "code"),
-        # Covering: a phone "contains" search reads only this small index, never the table.
-        Index("ix_persons_phone_key", "phone_key", "household_id", sqlite_where=text("phone_key != ''")),
+        # Covering: a name or kana search reads the matching stretch of one of these and never the table.
+        Index("ix_persons_name_key_household_id", "name_key", "household_id"),
+        Index("ix_persons_kana_key_household_id", "kana_key", "household_id"),
+        Index("ix_persons_given_key_household_id", "given_key", "household_id"),
+        Index("ix_persons_given_kana_key_household_id", "given_kana_key", "household_id"),
         Index(
             "ux_persons_resident_number",
             "resident_number",
@@ -97,12 +97,12 @@ class Person(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))  # exactly as typed (髙・﨑 intact)
     kana: Mapped[str] = mapped_column(String(200), default="")
-    # Search keys (app.services.households.search keeps them in step): whole name and kana, and the given-name
+    # Search keys (app.services.store.search_keys keeps them in step): whole name and kana, and the given-name
     # part after the first space, so 「花子」 and 「はなこ」 find 山田 花子 by an indexed prefix.
-    name_key: Mapped[str] = mapped_column(String(200), default="", index=True)
-    kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)
-    given_key: Mapped[str] = mapped_column(String(200), default="", index=True)
-    given_kana_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    name_key: Mapped[str] = mapped_column(String(200), default="")
+    kana_key: Mapped[str] = mapped_column(String(200), default="")
+    given_key: Mapped[str] = mapped_column(String(200), default="")
+    given_kana_key: Mapped[str] = mapped_column(String(200), default="")
     sex: Mapped[str] = mapped_column(String(10), default="unknown")
     birth_date: Mapped[date] = mapped_column(Date, index=True)
     # An approximate birth date (「昭和19年」, 「80代」) is the range birth_earliest..birth_date, so
@@ -132,9 +132,7 @@ class Person(Base):
     parents_explicit: Mapped[bool] = mapped_column(Boolean, default=False)
     phone: Mapped[str] = mapped_column(String(40), default="")
     mobile: Mapped[str] = mapped_column(String(40), default="")
-    phone_key: Mapped[str] = mapped_column(
-        String(90), default=""
-    )  # digits of both, for search (indexed below)
+    phone_key: Mapped[str] = mapped_column(String(90), default="")  # digits of both (SearchGram)
     own_words: Mapped[str] = mapped_column(Text, default="")  # 本人の言葉・希望, verbatim
     strengths: Mapped[str] = mapped_column(Text, default="")  # できること・強み・役割
     note: Mapped[str] = mapped_column(Text, default="")
@@ -176,3 +174,32 @@ class CareRelation(Base):
 
     carer: Mapped[Person] = relationship(foreign_keys=[carer_id], back_populates="cares")
     cared: Mapped[Person] = relationship(foreign_keys=[cared_id])
+
+
+class SearchGram(Base):
+    """A piece of a household's 呼び名, address or phone keys, so that a word *inside* them is found by an
+    indexed range instead of reading every household (LIKE '%word%' cannot use an index).
+
+    Field TEXT holds every window of GRAM_WIDTH characters of label_key and address_key (the last ones
+    shorter): a word of up to GRAM_WIDTH characters is inside a key exactly when some window starts with
+    it; a longer word is looked for through its rarest window and then checked against the keys. Field
+    PHONE holds every suffix of each phone key (digits, short), so any run of digits is a range there.
+
+    Written only by SQL triggers on households and persons (migration 0016), so every path that writes
+    a key, the ORM, a raw UPDATE or a later migration, keeps these rows in step; nothing else writes here.
+    No foreign key: a household's or person's rows go with it through the delete triggers."""
+
+    __tablename__ = "search_grams"
+    __tracked__ = False  # derived rows, no history of their own
+
+    TEXT, PHONE = 0, 1
+    GRAM_WIDTH = 4
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(Integer, default=0)  # 0: the household's own keys
+    field: Mapped[int] = mapped_column(Integer)
+    gram: Mapped[str] = mapped_column(Text)
+
+    # Covering: a lookup reads only this index.
+    __table_args__ = (Index("ix_search_grams_field_gram_household_id", "field", "gram", "household_id"),)

@@ -1,22 +1,31 @@
-"""Finding households: one search box for name or kana in any script, 呼び名, address, phone or birth date.
+"""Finding households: one search box for name or kana in any script, 呼び名, address, phone, birth date,
+household code or 宛名番号.
 
 Names are matched on stored keys (japanese.search_key: kana, long vowels, ヴ and kanji variants folded,
 so 高橋 finds 髙橋) by indexed prefix ranges, so one- and two-character queries (山田, やま) work and
 stay fast on 50,000 households; FTS5 trigram would match nothing under three characters. A word inside a
-呼び名 or address is found by reading through their key indexes (one narrow row per household). The keys are kept in step by the store's flush hook
-(app.services.store.search_keys), whatever code path edits a person.
+呼び名 or address, and digits inside a phone number, are found through SearchGram (pieces of those keys
+under one index), never by LIKE '%word%' over every household. Every way of matching is one indexed
+lookup; tests/test_search_plans.py holds each query's plan to that. The keys are kept in step by the
+store's flush hook (app.services.store.search_keys), the pieces by SQL triggers (migration 0016), whatever
+code path edits a household or person.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from operator import itemgetter
 
-from sqlalchemy import Select, and_, case, func, literal, select, union_all
+from sqlalchemy import Select, and_, bindparam, case, func, join, literal_column, select, union_all
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from app.models import FlagRecord, Household, Person
+from app.models.people import SearchGram
 from app.services.common.japanese import DateInputError, parse_date, search_key
 from app.services.store.store import Store
 
@@ -28,19 +37,14 @@ _UNSEARCHABLE = re.compile(
     r"[\x00-\x1f\x7f\ud800-\udfff]"
 )  # controls, lone surrogates (SQLite cannot bind them)
 _PHONE = re.compile(r"^[\d\-‐－()（）\s]{3,}$")
+# What households.check_resident_number stores as a 宛名番号 (not imported: households imports this module;
+# tests/test_search_plans.py holds the two the same).
+RESIDENT_NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
 
 
 # How well a household matched, best first: the whole name (or kana, 呼び名, code) typed, its start
 # typed, or a word inside its 呼び名 or address.
 EXACT, PREFIX, INSIDE = 0, 1, 2
-
-
-def _starts_with(column, key: str):
-    return and_(column >= key, column < key + _TOP)
-
-
-def _prefix_rank(column, key: str):
-    return case((column == key, EXACT), else_=PREFIX)
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,17 @@ class Filters:
     household_ids: frozenset[int] | None = None
     flag_kind: str | None = None  # households with this 気づき, candidate or confirmed
 
+    def __bool__(self) -> bool:
+        return bool(self.status or self.district or self.household_ids is not None or self.flag_kind)
+
+
+def _typed(query: str) -> str:
+    return unicodedata.normalize("NFKC", _UNSEARCHABLE.sub(" ", (query or "")[:MAX_QUERY])).strip()
+
 
 def interpret(query: str) -> tuple[str, object]:
     """What the user typed: ("date", date), ("phone", digits), ("text", key) or ("all", None)."""
-    text = unicodedata.normalize("NFKC", _UNSEARCHABLE.sub(" ", (query or "")[:MAX_QUERY])).strip()
+    text = _typed(query)
     if not text:
         return "all", None
     if any(ch.isdigit() for ch in text):
@@ -68,59 +79,184 @@ def interpret(query: str) -> tuple[str, object]:
     return "text", text
 
 
-def matching_ids(query: str, filters: Filters | None = None) -> Select:
-    """SELECT of matching household ids, best match first: a name, kana, 呼び名 or code typed in full,
-    then one that starts with the query, then a word found inside a 呼び名 or address; registration
+def resident_number(text: str) -> str | None:
+    """The 宛名番号 the query may be (stored half-width and trimmed, households.check_resident_number)."""
+    return text if RESIDENT_NUMBER.fullmatch(text) else None
+
+
+@dataclass(frozen=True)
+class _Query:
+    """What was typed, as the ways of matching it (``kind``, ``inside``, ``number``: the shape of the
+    SQL) and the values they are bound to."""
+
+    kind: str  # interpret()'s: date, phone or text
+    # How a word inside a 呼び名 or address is found: "range" (up to a SearchGram window long), "window"
+    # (longer: through its rarest window, then checked), "every" (an empty key, held by every key), "".
+    inside: str
+    number: bool  # could be a 宛名番号
+    values: dict[str, object]
+
+
+def _prepare(query: str, session: Session | None) -> _Query | None:
+    """None when nothing was typed (every household)."""
+    kind, value = interpret(query)
+    if kind == "all":
+        return None
+    typed = _typed(query)
+    values: dict[str, object] = {"typed": typed}
+    inside = ""
+    if kind == "date":
+        values["date"] = value
+    elif kind == "phone":
+        values["key"], values["top"] = value, f"{value}{_TOP}"
+    else:
+        key = search_key(str(value))
+        values["key"], values["top"] = key, key + _TOP
+        if not key:  # nothing but marks search_key drops: every key holds it, as LIKE '%%' said
+            inside = "every"
+        elif len(key) <= SearchGram.GRAM_WIDTH:
+            inside = "range"
+        else:
+            inside, values["window"] = "window", _rarest_window(session, key)
+    return _Query(kind, inside, resident_number(typed) is not None, values)
+
+
+# Counting a window's rows stops here: past it a window is common, and counting on would cost more than
+# it saves.
+_ENOUGH = 2000
+
+
+def _rarest_window(session: Session | None, key: str) -> str:
+    """The window of ``key`` the fewest SearchGram rows have; among windows too common to tell apart, the
+    last: addresses share their beginnings (県, 町, 大字), so the end of a long word is the rarer part."""
+    width = SearchGram.GRAM_WIDTH
+    windows = list(dict.fromkeys(key[i : i + width] for i in reversed(range(len(key) - width + 1))))
+    if session is None:
+        return windows[0]
+    # One statement for them all: a round trip each cost more than the counting.
+    count = (
+        f"(SELECT count(*) FROM (SELECT 1 FROM {SearchGram.__tablename__} "
+        f"WHERE field = {SearchGram.TEXT} AND gram = ? LIMIT {_ENOUGH}))"
+    )
+    counts = session.connection().exec_driver_sql(
+        "SELECT " + ", ".join([count] * len(windows)), tuple(windows)
+    )
+    found = dict(zip(windows, counts.one(), strict=True))
+    return min(found, key=found.__getitem__)  # the first smallest: the last window among equals
+
+
+def _ways(q: _Query, bound: bool, encoded: bool = False) -> list[Select]:
+    """Each way of matching as its own indexed lookup, a SELECT of (household id, rank) or, ``encoded``,
+    of rank * _SHIFT + household id. ``bound``: with the query's values; else with named parameters
+    only, the same SQL for every query of this shape."""
+
+    def value(name: str):
+        return bindparam(name, q.values[name]) if bound else bindparam(name)
+
+    def way(household_id, rank, *where, source=None) -> Select:
+        stmt = select(household_id + rank * _SHIFT) if encoded else select(household_id, rank.label("rank"))
+        return (stmt if source is None else stmt.select_from(source)).where(*where)
+
+    exact, prefix, inside = (
+        literal_column(str(EXACT)),
+        literal_column(str(PREFIX)),
+        literal_column(str(INSIDE)),
+    )
+    ways: list[Select] = []
+    if q.kind == "date":
+        ways.append(way(Person.household_id, exact, Person.birth_date == value("date")))
+    elif q.kind == "phone":
+        # Every suffix of every phone key is a SearchGram: digits inside a number start one of them.
+        ways.append(
+            way(
+                SearchGram.household_id,
+                exact,
+                SearchGram.field == SearchGram.PHONE,
+                SearchGram.gram >= value("key"),
+                SearchGram.gram < value("top"),
+            )
+        )
+    else:
+        key, top = value("key"), value("top")
+        for column in (Person.name_key, Person.kana_key, Person.given_key, Person.given_kana_key):
+            ways.append(
+                way(
+                    Person.household_id,
+                    case((column == key, exact), else_=prefix),
+                    column >= key,
+                    column < top,
+                )
+            )
+        ways.append(
+            way(
+                Household.id,
+                case((Household.label_key == key, exact), else_=prefix),
+                Household.label_key >= key,
+                Household.label_key < top,
+            )
+        )
+        text = SearchGram.field == SearchGram.TEXT
+        if q.inside == "range":
+            # Some window of a key starts with the word exactly when the key holds it.
+            ways.append(
+                way(SearchGram.household_id, inside, text, SearchGram.gram >= key, SearchGram.gram < top)
+            )
+        elif q.inside == "window":
+            # Longer than a window: the households having its rarest window, checked against their keys.
+            ways.append(
+                way(
+                    SearchGram.household_id,
+                    inside,
+                    text,
+                    SearchGram.gram == value("window"),
+                    (func.instr(Household.label_key, key) > 0) | (func.instr(Household.address_key, key) > 0),
+                    source=join(SearchGram, Household, Household.id == SearchGram.household_id),
+                )
+            )
+        elif q.inside == "every":
+            ways.append(way(Household.id, inside))
+        ways.append(way(Household.id, exact, Household.code == value("typed")))
+    if q.number:
+        ways.append(way(Person.household_id, exact, Person.resident_number == value("typed")))
+    return ways
+
+
+# rank * _SHIFT + id sorts by rank, then id; household ids stay far below 2**40.
+_SHIFT = 1 << 40
+_MASK = _SHIFT - 1
+
+
+@functools.lru_cache(maxsize=32)
+def _encoded_sql(kind: str, inside: str, number: bool) -> tuple[str, tuple[str, ...], dict[str, object]]:
+    """The SQL of a query shape's ways, encoded and combined with UNION ALL, its parameters' names in
+    order and the constant ones' values: built and compiled once, since doing that for every search cost
+    more than running it."""
+    ways = union_all(*_ways(_Query(kind, inside, number, {}), bound=False, encoded=True)).subquery()
+    compiled = select(func.group_concat(ways.c[0])).compile(dialect=sqlite.dialect())
+    constants = {name: bind.value for name, bind in compiled.binds.items()}
+    return str(compiled), tuple(compiled.positiontup or ()), constants
+
+
+def matching_ids(query: str, filters: Filters | None = None, session: Session | None = None) -> Select:
+    """SELECT of matching household ids, best match first: a name, kana, 呼び名, code or 宛名番号 typed in
+    full, then one that starts with the query, then a word found inside a 呼び名 or address; registration
     order within each (stable for paging).
 
     Each way of matching is its own indexed lookup giving (id, rank) and the rows are combined with
-    UNION ALL, so no query scans the wide households or persons tables (a single OR across them made
-    SQLite do that); only the narrow label and address key indexes are read through for a word inside."""
+    UNION ALL, so no query scans the households or persons tables (a single OR across them made SQLite
+    do that), nor any whole index (LIKE '%word%' did). ``session`` lets a word longer than a SearchGram
+    window be looked for through its rarest window (without one, through its last). find() runs the same
+    ways without filters as one encoded UNION ALL and orders in Python (_encoded_sql)."""
     filters = filters or Filters()
-    kind, value = interpret(query)
-    ways: list[Select] = []
-    if kind == "date":
-        ways.append(select(Person.household_id, literal(EXACT)).where(Person.birth_date == value))
-    elif kind == "phone":
-        pattern = f"%{value}%"
-        # "!= ''" lets SQLite use the partial indexes, which hold only rows that have a phone.
-        ways.append(
-            select(Household.id, literal(EXACT)).where(
-                Household.phone_key != "", Household.phone_key.like(pattern)
-            )
-        )
-        ways.append(
-            select(Person.household_id, literal(EXACT)).where(
-                Person.phone_key != "", Person.phone_key.like(pattern)
-            )
-        )
-    elif kind == "text":
-        key = search_key(value)
-        for column in (Person.name_key, Person.kana_key, Person.given_key, Person.given_kana_key):
-            ways.append(
-                select(Person.household_id, _prefix_rank(column, key)).where(_starts_with(column, key))
-            )
-        ways.append(
-            select(Household.id, _prefix_rank(Household.label_key, key)).where(
-                _starts_with(Household.label_key, key)
-            )
-        )
-        ways.append(
-            select(Household.id, literal(INSIDE)).where(Household.label_key.contains(key, autoescape=True))
-        )
-        ways.append(
-            select(Household.id, literal(INSIDE)).where(Household.address_key.contains(key, autoescape=True))
-        )
-        ways.append(select(Household.id, literal(EXACT)).where(Household.code == value))
-    has_filters = filters.status or filters.district or filters.household_ids is not None or filters.flag_kind
-    if not ways:
+    q = _prepare(query, session)
+    if q is None:
         stmt = select(Household.id)
         order = [Household.id]
     else:
-        found = union_all(*ways).subquery()
+        found = union_all(*_ways(q, bound=True)).subquery()
         hid, rank = found.c[0], found.c[1]
         ranked = select(hid.label("id"), func.min(rank).label("rank")).group_by(hid).subquery()
-        if not has_filters:
+        if not filters:
             # Counting and paging the ids needs no household row at all.
             return select(ranked.c.id).order_by(ranked.c.rank, ranked.c.id)
         stmt = select(Household.id).join(ranked, ranked.c.id == Household.id)
@@ -141,7 +277,8 @@ def matching_ids(query: str, filters: Filters | None = None) -> Select:
 
 
 # A flag worth showing: still firing (or set by hand) and not dismissed or ended.
-_showing = and_(FlagRecord.active, FlagRecord.state.in_(("candidate", "confirmed")))
+_SHOWN_STATES = ("candidate", "confirmed")
+_showing = and_(FlagRecord.active, FlagRecord.state.in_(_SHOWN_STATES))
 
 
 @dataclass(frozen=True)
@@ -160,56 +297,98 @@ class HouseholdRow:
     flag_kinds: tuple[str, ...] = ()
 
 
-def _head(column):
-    # The householder, else the first member listed.
-    return (
-        select(column)
-        .where(Person.household_id == Household.id)
-        .order_by((Person.relation != "head"), Person.sort_order)
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
 def find(session: Session, query: str, filters: Filters | None = None) -> list[int]:
     """Every matching household id, in order. One pass: the count is its length and pages are slices
     (50,000 ints is small; running the search twice, for a count and a page, was not)."""
-    # Core execution and a plain fetch: the ORM's per-row work would dominate for 50,000 ids.
-    result = session.connection().execute(matching_ids(query, filters))
-    return [row[0] for row in result.cursor.fetchall()] if result.cursor is not None else []
+    q = None if filters else _prepare(query, session)
+    connection = session.connection()
+    if q is None:
+        # Core execution and a plain fetch: the ORM's per-row work would dominate for 50,000 ids.
+        result = connection.execute(matching_ids(query, filters, session))
+        return list(map(itemgetter(0), result.cursor.fetchall())) if result.cursor is not None else []
+    sql, names, constants = _encoded_sql(q.kind, q.inside, q.number)
+    values = {**constants, **q.values, "date": str(q.values.get("date"))}  # Date columns hold ISO text
+    # One text of every match (rank * _SHIFT + id, comma-separated): a row each cost more to fetch than
+    # to find. Sorted, those numbers give the best-ranked first and an id's first time is its best rank:
+    # the grouping and ordering SQLite did with two temporary B-trees, here in a few C loops.
+    found = connection.exec_driver_sql(sql, tuple(values[n] for n in names)).scalar()
+    if not found:
+        return []
+    numbers = sorted(set(map(int, found.split(","))))
+    return list(dict.fromkeys(map(_MASK.__and__, numbers)))
+
+
+def _ids_in(column) -> object:
+    # One JSON parameter for any number of ids: the SQL stays the same (compiled once) whatever the page.
+    return column.in_(select(literal_column("value")).select_from(func.json_each(bindparam("ids"))))
+
+
+@functools.lru_cache(maxsize=1)
+def _row_sql() -> tuple[str, str, str]:
+    dialect = sqlite.dialect()
+    people = select(
+        Person.household_id,
+        Person.id,
+        Person.name,
+        Person.kana,
+        Person.relation,
+        Person.sort_order,
+        Person.lives_here,
+        Person.deceased,
+    ).where(_ids_in(Person.household_id))
+    flags = select(
+        FlagRecord.id, FlagRecord.household_id, FlagRecord.kind, FlagRecord.active, FlagRecord.state
+    ).where(_ids_in(FlagRecord.household_id))
+    lines = select(
+        Household.id, Household.code, Household.label, Household.address, Household.district, Household.status
+    ).where(_ids_in(Household.id))
+    return tuple(str(stmt.compile(dialect=dialect)) for stmt in (people, flags, lines))
 
 
 def rows(session: Session, ids: list[int]) -> list[HouseholdRow]:
-    """The list lines for these households, in the given order."""
+    """The list lines for these households, in the given order.
+
+    Three lookups by the households' ids (the households, their members, their flags) put together
+    here. Each filters on the id alone, so SQLite can only read the id indexes: per-line subqueries cost
+    three small queries a line, and a flags query that also asked for active = 1 was read through the
+    active index, every active flag of the town, for a page of 200."""
     if not ids:
         return []
-    members = (
-        select(func.count())
-        .where(Person.household_id == Household.id, Person.lives_here, ~Person.deceased)
-        .scalar_subquery()
-    )
-    stmt = select(
-        Household.id,
-        Household.code,
-        _head(Person.name),
-        _head(Person.kana),
-        Household.label,
-        Household.address,
-        Household.district,
-        Household.status,
-        members,
-    ).where(Household.id.in_(ids))
+    people_sql, flags_sql, lines_sql = _row_sql()
+    connection = session.connection()
+    given = (json.dumps(ids),)
+
+    def fetch(sql: str) -> list[tuple]:
+        # The driver's own tuples: result rows cost more than the lookups here.
+        return connection.exec_driver_sql(sql, given).cursor.fetchall()
+
+    heads: dict[int, tuple] = {}
+    members: dict[int, int] = {}
+    for hid, pid, name, kana, relation, order, lives_here, deceased in fetch(people_sql):
+        # The householder, else the first member listed (registration order among equals).
+        rank = (relation != "head", order, pid)
+        if hid not in heads or rank < heads[hid][0]:
+            heads[hid] = (rank, name, kana)
+        members[hid] = members.get(hid, 0) + (1 if lives_here and not deceased else 0)
     kinds: dict[int, list[str]] = {}
-    for hid, kind in session.execute(
-        select(FlagRecord.household_id, FlagRecord.kind)
-        .where(_showing, FlagRecord.household_id.in_(ids))
-        .order_by(FlagRecord.id)
-    ):
-        if kind not in kinds.setdefault(hid, []):
+    for _id, hid, kind, active, state in sorted(fetch(flags_sql)):
+        if active and state in _SHOWN_STATES and kind not in kinds.setdefault(hid, []):
             kinds[hid].append(kind)
-    found = {
-        row[0]: HouseholdRow(*row, flag_kinds=tuple(kinds.get(row[0], ()))) for row in session.execute(stmt)
-    }
+    found = {}
+    for hid, code, label, address, district, status in fetch(lines_sql):
+        _rank, name, kana = heads.get(hid, (None, None, None))
+        found[hid] = HouseholdRow(
+            hid,
+            code,
+            name,
+            kana,
+            label,
+            address,
+            district,
+            status,
+            members.get(hid, 0),
+            tuple(kinds.get(hid, ())),
+        )
     return [found[i] for i in ids if i in found]
 
 

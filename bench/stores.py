@@ -13,6 +13,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
+from sqlalchemy import text  # noqa: E402
+
 from app.services.households import demo  # noqa: E402
 from app.services.store.store import DB_NAME, Store, connect  # noqa: E402
 
@@ -21,6 +23,24 @@ PASSPHRASE = "bench-passphrase"
 SEED = 1
 CASEWORK_KEY = "bench.casework"
 CASEWORK_UNTIL = date(2026, 11, 22)  # fixed, so every run counts the same records
+RESIDENT_KEY = "bench.resident_numbers"
+
+
+def resident_number(person_id: int) -> str:
+    """The 宛名番号 the cached stores give this person (every person whose id is not a multiple of 5)."""
+    return f"{100_000_000_000 + person_id * 7:012d}"
+
+
+def _give_resident_numbers(store: Store) -> None:
+    # The demo has no 宛名番号; search by one needs some (the same numbers as resident_number()).
+    with store.session() as s:
+        s.execute(
+            text(
+                "UPDATE persons SET resident_number = printf('%012d', 100000000000 + id * 7) WHERE id % 5 != 0"
+            )
+        )
+        s.commit()
+    store.set_setting(RESIDENT_KEY, "1")
 
 
 def demo_store(households: int) -> Path:
@@ -31,6 +51,8 @@ def demo_store(households: int) -> Path:
         if store.setting(CASEWORK_KEY) is None:  # a cache built before the demo had casework
             demo.populate_casework(store, seed=SEED, until=CASEWORK_UNTIL)
             store.set_setting(CASEWORK_KEY, "1")
+        if store.setting(RESIDENT_KEY) is None:  # a cache built before the bench searched by 宛名番号
+            _give_resident_numbers(store)
         store.close()
         return folder
     tmp = CACHE / f".building-{households}"
@@ -43,6 +65,7 @@ def demo_store(households: int) -> Path:
     demo.populate(created.store, households=households, seed=SEED)
     demo.populate_casework(created.store, seed=SEED, until=CASEWORK_UNTIL)
     created.store.set_setting(CASEWORK_KEY, "1")
+    _give_resident_numbers(created.store)
     created.store.close()
     tmp.rename(folder)
     print(

@@ -89,6 +89,9 @@ class Person(Base):
             unique=True,
             sqlite_where=text("resident_number IS NOT NULL"),
         ),
+        # The daily flag refresh finds approximate births whose oldest possible age crossed a threshold
+        # by a range on this; partial, as only approximate births have it (birth_date has its own index).
+        Index("ix_persons_birth_earliest", "birth_earliest", sqlite_where=text("birth_earliest IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, now
@@ -15,6 +15,8 @@ class Intake(Base):
     """相談受付: one consultation received for a household, many over time."""
 
     __tablename__ = "intakes"
+    # Covering: a household's latest intake (ホーム's follow-ups) is read from the index alone.
+    __table_args__ = (Index("ix_intakes_household_id_received_on", "household_id", "received_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
@@ -128,6 +130,11 @@ class Visit(Base):
     """訪問記録: every attempt counts, not only the visits where someone opened the door (domain.md §8)."""
 
     __tablename__ = "visits"
+    # Covering: each household's latest visit, its 次回予定日 and its latest contact (ホーム's follow-ups)
+    # from the index alone.
+    __table_args__ = (
+        Index("ix_visits_household_id_visited_at", "household_id", "visited_at", "next_on", "result"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)

@@ -65,7 +65,7 @@ class Household(Base):
     closure_case_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=now, onupdate=now, index=True)  # ホーム's 最近
 
     members: Mapped[list[Person]] = relationship(
         back_populates="household", cascade="all, delete-orphan", order_by="Person.sort_order"

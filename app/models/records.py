@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String, Text
+from sqlalchemy import JSON, DateTime, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base, now
@@ -26,7 +26,17 @@ class ChangeRecord(Base):
 
     __tablename__ = "change_history"
     __tracked__ = False
-    __table_args__ = (Index("ix_change_history_row", "table_name", "row_id"),)
+    __table_args__ = (
+        Index("ix_change_history_row", "table_name", "row_id"),
+        # The deletions only (a household's 履歴 finds its deleted records by their last values).
+        Index("ix_change_history_deletions", "table_name", sqlite_where=text("action = 'delete'")),
+        # A person's 介護・世話の関係 in the history, by carer and by the one cared for (households.history).
+        *(
+            Index(f"ix_change_history_{key}", text(f"json_extract(coalesce(new, old), '$.{key}')"),
+                  sqlite_where=text("table_name = 'care_relations'"))
+            for key in ("carer_id", "cared_id")
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=now)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from app.models import (
@@ -727,12 +727,12 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
                     about_household("intakes"),
                     about_household("visits"),
                     about_household("notes"),
-                    about_people("care_relations", "carer_id", "cared_id"),
                     about_people("parent_links", "child_id", "parent_id"),
                 )
             )
             .order_by(ch.id.desc())
         ).all()
+        rows = _care_history(s, [int(p) for p in person_ids], rows)
     lines = []
     for r in rows:
         values = r.new or r.old or {}
@@ -746,6 +746,24 @@ def history(store: Store, household_id: int) -> list[HistoryLine]:
         changes = labels.change_words(r.table_name, r.old, r.new) if r.action in ("update", "delete") else []
         lines.append(HistoryLine(r.at, r.actor, what, _ACTION_WORD[r.action], changes))
     return lines
+
+
+def _care_history(s: Session, person_ids: list[int], rows: list) -> list:
+    """``rows`` with the history of the 介護・世話の関係 of these people (as carer or as cared for), newest
+    first. Each side is read through its own partial index (schema 0018), named here: left to itself the
+    planner reads every relation's history of the town through the table-name index and opens each one's
+    JSON (13 ms at 50,000 households, most of the 履歴 tab)."""
+    if not person_ids:
+        return rows
+    found = {r.id: r for r in rows}
+    for key in ("carer_id", "cared_id"):
+        statement = text(
+            f"SELECT * FROM change_history INDEXED BY ix_change_history_{key} WHERE table_name = 'care_relations'"
+            f" AND json_extract(coalesce(new, old), '$.{key}') IN :ids"
+        ).bindparams(bindparam("ids", expanding=True))
+        related = s.scalars(select(ChangeRecord).from_statement(statement), {"ids": person_ids})
+        found.update((r.id, r) for r in related)
+    return sorted(found.values(), key=lambda r: r.id, reverse=True)
 
 
 def _record_day(table: str, values: dict) -> str:

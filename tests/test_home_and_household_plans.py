@@ -1,0 +1,65 @@
+"""ホーム and the household screen read through indexes (issue 25): the query plans of their slowest reads
+name the index made for them (schema 0018), so a later change cannot fall back to reading whole tables
+unnoticed (at 50,000 households 履歴 took 3.6 s that way)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import date
+
+from sqlalchemy import event
+
+from app.services.households import households
+from app.services.outreach import outreach
+
+
+@contextmanager
+def plans(store):
+    """The query plan of every statement run inside, as one text per statement."""
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", remember)
+    found = []
+    try:
+        yield found
+    finally:
+        event.remove(store.engine, "before_cursor_execute", remember)
+    with store.engine.connect() as conn:
+        for statement, parameters in seen:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+            found.append("\n".join(r[-1] for r in rows))
+
+
+def _member(store, hid, name, relation):
+    return households.add_member(store, hid, {"name": name, "kana": "れい", "birth_date": date(1950, 1, 1),
+                                             "relation": relation})  # fmt: skip
+
+
+def test_history_reads_deletions_and_care_relations_through_their_indexes(store):
+    hid = households.create_household(store, address="例示町1-1")
+    father, son = _member(store, hid, "例示 一", "head"), _member(store, hid, "例示 二", "child")
+    households.set_cares(store, son, [father])
+    with plans(store) as found:
+        lines = households.history(store, hid)
+    assert [line.what for line in lines].count("介護・世話の関係") == 1
+    for index in ("ix_change_history_deletions", "ix_change_history_carer_id", "ix_change_history_cared_id"):
+        assert any(index in plan for plan in found), index
+    assert not any("SCAN change_history" in plan for plan in found)
+
+
+def test_recent_households_read_the_updated_at_index(store):
+    households.create_household(store, address="例示町1-1")
+    with plans(store) as found:
+        households.recent(store)
+    assert any("ix_households_updated_at" in plan for plan in found)
+
+
+def test_follow_ups_read_visits_and_intakes_from_their_covering_indexes(store):
+    with plans(store) as found:
+        outreach.followups_first(store, date(2026, 11, 22), 50)
+    (plan,) = [p for p in found if "visits" in p]
+    assert "ix_visits_household_id_visited_at" in plan and "ix_intakes_household_id_received_on" in plan

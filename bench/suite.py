@@ -79,6 +79,7 @@ def startup(repeat: int) -> list[Line]:
     loaded = sorted({m for x in app for m in x["loaded"]})
     ready = [x["ready_seconds"] for x in app if x.get("ready_seconds") is not None]
     ready_mib = statistics.median(x["ready_peak_mib"] for x in app)
+    stall = statistics.median(x["longest_stall_ms"] for x in app)
     return [
         Line("cold start to the sign-in window (painted)", f"{a:.2f} s (CPU {ac:.2f} s)",
              f"bare PySide6 window {b:.2f} s (CPU {bc:.2f} s)", "≤ 1.5× bare", f"{verdict(a <= 1.5 * b)} ({a / b:.2f}×)"),
@@ -88,7 +89,7 @@ def startup(repeat: int) -> list[Line]:
              "no store layer, ReportLab or openpyxl", verdict(not loaded)),
         Line("signed-in screen ready behind the sign-in window (store layer, pages, screen)",
              f"{statistics.median(ready):.2f} s" if len(ready) == len(app) else "NOT ready within 120 s",
-             f"peak memory then {ready_mib:.0f} MiB"),
+             f"peak memory then {ready_mib:.0f} MiB; longest the window could not answer meanwhile {stall:.0f} ms"),
     ]  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """The error label, in a module that imports nothing but two Qt classes: the sign-in window shows before the
 store layer (and the key slots' ``cryptography``, which app.ui.common.widgets imports) has loaded, and
-before Qt's own namespace (``Qt``, whose enums take 40 ms to make). Same object name as the rest of the
-app, so the stylesheet draws it alike; app.ui.common.widgets should import it from here."""
+before Qt's own namespace (``Qt``, whose enums take 40 ms to make). Every screen uses this one
+(app.ui.common.widgets passes it on)."""
 
 from __future__ import annotations
 

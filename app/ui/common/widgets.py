@@ -20,26 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.store.keyslots import MIN_PASSPHRASE, passphrase_strength
+from app.ui.common.labels import ErrorLabel
 from app.ui.common.unsaved import EditDialog
 
 
 def plain(text: str) -> str:
     """A button's words for a window title: 「フォルダを選ぶ(&F)…」 → 「フォルダを選ぶ」 (a title shows no mnemonic)."""
     return re.sub(r"\(&\w\)", "", text).replace("&", "").rstrip("…").strip()
-
-
-class ErrorLabel(QLabel):
-    """A message shown at the place of the mistake (red text under the field), empty when all is well."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setObjectName("error")
-        self.setWordWrap(True)
-        self.hide()
-
-    def show_error(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
 
 
 class PassphraseFields(QWidget):

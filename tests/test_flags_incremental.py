@@ -312,8 +312,12 @@ def test_falls_back_to_every_household_when_it_cannot_rely_on_the_last_refresh(s
 
 def test_the_crossing_queries_use_the_birth_date_indexes(store):
     assert flag_review._age_thresholds(FlagSettings()) == {75, 40, 65, 6, 18, 30}
+    ranges = flag_review.crossing_ranges(date(2030, 1, 1), date(2030, 1, 2), FlagSettings())
+    params = {
+        f"{end}{i}": day for i, pair in enumerate(ranges) for end, day in zip(("lo", "hi"), pair, strict=True)
+    }
     with store.session() as s:
-        for stmt in flag_review.crossing_queries(date(2030, 1, 1), date(2030, 1, 2), FlagSettings()):
-            sql = str(stmt.compile(compile_kwargs={"literal_binds": True}))
+        for stmt in flag_review.crossing_queries(len(ranges)):
+            sql = str(stmt.params(params).compile(compile_kwargs={"literal_binds": True}))
             plan = " ".join(str(r[-1]) for r in s.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
             assert "USING INDEX" in plan and "SCAN persons" not in plan, plan

@@ -12,6 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from app.services.common.errors import TsunagiError
+from app.services.store import settings as town_settings
 from app.ui.common.slow import run_quietly, run_slow
 
 
@@ -103,3 +104,23 @@ def test_sign_in_checks_the_passphrase_off_the_gui_thread(qtbot, shell, monkeypa
     shell.sign_in.submit()
     assert not shell.locked
     assert names == ["tsunagi-slow-work"]
+
+
+def test_a_new_threshold_re_evaluates_every_household_off_the_gui_thread(qtbot, ctx, shell, monkeypatch):
+    """Saving a changed flag threshold in 設定 runs the full re-evaluation (every household) in a worker."""
+    from app.services.flags import flag_review
+
+    names: list[str] = []
+    real_refresh_all = flag_review.refresh_all
+
+    def spying_refresh_all(store, *args, **kwargs):
+        names.append(threading.current_thread().name)
+        return real_refresh_all(store, *args, **kwargs)
+
+    monkeypatch.setattr(flag_review, "refresh_all", spying_refresh_all)
+    page = shell.content.page("設定")
+    spin = page.fields["flags.parent_min_age"]
+    spin.setValue(spin.value() - 5)
+    page.save()
+    assert names == ["tsunagi-slow-work"]
+    assert town_settings.load(ctx.store)["flags.parent_min_age"] == spin.value()

@@ -57,6 +57,7 @@ T = {
     "days": " 日",
     "save": "設定を保存(&S)",
     "saved": "保存しました",
+    "refreshing": "新しい基準で、すべての世帯の気づきを確認しています…",
     "nothing": "変更はありません",
     "add_user": "利用者を追加(&A)…",
     "change_pass": "自分のパスフレーズを変更(&P)…",
@@ -241,8 +242,11 @@ class SettingsPage(Page):
         self._clean = unsaved.snapshot(self)  # what is on screen is now what is in force
         if any(key.startswith("flags.") for key in changed):
             from app.services.flags import flag_review
+            from app.ui.common.slow import run_slow
 
-            flag_review.refresh_all(self.ctx.require_store())  # the new thresholds apply at once
+            # The new thresholds apply at once: every household again, seconds at 50,000, off the GUI thread.
+            store = self.ctx.require_store()
+            run_slow(self, T["title"], T["refreshing"], lambda _progress: flag_review.refresh_all(store))
         if changed:
             self.changed.emit(changed)
 

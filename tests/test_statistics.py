@@ -372,3 +372,25 @@ def test_the_headline_of_home_equals_the_report(store, known):
         assert statistics.headline(store, period, date(2026, 11, 22)) == {
             key: report.value(*key) for key in statistics.HEADLINE
         }
+
+
+def test_work_changes_are_read_through_the_updates_index(store):
+    """The 就労 line reads the updates of persons in the period through their own index (schema 0019), not
+    every change of every person in the town."""
+    from sqlalchemy import event
+
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if "json_extract(change_history.new" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(store.engine, "before_cursor_execute", capture)
+    try:
+        statistics.compute(store, Period.of(2025), date(2026, 3, 31))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", capture)
+    assert len(seen) == 1
+    with store.engine.connect() as conn:
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + seen[0][0], seen[0][1]))
+    assert "ix_change_history_updates" in plan, plan

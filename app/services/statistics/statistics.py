@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select, true, union_all
+from sqlalchemy import func, literal_column, select, true, union_all
 
 from app.models import (
     ChangeRecord,
@@ -235,9 +235,11 @@ def _work_section(s, period: Period) -> Section:
         ).all()
     )  # fmt: skip
     # JSON text as written by the history (json.dumps), so SQLite's json_extract reads it.
+    # 'update' written out, not bound: only then may SQLite read the updates' own index (schema 0019)
+    # instead of every change of every person.
     changed = s.scalar(
         select(func.count(func.distinct(ChangeRecord.row_id))).where(
-            ChangeRecord.table_name == "persons", ChangeRecord.action == "update",
+            ChangeRecord.table_name == "persons", ChangeRecord.action == literal_column("'update'"),
             ChangeRecord.at >= t0, ChangeRecord.at < t1,
             func.json_extract(ChangeRecord.new, "$.work") == "working",
         )

@@ -61,7 +61,7 @@ T = {
     "backup_due": "最後のバックアップから {days} 日たっています。「バックアップ」で作成してください。",
     "backup_never": "まだバックアップがありません。「バックアップ」で作成してください。",
     "follow": "訪問・連絡が必要な世帯（{n} 件）",
-    "follow_more": "訪問・連絡が必要な世帯（{n} 件。急ぐ順に {shown} 件を表示。すべては「アウトリーチ」に）",
+    "follow_more": "訪問・連絡が必要な世帯（{n} 件。急ぐ順に {shown} 件を表示。すべては「訪問・経過」に）",
     "follow_cols": ["世帯番号", "世帯", "最後の連絡", "次回予定", "理由"],
     "program": "実施計画の点検・見直し（{n} 件）",
     "recent": "最近の世帯",
@@ -251,7 +251,7 @@ class HomePage(Page):
         due = days is None or days >= limit
         self.backup_notice.setText(T["backup_never"] if days is None else T["backup_due"].format(days=days))
         self.backup_notice.setVisible(due and counts["households"] > 0)
-        # ホーム shows the most urgent; the whole list is on アウトリーチ (600 rows here took 100 ms to fill)
+        # ホーム shows the most urgent; the whole list is on 訪問・経過 (600 rows here took 100 ms to fill)
         n, self.follow_items = data["follow"]
         self.follow_title.setText(
             T["follow"].format(n=n) if n <= FOLLOW_SHOWN else T["follow_more"].format(n=n, shown=FOLLOW_SHOWN)

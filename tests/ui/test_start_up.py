@@ -77,6 +77,32 @@ def test_the_signed_in_screen_is_built_once_the_sign_in_window_is_painted(qtbot,
         shell.show()
     qtbot.waitUntil(lambda: bool(ready), timeout=30_000)  # the store layer, then the pages one by one
     assert shell._spare is not None and shell.stack.currentWidget() is shell.sign_in
+    assert shell._spare.by_name["ホーム"] is not None  # the first page too, in a step of its own
+
+
+def test_a_text_field_built_behind_the_sign_in_window_still_leaves_on_tab(qtbot, app):
+    """The app-wide filters stand aside while a step builds (each event of a page being built cost a call
+    into Python); a text field polished meanwhile gets from conduct.adopt what the filter would have done,
+    and the filters are back once the step is over."""
+    from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
+
+    from app.ui.common import slow
+    from app.ui.window.shell import building
+
+    filters = [ref() for ref in slow._APP_FILTERS if ref() is not None]
+    assert filters  # the conduct rules, installed with the application
+    with building() as built:
+        page = built(QWidget())
+        text = QPlainTextEdit()
+        QVBoxLayout(page).addWidget(text)
+        text.ensurePolished()  # the polish the filter would have seen
+        assert not text.tabChangesFocus()
+    qtbot.addWidget(page)
+    assert text.tabChangesFocus()
+    later = QPlainTextEdit()  # built after the step: the filter itself is back
+    qtbot.addWidget(later)
+    later.ensurePolished()
+    assert later.tabChangesFocus()
 
 
 def test_the_sign_in_list_of_users_is_the_key_files(tmp_path):

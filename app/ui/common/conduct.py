@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
+    QWidget,
 )
 
 from app.ui.common.slow import install_app_filter
@@ -60,6 +61,14 @@ class Conduct(QObject):
             obj.animateClick()
             return True
         return False
+
+
+def adopt(widget: QWidget) -> None:
+    """What the filter does when a text field is polished, for the fields under ``widget`` built while the
+    filters stood aside (``slow.filters_aside``): they may have been polished unseen."""
+    for cls in Conduct._TEXTS:
+        for field in widget.findChildren(cls):
+            field.setTabChangesFocus(True)
 
 
 def install(app: QApplication) -> None:

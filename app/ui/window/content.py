@@ -116,11 +116,16 @@ class Content(QWidget):
         layout.addLayout(body, 1)
         for i in range(min(9, self.nav.count())):
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, lambda row=i: self.nav.setCurrentRow(row))
-        # The first page without a refresh yet: on_store brings it up to date once the store is set.
+        # The first page is built apart (first_page, or on_store at the latest): behind the sign-in window
+        # each is a step of its own, so that keys typed meanwhile are answered between them.
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(0)
         self.nav.blockSignals(False)
-        self.page(list(self.by_name)[0])
+
+    def first_page(self) -> Page:
+        """The page shown at sign-in, without a refresh yet: on_store brings it up to date once the store
+        is set."""
+        return self.page(list(self.by_name)[0])
 
     def _show(self, row: int) -> None:
         if row < 0:

@@ -10,7 +10,9 @@ one per turn of the event loop, then the signed-in screen is built, all while th
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -36,6 +38,23 @@ T = {
     "exit_quit": "このまま終了",
     "exit_stay": "キャンセル",
 }
+
+
+@contextlib.contextmanager
+def building() -> Iterator[Callable[[QWidget], QWidget]]:
+    """Build part of the signed-in screen behind the sign-in window: the app-wide Python filters stand
+    aside meanwhile (no input is handled during a step anyway), and the widgets handed to ``built`` get
+    afterwards what the filters would have done to them."""
+    from app.ui.common import conduct, slow
+
+    made: list[QWidget] = []
+    with slow.filters_aside():
+        yield lambda widget: made.append(widget) or widget
+    for widget in made:
+        conduct.adopt(widget)
+
+# Between two steps of building the signed-in screen behind the sign-in window.
+STEP_GAP_MS = 10
 
 
 class IdleWatcher(QObject):
@@ -163,7 +182,7 @@ class Shell(QMainWindow):
         from app.ui.window.content import NAVIGATION, PAGES
 
         modules = [PAGES[name][0] for name in NAVIGATION if name in PAGES]
-        steps = [lambda: importlib.import_module(modules[0]), self._prepare]
+        steps = [lambda: importlib.import_module(modules[0]), self._prepare, self._prepare_first_page]
         steps += [lambda m=m: importlib.import_module(m) for m in modules[1:]]
         self._step(steps)
 
@@ -172,12 +191,20 @@ class Shell(QMainWindow):
             self.ready.emit()
             return
         steps[0]()
-        QTimer.singleShot(0, self, lambda: self._step(steps[1:]))
+        # A short gap, not a zero timer: steps chained by zero timers ran back to back, ahead of the
+        # window's other timers (a probe saw two steps as one stall).
+        QTimer.singleShot(STEP_GAP_MS, self, lambda: self._step(steps[1:]))
 
     def _prepare(self) -> None:
         if self.content is None and self._spare is None and self.locked:
-            self._spare = self._new_content()
-            self.stack.addWidget(self._spare)
+            with building() as built:
+                self._spare = built(self._new_content())
+                self.stack.addWidget(self._spare)
+
+    def _prepare_first_page(self) -> None:
+        if self._spare is not None:
+            with building() as built:
+                built(self._spare.first_page())
 
     def _new_content(self) -> Content:
         warm.wait()  # (the pages use the store layer: never imported by two threads at once)

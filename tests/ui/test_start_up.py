@@ -95,6 +95,7 @@ def test_a_text_field_built_behind_the_sign_in_window_still_leaves_on_tab(qtbot,
         page = built(QWidget())
         text = QPlainTextEdit()
         QVBoxLayout(page).addWidget(text)
+        assert slow.run_quietly(lambda: "read") == "read"  # a wait within: the filters stay aside after it
         text.ensurePolished()  # the polish the filter would have seen
         assert not text.tabChangesFocus()
     qtbot.addWidget(page)

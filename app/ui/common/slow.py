@@ -28,6 +28,7 @@ _APP_FILTERS: list[weakref.ref[QObject]] = []
 # How long a worker holds the lock before handing it over while a wait turns the event loop (Python's
 # default is 5 ms): the GUI thread's own Python (the bar's label, a paint callback) waits less for it.
 _WAIT_SWITCH_INTERVAL = 0.001
+_aside = False  # the filters stand aside now (filters_aside)
 
 
 def install_app_filter(watcher: QObject) -> None:
@@ -42,15 +43,21 @@ def filters_aside() -> Iterator[None]:
     screen while no input is handled (the thousands of events of a page being built each cost a call into
     Python: 40 % of building ホーム). Whatever they do on input cannot be missed, since input waits in the
     queue until this returns; a text field polished meanwhile is handed to ``conduct.adopt``."""
+    global _aside
+    if _aside:  # within another: that one puts them back
+        yield
+        return
     app = QApplication.instance()
     # (a filter's window may be gone: its Python side can outlive the Qt object)
     filters = [f for f in (ref() for ref in _APP_FILTERS) if f is not None and shiboken6.isValid(f)]
     _APP_FILTERS[:] = [weakref.ref(f) for f in filters]
     for f in filters:
         app.removeEventFilter(f)
+    _aside = True
     try:
         yield
     finally:
+        _aside = False
         for f in reversed(filters):
             app.installEventFilter(f)
 

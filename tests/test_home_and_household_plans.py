@@ -1,5 +1,5 @@
 """ホーム and the household screen read through indexes (issue 25): the query plans of their slowest reads
-name the index made for them (schema 0018), so a later change cannot fall back to reading whole tables
+name the index made for them (schemas 0018 and 0020), so a later change cannot fall back to reading whole tables
 unnoticed (at 50,000 households 履歴 took 3.6 s that way)."""
 
 from __future__ import annotations
@@ -58,8 +58,17 @@ def test_recent_households_read_the_updated_at_index(store):
     assert any("ix_households_updated_at" in plan for plan in found)
 
 
-def test_follow_ups_read_visits_and_intakes_from_their_covering_indexes(store):
+def test_follow_ups_read_only_the_household_contacts_indexes(store):
+    # Each household's latest contact and 次回予定日 are kept in household_contacts (schema 0020): the first
+    # rows come in the order of its 次回予定日 index and the count reads its two indexes, and no visit,
+    # intake or note is read on a refresh.
+    for address in ("例示町1-1", "例示町1-2"):
+        households.change_status(store, households.create_household(store, address=address), "ongoing", "")
     with plans(store) as found:
-        outreach.followups_first(store, date(2026, 11, 22), 50)
-    (plan,) = [p for p in found if "visits" in p]
-    assert "ix_visits_household_id_visited_at" in plan and "ix_intakes_household_id_received_on" in plan
+        total, first = outreach.followups_first(store, date(2026, 11, 22), 1)
+    assert (total, len(first)) == (2, 1)
+    contacts = [p for p in found if "household_contacts" in p]
+    assert any("COVERING INDEX ix_household_contacts_next_on" in p for p in contacts)
+    assert any("ix_household_contacts_status" in p and "ix_household_contacts_next_on" in p for p in contacts)
+    assert not any(table in p for p in found for table in ("visits", "intakes", "notes"))
+    assert not any("SCAN household_contacts" in p and "INDEX" not in p for p in contacts)

@@ -1,7 +1,7 @@
 """ORM tables: data and invariants only (no Qt, no I/O beyond SQLAlchemy)."""
 
 from app.models.base import Base, now
-from app.models.casework import FlagRecord, Intake, Note, Referral, Visit
+from app.models.casework import FlagRecord, HouseholdContact, Intake, Note, Referral, Visit
 from app.models.community import CommunityActivity, CommunityResource
 from app.models.meetings import Assessment, Meeting, MeetingCase, MeetingType, SupportPlan
 from app.models.network import Agency, Consent, consent_agencies
@@ -37,6 +37,7 @@ __all__ = [
     "Consent",
     "FlagRecord",
     "Household",
+    "HouseholdContact",
     "MediaLog",
     "Meeting",
     "MeetingCase",

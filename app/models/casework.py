@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, now
@@ -170,3 +170,30 @@ class Note(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     author: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=now)
+
+
+class HouseholdContact(Base):
+    """Each household's latest contact (a visit where someone was met, an intake, a 面談・電話 note) and
+    the 次回予定日 of its latest visit, with a copy of its status: the follow-ups (ホーム, 訪問・経過) read
+    what is due through the two indexes instead of computing both dates for every household.
+
+    Written only by SQL triggers on households, visits, intakes and notes (migration 0020), so every path
+    that writes one of those, the ORM, raw SQL or a later migration, keeps the row equal to the dates
+    computed from the records; nothing else writes here. One row per household, no foreign key: the
+    household's delete trigger removes it."""
+
+    __tablename__ = "household_contacts"
+    __tracked__ = False  # derived rows, no history of their own
+
+    household_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    status: Mapped[str] = mapped_column(String(20))  # households.status
+    last_contact: Mapped[date | None] = mapped_column(Date)
+    next_on: Mapped[date | None] = mapped_column(Date)
+
+    # Covering (household_id, the rowid, is in every index): the no-contact branch by status and day;
+    # the overdue-visit branch by 次回予定日, in the order the follow-ups are listed (household_id before
+    # status, so reading the first few in that order needs no sort).
+    __table_args__ = (
+        Index("ix_household_contacts_status", "status", "last_contact", "next_on"),
+        Index("ix_household_contacts_next_on", "next_on", "last_contact", "household_id", "status"),
+    )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select, union_all
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import Household, Intake, Note, Person, Referral, Visit, vocab
+from app.models import Household, HouseholdContact, Intake, Note, Person, Referral, Visit, vocab
 from app.services.common.changes import Changes
 from app.services.common.errors import InvalidInput
 from app.services.common.japanese import format_wareki
@@ -188,35 +188,6 @@ def record_survey(
 # --- follow-up -------------------------------------------------------------------------------------
 
 
-def _last_contact(session: Session):
-    """Subquery: household_id → date of the latest contact (visit met, intake, 面談・電話 note)."""
-    contacts = union_all(
-        select(Visit.household_id.label("hid"), func.date(Visit.visited_at).label("on")).where(
-            Visit.result.in_(vocab.CONTACT_RESULTS)
-        ),
-        select(Intake.household_id.label("hid"), Intake.received_on.label("on")),
-        select(Note.household_id.label("hid"), func.date(Note.at).label("on")).where(
-            Note.kind.in_(vocab.CONTACT_NOTES)
-        ),
-    ).subquery()
-    return select(contacts.c.hid, func.max(contacts.c.on).label("last")).group_by(contacts.c.hid).subquery()
-
-
-def _next_planned(session: Session):
-    """Subquery: household_id → the 次回予定日 of its latest visit."""
-    latest = (
-        select(Visit.household_id, func.max(Visit.visited_at).label("at"))
-        .group_by(Visit.household_id)
-        .subquery()
-    )
-    return (
-        select(Visit.household_id.label("hid"), func.max(Visit.next_on).label("next_on"))
-        .join(latest, and_(latest.c.household_id == Visit.household_id, latest.c.at == Visit.visited_at))
-        .group_by(Visit.household_id)
-        .subquery()
-    )
-
-
 @dataclass(frozen=True)
 class FollowUp:
     household_id: int
@@ -242,23 +213,29 @@ def followups_first(store: Store, today: date | None = None, limit: int = 50) ->
         return _followups(s, today or date.today(), limit)
 
 
+def _due(today: date, days: int):
+    """The follow-up rule on household_contacts (each household's latest contact and the 次回予定日 of its
+    latest visit, kept by SQL triggers, migration 0020): under 継続支援・見守り with no contact for ``days``
+    days, or a 次回予定日 passed and not 終結."""
+    c = HouseholdContact
+    since = today - timedelta(days=days)
+    return (c.status.in_(FOLLOWED) & (c.last_contact.is_(None) | (c.last_contact < since))) | (
+        (c.next_on < today) & (c.status != "closed")
+    )
+
+
 def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, list[FollowUp]]:
     days = no_contact_days(s)
-    last, nxt = _last_contact(s), _next_planned(s)
-    since = (today - timedelta(days=days)).isoformat()
-    # The rows in order, counted before the limit; the head's name only for the rows kept.
+    c = HouseholdContact
+    due = _due(today, days)
+    # In index order (ix_household_contacts_next_on): the first ``limit`` are read without sorting the rest;
+    # the household's code and head only for the rows kept.
     found = (
-        select(Household.id.label("hid"), Household.code, Household.label, Household.status, last.c.last,
-               nxt.c.next_on, func.count().over().label("total"))
-        .outerjoin(last, last.c.hid == Household.id)
-        .outerjoin(nxt, nxt.c.hid == Household.id)
-        .where(
-            (Household.status.in_(FOLLOWED) & ((last.c.last.is_(None)) | (last.c.last < since)))
-            | ((nxt.c.next_on.is_not(None)) & (nxt.c.next_on < today) & (Household.status != "closed"))
-        )
-        .order_by(nxt.c.next_on, last.c.last, Household.id)
+        select(c.household_id.label("hid"), c.last_contact, c.next_on)
+        .where(due)
+        .order_by(c.next_on, c.last_contact, c.household_id)
         .limit(limit)
-    ).subquery()  # fmt: skip
+    ).subquery()
     head = (
         select(Person.name)
         .where(Person.household_id == found.c.hid)
@@ -267,41 +244,44 @@ def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, 
         .scalar_subquery()
     )
     rows = s.execute(
-        select(found.c.hid, found.c.code, func.coalesce(head, found.c.label), found.c.status, found.c.last,
-               found.c.next_on, found.c.total)
-        .order_by(found.c.next_on, found.c.last, found.c.hid)
+        select(found.c.hid, Household.code, func.coalesce(head, Household.label), Household.status,
+               found.c.last_contact, found.c.next_on)
+        .join(Household, Household.id == found.c.hid)
+        .order_by(found.c.next_on, found.c.last_contact, found.c.hid)
     ).all()  # fmt: skip
+    if limit is None or len(rows) < limit:
+        total = len(rows)
+    else:  # counted apart: the ordered read above stops at the limit (each branch of the rule is an index range)
+        total = s.scalar(select(func.count()).select_from(c).where(due)) or 0
     out = []
-    for hid, code, name, status, last_on, next_on, _total in rows:
-        last_on = date.fromisoformat(last_on) if isinstance(last_on, str) else last_on
+    for hid, code, name, status, last_on, next_on in rows:
         reasons = []
         if next_on is not None and next_on < today:
             reasons.append(f"次回予定（{(today - next_on).days}日超過）")
         if status in FOLLOWED and (last_on is None or (today - last_on).days > days):
             reasons.append("連絡なし" + (f"（{(today - last_on).days}日）" if last_on else "（記録なし）"))
         out.append(FollowUp(hid, code, name or "", status, last_on, next_on, "・".join(reasons)))
-    return (rows[0].total if rows else 0), out
+    return total, out
 
 
 def planned_between(store: Store, start: date, end: date) -> list[tuple[date, int, str, str, str]]:
     """(次回予定日, household id, code, name, address) for next visits planned in [start, end]."""
     with store.session() as s:
-        nxt = _next_planned(s)
         head = (
             select(Person.name).where(Person.household_id == Household.id)
             .order_by(Person.relation != "head", Person.sort_order).limit(1).scalar_subquery()
         )  # fmt: skip
         rows = s.execute(
             select(
-                nxt.c.next_on,
+                HouseholdContact.next_on,
                 Household.id,
                 Household.code,
                 func.coalesce(head, Household.label),
                 Household.address,
             )
-            .join(Household, Household.id == nxt.c.hid)
-            .where(nxt.c.next_on >= start, nxt.c.next_on <= end)
-            .order_by(nxt.c.next_on, Household.district, Household.address)
+            .join(Household, Household.id == HouseholdContact.household_id)
+            .where(HouseholdContact.next_on >= start, HouseholdContact.next_on <= end)
+            .order_by(HouseholdContact.next_on, Household.district, Household.address)
         ).all()
     return [tuple(r) for r in rows]
 

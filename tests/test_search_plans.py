@@ -2,7 +2,8 @@
 class of query the benchmark times (bench/search_latency.py), reads no whole table or index of persons,
 households, search_grams or flags; the pieces that find a word inside a 呼び名, address or phone
 (search_grams) stay in step with the keys whatever writes them; and find()'s fast path gives what the
-plain SQL of matching_ids() gives.
+plain SQL of matching_ids() gives. The first page of a search (search.first_ids, one statement for each
+rank) is held to the same plans; tests/test_search_first_page.py holds its order to find()'s.
 
 The plans are checked twice: as the app runs (no ANALYZE anywhere, so the planner's defaults) and with the
 statistics ANALYZE wrote for the 50,000-household demo store (bench/stores.py at schema 0016), so the
@@ -151,9 +152,13 @@ def test_each_search_reads_only_index_ranges(town, kind, query, stats):
     with _statements(town) as seen, town.session() as s:
         ids = search.find(s, query)
         search.rows(s, ids[:200])
+        # The first page, as the 世帯 page asks for it, and with one id (every rank's statement is run:
+        # the example town has few matches) and again after asking a rank for more ids.
+        assert search.first_ids(s, query, search.FIRST_ROWS) == (ids, True)
+        assert search.first_ids(s, query, 1)[0] == ids[:1]
     assert ids, f"{kind} {query!r} should find the example town's household"
     plans = _plans(town, seen, stats)
-    assert len(plans) >= 4  # the search, then the three reads of its rows
+    assert len(plans) >= 6  # the search, the three reads of its rows, the first pages
     for plan in plans:
         assert not [step for step in plan.splitlines() if WHOLE.match(step)], plan
 

@@ -15,6 +15,7 @@ from app.services.store.keyslots import FAST
 from app.services.store.store import Store
 from app.ui.households.dialogs import HouseholdDialog, IntakeDialog, MemberDialog, StatusDialog
 from app.ui.households.import_dialog import ImportDialog
+from app.ui.households.page import FIRST_ROWS
 from app.ui.window.shell import Shell
 from tests.conftest import EXAMPLE
 from tests.ui.conftest import ime_type
@@ -265,8 +266,15 @@ def test_household_list_is_lazy(qtbot, ctx, shell):
 
     exchange.import_records(ctx.store, demo.generate(450, seed=2))
     shell.content.nav.setCurrentRow(1)
-    model = shell.content.page("世帯").list.model
-    assert model.total == 450 and model.rowCount() == 200
+    listing = shell.content.page("世帯").list
+    model = listing.model
+    # A screenful first, and a count that is true until the exact one comes on the next turn.
+    assert model.total is None and model.rowCount() == FIRST_ROWS
+    assert listing.count.text() == f"{FIRST_ROWS} 世帯以上（数えています）"
+    qtbot.waitUntil(lambda: listing.count.text() == "450 世帯")
+    assert model.total == 450 and model.rowCount() == FIRST_ROWS
     assert model.canFetchMore()
     model.fetchMore()
-    assert model.rowCount() == 400
+    assert model.rowCount() == FIRST_ROWS + 200
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore()

@@ -1,7 +1,10 @@
 """世帯: the list of households with one search box and filters, and each household's detail.
 
-The list model is lazy: it asks the database for the count and then 200 rows at a time as the
-view scrolls, so 50,000 households never load at once.
+The list model is lazy: a search first reads a screenful of rows, the first of its ranked matches,
+and shows them at once; every match (the count, and the ids to scroll through) is found on the next
+turn of the event loop, and rows are read 200 at a time as the view scrolls, so 50,000 households
+never load at once. Finding every match grows with their number (山 matches a sixth of a town) and
+is what made a search slow to show anything.
 """
 
 from __future__ import annotations
@@ -41,20 +44,27 @@ T = {
     "quick": "気になる世帯をすぐ登録(&Q)…",
     "import": "取り込み（Excel・CSV・JSON）(&I)…",
     "count": "{n} 世帯",
+    "counting": "{n} 世帯以上（数えています）",
     "none": "該当する世帯はありません",
     "columns": ["世帯番号", "世帯主（呼び名）", "ふりがな", "住所", "自治会・地区", "状態", "人数", "気づき"],
 }
 PAGE_SIZE = 200
+FIRST_ROWS = search.FIRST_ROWS  # what a search shows at once: more than a tall window's rows
 ROOT = QModelIndex()
 
 
 class HouseholdListModel(QAbstractTableModel):
+    counted = Signal()  # every match is known: total is the count
+
     def __init__(self, ctx):
         super().__init__()
         self.ctx = ctx
         self.query, self.filters = "", search.Filters()
         self.ids: list[int] = []
         self.rows: list[search.HouseholdRow] = []
+        self.total: int | None = 0  # None while only the first rows' matches are known
+        self._count_later = QTimer(self, singleShot=True, interval=0)
+        self._count_later.timeout.connect(self.count_all)
 
     def reload(self, query: str | None = None, filters: search.Filters | None = None) -> None:
         if query is not None:
@@ -62,12 +72,26 @@ class HouseholdListModel(QAbstractTableModel):
         if filters is not None:
             self.filters = filters
         self.beginResetModel()
-        self.ids, self.rows = search.lookup(self.ctx.require_store(), self.query, self.filters, first=PAGE_SIZE)
+        self.ids, self.rows, complete = search.first_lookup(
+            self.ctx.require_store(), self.query, self.filters, first=FIRST_ROWS
+        )
+        self.total = len(self.ids) if complete else None
         self.endResetModel()
+        # The first rows are painted before every match is found (a search that changes in between
+        # stops this one: the timer starts again or stops).
+        if complete:
+            self._count_later.stop()
+        else:
+            self._count_later.start()
 
-    @property
-    def total(self) -> int:
-        return len(self.ids)
+    def count_all(self) -> None:
+        """Find every match now, if that is not done yet: the count, and the ids to scroll through."""
+        self._count_later.stop()
+        if self.total is not None or self.ctx.store is None:  # done, or locked meanwhile
+            return
+        self.ids = search.find_ids(self.ctx.store, self.query, self.filters)
+        self.total = len(self.ids)
+        self.counted.emit()
 
     def rowCount(self, parent=ROOT) -> int:  # noqa: N802 (Qt's names)
         return 0 if parent.isValid() else len(self.rows)
@@ -76,9 +100,11 @@ class HouseholdListModel(QAbstractTableModel):
         return len(T["columns"])
 
     def canFetchMore(self, parent=ROOT) -> bool:  # noqa: N802
-        return not parent.isValid() and len(self.rows) < self.total
+        # Not yet counted: the first rows were a full screen, so there are more.
+        return not parent.isValid() and (self.total is None or len(self.rows) < self.total)
 
     def fetchMore(self, parent=ROOT) -> None:  # noqa: N802
+        self.count_all()  # scrolled past the first rows before they were counted
         more = search.rows_of(self.ctx.require_store(), self.ids[len(self.rows) : len(self.rows) + PAGE_SIZE])
         if more:
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
@@ -133,6 +159,7 @@ class HouseholdList(QWidget):
         self.import_button = QPushButton(T["import"])
         self.count = QLabel(objectName="hint")
         self.model = HouseholdListModel(ctx)
+        self.model.counted.connect(self._show_count)
         self.table = QTableView(objectName="household_table")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -148,12 +175,10 @@ class HouseholdList(QWidget):
         self.table.doubleClicked.connect(
             lambda index: self.opened.emit(self.model.data(index, Qt.ItemDataRole.UserRole))
         )
-        QShortcut(
-            QKeySequence(Qt.Key.Key_Return),
-            self.table,
-            self._open_current,
-            context=Qt.ShortcutContext.WidgetShortcut,
-        )
+        opening = QShortcut(QKeySequence(Qt.Key.Key_Return), self.table, self._open_current)
+        # Set apart: PySide6 drops a context= given with a callable, and the window-wide default took
+        # Enter from the search box (it opened the selected row instead of searching now).
+        opening.setContext(Qt.ShortcutContext.WidgetShortcut)
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
@@ -213,7 +238,14 @@ class HouseholdList(QWidget):
             flag_kind=self.flag.currentData(),
         )
         self.model.reload(self.search.text(), filters)
-        self.count.setText(T["count"].format(n=f"{self.model.total:,}") if self.model.total else T["none"])
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total = self.model.total
+        if total is None:  # at least the rows shown; the count follows on the next turn of the event loop
+            self.count.setText(T["counting"].format(n=f"{len(self.model.rows):,}"))
+        else:
+            self.count.setText(T["count"].format(n=f"{total:,}") if total else T["none"])
 
 
 class HouseholdsPage(Page):

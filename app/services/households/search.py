@@ -285,11 +285,19 @@ class HouseholdRow:
     flag_kinds: tuple[str, ...] = ()
 
 
+_EVERY_SQL = "SELECT group_concat(id) FROM (SELECT id FROM households ORDER BY id)"
+
+
 def find(session: Session, query: str, filters: Filters | None = None) -> list[int]:
     """Every matching household id, in order. One pass: the count is its length and pages are slices
     (50,000 ints is small; running the search twice, for a count and a page, was not)."""
     q = None if filters else _prepare(query, session)
     connection = session.connection()
+    if q is None and not filters:
+        # Every household (nothing typed: the page as it opens), as one text: 50,000 rows fetched one
+        # by one took 65 ms, the text and its numbers 26.
+        every = connection.exec_driver_sql(_EVERY_SQL).scalar()
+        return list(map(int, every.split(","))) if every else []
     if q is None:
         # Core execution and a plain fetch: the ORM's per-row work would dominate for 50,000 ids.
         result = connection.execute(matching_ids(query, filters, session))

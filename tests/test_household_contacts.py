@@ -8,11 +8,10 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import and_, delete, func, select, text, union_all, update
+from sqlalchemy import and_, delete, func, select, union_all, update
 
 from app.models import Household, HouseholdContact, Intake, Note, Person, Visit, vocab
 from app.services.outreach import outreach
-from app.services.store import settings as town_settings
 from app.services.store.keyslots import FAST
 from app.services.store.store import Store
 from tests.conftest import PASSPHRASE
@@ -226,23 +225,3 @@ def test_the_migration_fills_every_household_with_the_computed_dates(store):
         assert len(stored) == s.scalar(select(func.count()).select_from(Household)) > 10
         assert {bool(last) for _s, last, _n in stored.values()} == {True, False}
         assert {bool(n) for _s, _l, n in stored.values()} == {True, False}
-
-
-def test_the_follow_ups_read_the_indexes(store):
-    """ホーム's first rows come in index order (no sort of every follow-up) and the count reads the two
-    indexes; neither reads every household."""
-    with store.session() as s:
-        due = outreach._due(date(2026, 11, 22), town_settings.value_in(s, "outreach.no_contact_days"))
-        first = (
-            select(HouseholdContact.household_id)
-            .where(due)
-            .order_by(HouseholdContact.next_on, HouseholdContact.last_contact, HouseholdContact.household_id)
-            .limit(50)
-        )
-        count = select(func.count()).select_from(HouseholdContact).where(due)
-        plans = []
-        for q in (first, count):
-            sql = str(q.compile(s.bind, compile_kwargs={"literal_binds": True}))
-            plans.append(" / ".join(r[-1] for r in s.execute(text("EXPLAIN QUERY PLAN " + sql))))
-    assert "COVERING INDEX ix_household_contacts_next_on" in plans[0] and "TEMP B-TREE" not in plans[0]
-    assert "ix_household_contacts_status" in plans[1] and "ix_household_contacts_next_on" in plans[1]

@@ -102,11 +102,12 @@ def test_gate_consent_lifecycle_overdue_and_reply(store, case, tmp_path):
     assert ref.reply_due == sent + timedelta(days=14)
     assert [r.id for r in referrals.overdue(store)] == [rid]
     # ホーム's light rows are the same sheets, with the columns it shows
-    (row,) = referrals.overdue_rows(store)
+    total, (row,) = referrals.overdue_first(store)
+    assert total == 1
     assert (row.id, row.household_id, row.number, row.code, row.agency_id, row.sent_on, row.reply_due) == (
         rid, ref.household_id, ref.number, ref.household.code, ref.agency_id, sent, ref.reply_due)  # fmt: skip
     assert referrals.overdue(store, today=sent + timedelta(days=14)) == []
-    assert referrals.overdue_rows(store, today=sent + timedelta(days=14)) == []
+    assert referrals.overdue_first(store, today=sent + timedelta(days=14)) == (0, [])
     referrals.accept(store, rid)
     with pytest.raises(FieldErrors):
         referrals.record_reply(store, rid, {})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import String, bindparam, case, func, or_, select, type_coerce
+from sqlalchemy import String, bindparam, func, or_, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from app.models import ChangeRecord, FlagRecord, Person, Setting, now, vocab
@@ -433,23 +433,44 @@ def _history_value(key: str, value):
     return vocab.FLAG_STATE.get(value, value) if key == "state" else value
 
 
-def open_candidates(store: Store, limit: int = 200) -> list[tuple[int, str, FlagView]]:
-    """Unreviewed candidates for ホーム: (household id, household code, flag), the situations that most
-    need a look first (8050, ダブルケア, young carers … before 独居高齢), newest first within a kind."""
+@cache
+def _candidates_query(of_kind: bool):
+    """The open candidates of one kind (``kind``), or of every kind outside flags.KINDS (the manual ones),
+    newest first, the first ``n``: the columns FlagView shows and the household's code. Built once (the
+    parameters carry the kind and the number)."""
     from app.models import Household
 
-    priority = case(
-        {kind: i for i, kind in enumerate(flags.KINDS)}, value=FlagRecord.kind, else_=len(flags.KINDS)
-    )
+    f = FlagRecord
+    if of_kind:
+        # One kind's flags through ix_flags_kind: with a plain `active = 1` SQLite reads every active flag
+        # of the town through ix_flags_active instead (the unary + keeps that index out; 2.9 → 1.1 ms).
+        where = (f.state == "candidate", text("+flags.active = 1"), f.kind == bindparam("kind"))
+    else:
+        where = (f.state == "candidate", f.active, f.kind.not_in(list(flags.KINDS)))
+    return (
+        select(f.id, f.household_id, f.kind, f.state, f.active, f.source, f.reason, f.note, f.state_note,
+               f.decided_by, f.decided_at, f.previous_state, f.first_seen, Household.code)
+        .join(Household, Household.id == f.household_id)
+        .where(*where)
+        .order_by(f.first_seen.desc(), f.id)
+        .limit(bindparam("n"))
+    )  # fmt: skip
+
+
+def open_candidates(store: Store, limit: int = 50) -> list[tuple[int, str, FlagView]]:
+    """The first ``limit`` unreviewed candidates for ホーム: (household id, household code, flag), the
+    situations that most need a look first (8050, ダブルケア, young carers … before 独居高齢, then the
+    manual ones), newest first within a kind. Read kind by kind, in that order, until ``limit`` are found:
+    one query sorting every candidate of the town by its kind's rank read thousands at 10,000 households
+    to show a few."""
+    rows = []
     with store.session() as s:
-        rows = s.execute(
-            select(FlagRecord, Household.code)
-            .join(Household, Household.id == FlagRecord.household_id)
-            .where(FlagRecord.state == "candidate", FlagRecord.active)
-            .order_by(priority, FlagRecord.first_seen.desc(), FlagRecord.id)
-            .limit(limit)
-        ).all()
-    return [(f.household_id, code, _view(f, f.reason)) for f, code in rows]
+        for kind in (*flags.KINDS, None):
+            if len(rows) >= limit:
+                break
+            params = {"n": limit - len(rows)} | ({} if kind is None else {"kind": kind})
+            rows += s.execute(_candidates_query(kind is not None), params).all()
+    return [(f.household_id, f.code, _view(f, f.reason)) for f in rows]
 
 
 def count_open_candidates(store: Store) -> int:

@@ -452,6 +452,16 @@ def agency_names(store: Store) -> dict[int, str]:
         return dict(s.execute(select(Agency.id, Agency.name)).all())
 
 
+def linked_to_jusou(start, end):
+    """The statement counting 重層的支援会議につながれた件数: distinct households discussed at a 重層的支援会議
+    held in [start, end] (dates or bound parameters, so that statistics can build it once)."""
+    return (
+        select(func.count(func.distinct(MeetingCase.household_id)))
+        .join(Meeting, Meeting.id == MeetingCase.meeting_id).join(MeetingType, MeetingType.id == Meeting.type_id)
+        .where(Meeting.held_on >= start, Meeting.held_on <= end, MeetingType.code == PLAN_MEETING_CODE)
+    )  # fmt: skip
+
+
 def counts(store: Store, start: date, end: date) -> dict:
     """For the statistics: meetings by type, cases per meeting, and 重層的支援会議につながれた件数 (distinct
     households discussed at a 重層的支援会議 in the period)."""
@@ -462,11 +472,7 @@ def counts(store: Store, start: date, end: date) -> dict:
             .outerjoin(MeetingCase, MeetingCase.meeting_id == Meeting.id)
             .where(Meeting.held_on >= start, Meeting.held_on <= end).group_by(Meeting.id)
         ).all()  # fmt: skip
-        linked = s.scalar(
-            select(func.count(func.distinct(MeetingCase.household_id)))
-            .join(Meeting, Meeting.id == MeetingCase.meeting_id).join(MeetingType, MeetingType.id == Meeting.type_id)
-            .where(Meeting.held_on >= start, Meeting.held_on <= end, MeetingType.code == PLAN_MEETING_CODE)
-        )  # fmt: skip
+        linked = s.scalar(linked_to_jusou(start, end))
     by_type, cases_by_type = Counter(), Counter()
     for _id, name, _code, n in rows:
         by_type[name] += 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.models import Household, HouseholdContact, Intake, Note, Person, Referral, Visit, vocab
@@ -213,29 +214,24 @@ def followups_first(store: Store, today: date | None = None, limit: int = 50) ->
         return _followups(s, today or date.today(), limit)
 
 
-def _due(today: date, days: int):
-    """The follow-up rule on household_contacts (each household's latest contact and the 次回予定日 of its
-    latest visit, kept by SQL triggers, migration 0020): under 継続支援・見守り with no contact for ``days``
-    days, or a 次回予定日 passed and not 終結."""
+@cache
+def _followup_queries(limited: bool):
+    """The follow-ups' rows (the first ``n`` when ``limited``) and their count, built once: the parameters
+    carry the day (``today``) and the day before which no contact counts as recent (``since``); building
+    the statements anew took longer than running them.
+
+    They read household_contacts (each household's latest contact and the 次回予定日 of its latest visit,
+    kept by SQL triggers, migration 0020): under 継続支援・見守り with no contact since ``since``, or a
+    次回予定日 passed and not 終結."""
     c = HouseholdContact
-    since = today - timedelta(days=days)
-    return (c.status.in_(FOLLOWED) & (c.last_contact.is_(None) | (c.last_contact < since))) | (
-        (c.next_on < today) & (c.status != "closed")
+    due = (c.status.in_(FOLLOWED) & (c.last_contact.is_(None) | (c.last_contact < bindparam("since")))) | (
+        (c.next_on < bindparam("today")) & (c.status != "closed")
     )
-
-
-def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, list[FollowUp]]:
-    days = no_contact_days(s)
-    c = HouseholdContact
-    due = _due(today, days)
-    # In index order (ix_household_contacts_next_on): the first ``limit`` are read without sorting the rest;
+    # In index order (ix_household_contacts_next_on): the first ``n`` are read without sorting the rest;
     # the household's code and head only for the rows kept.
-    found = (
-        select(c.household_id.label("hid"), c.last_contact, c.next_on)
-        .where(due)
-        .order_by(c.next_on, c.last_contact, c.household_id)
-        .limit(limit)
-    ).subquery()
+    found = select(c.household_id.label("hid"), c.last_contact, c.next_on).where(due)
+    found = found.order_by(c.next_on, c.last_contact, c.household_id)
+    found = (found.limit(bindparam("n")) if limited else found).subquery()
     head = (
         select(Person.name)
         .where(Person.household_id == found.c.hid)
@@ -243,16 +239,23 @@ def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, 
         .limit(1)
         .scalar_subquery()
     )
-    rows = s.execute(
+    rows = (
         select(found.c.hid, Household.code, func.coalesce(head, Household.label), Household.status,
                found.c.last_contact, found.c.next_on)
         .join(Household, Household.id == found.c.hid)
         .order_by(found.c.next_on, found.c.last_contact, found.c.hid)
-    ).all()  # fmt: skip
-    if limit is None or len(rows) < limit:
-        total = len(rows)
-    else:  # counted apart: the ordered read above stops at the limit (each branch of the rule is an index range)
-        total = s.scalar(select(func.count()).select_from(c).where(due)) or 0
+    )  # fmt: skip
+    return rows, select(func.count()).select_from(c).where(due)
+
+
+def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, list[FollowUp]]:
+    days = no_contact_days(s)
+    rows_query, count_query = _followup_queries(limit is not None)
+    params = {"today": today, "since": today - timedelta(days=days), "n": limit}
+    rows = s.execute(rows_query, params).all()
+    total = len(rows)
+    if limit is not None and total == limit:  # counted apart: the ordered read above stops at the limit
+        total = s.scalar(count_query, params) or 0
     out = []
     for hid, code, name, status, last_on, next_on in rows:
         reasons = []

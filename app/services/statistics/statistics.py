@@ -21,8 +21,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import func, literal_column, select, true, union_all
+from sqlalchemy import Date, DateTime, bindparam, func, literal_column, select, true, union_all
 
 from app.models import (
     ChangeRecord,
@@ -299,20 +300,36 @@ HEADLINE = (
 )
 
 
-def _intake_counts(s, in_period) -> tuple[int, int]:
+def _intake_queries(in_period):
     """相談受付件数（延べ） and 実人数 (the 本人, or the household when no 本人 was named)."""
-    intakes = s.scalar(select(func.count()).where(in_period)) or 0
-    people = s.scalar(
-        select(
-            func.count(func.distinct(func.coalesce(Intake.person_id * 2, Intake.household_id * 2 + 1)))
-        ).where(in_period)
-    )
-    return intakes, people or 0
+    people = func.count(func.distinct(func.coalesce(Intake.person_id * 2, Intake.household_id * 2 + 1)))
+    return select(func.count()).where(in_period), select(people).where(in_period)
+
+
+def _intake_counts(s, in_period) -> tuple[int, int]:
+    intakes, people = (s.scalar(q) or 0 for q in _intake_queries(in_period))
+    return intakes, people
+
+
+def _sent_query(start, end):
+    return select(func.count()).where(Referral.state != "cancelled", Referral.direction == "out",
+                                      Referral.sent_on.between(start, end))  # fmt: skip
 
 
 def _sent_count(s, period: Period) -> int:
-    return s.scalar(select(func.count()).where(Referral.state != "cancelled", Referral.direction == "out",
-                                               Referral.sent_on.between(period.start, period.end))) or 0  # fmt: skip
+    return s.scalar(_sent_query(period.start, period.end)) or 0
+
+
+@cache
+def _headline_query():
+    """The five HEADLINE counts in one statement, built once (the period comes as parameters): six
+    statements built and run one by one cost ホーム three times what the counting itself does."""
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    t0, t1 = bindparam("t0", type_=DateTime), bindparam("t1", type_=DateTime)
+    intakes, people = _intake_queries(Intake.received_on.between(start, end))
+    attempts = select(func.count()).where(Visit.visited_at >= t0, Visit.visited_at < t1)
+    counts = (intakes, people, attempts, _sent_query(start, end), meetings.linked_to_jusou(start, end))
+    return select(*(q.scalar_subquery() for q in counts))
 
 
 def headline(store: Store, period: Period, today: date | None = None) -> dict[tuple[str, str], int]:
@@ -320,11 +337,8 @@ def headline(store: Store, period: Period, today: date | None = None) -> dict[tu
     ``compute(...).value(section, line)`` (tests hold them equal), in a handful of indexed counts."""
     t0, t1 = period.times()
     with store.session() as s:
-        intakes, people = _intake_counts(s, Intake.received_on.between(period.start, period.end))
-        attempts = s.scalar(select(func.count()).where(Visit.visited_at >= t0, Visit.visited_at < t1)) or 0
-        sent = _sent_count(s, period)
-    linked = meetings.counts(store, period.start, period.end)["linked_to_jusou"]
-    return dict(zip(HEADLINE, (intakes, people, attempts, sent, linked), strict=True))
+        row = s.execute(_headline_query(), {"start": period.start, "end": period.end, "t0": t0, "t1": t1}).one()
+    return dict(zip(HEADLINE, (n or 0 for n in row), strict=True))
 
 
 def compute(store: Store, period: Period, today: date | None = None) -> Report:

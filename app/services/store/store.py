@@ -123,7 +123,10 @@ def _alembic_config(connection=None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
+    # Once per process: finding the head imports every migration script (about 40 ms), and each opening
+    # of the store asked twice (whether to migrate, and for the audit entry) while the person waited.
     return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
 

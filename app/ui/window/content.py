@@ -122,10 +122,12 @@ class Content(QWidget):
         self.nav.setCurrentRow(0)
         self.nav.blockSignals(False)
 
-    def first_page(self) -> Page:
+    def first_page(self, *, placed: bool = True) -> Page:
         """The page shown at sign-in, without a refresh yet: on_store brings it up to date once the store
-        is set."""
-        return self.page(list(self.by_name)[0])
+        is set. Built, then placed among the pages (behind the sign-in window, two steps: each moves
+        every widget of the page, and the window answers keys between them)."""
+        name = list(self.by_name)[0]
+        return self.page(name) if placed else self._built(name)
 
     def _show(self, row: int) -> None:
         if row < 0:
@@ -144,10 +146,15 @@ class Content(QWidget):
 
     def page(self, name: str) -> Page:
         """The page called ``name``, built now if it has not been shown yet."""
+        page = self._built(name)
+        if self.pages.indexOf(page) < 0:
+            self.pages.addWidget(page)
+        return page
+
+    def _built(self, name: str) -> Page:
         page = self.by_name[name]
         if page is None:
             page = self.by_name[name] = page_class(name)(self.ctx)
-            self.pages.addWidget(page)
             self._wire(name, page)
         return page
 

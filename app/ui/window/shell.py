@@ -182,7 +182,8 @@ class Shell(QMainWindow):
         from app.ui.window.content import NAVIGATION, PAGES
 
         modules = [PAGES[name][0] for name in NAVIGATION if name in PAGES]
-        steps = [lambda: importlib.import_module(modules[0]), self._prepare, self._prepare_first_page]
+        steps = [lambda: importlib.import_module(modules[0]), self._prepare]
+        steps += [lambda: self._prepare_first_page(placed=False), self._prepare_first_page]
         steps += [lambda m=m: importlib.import_module(m) for m in modules[1:]]
         self._step(steps)
 
@@ -201,10 +202,10 @@ class Shell(QMainWindow):
                 self._spare = built(self._new_content())
                 self.stack.addWidget(self._spare)
 
-    def _prepare_first_page(self) -> None:
+    def _prepare_first_page(self, placed: bool = True) -> None:
         if self._spare is not None:
             with building() as built:
-                built(self._spare.first_page())
+                built(self._spare.first_page(placed=placed))
 
     def _new_content(self) -> Content:
         warm.wait()  # (the pages use the store layer: never imported by two threads at once)

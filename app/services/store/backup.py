@@ -483,16 +483,19 @@ def _read_through(path: Path, manifest: Manifest, progress: Progress, what: str,
         raise BackupInvalid("バックアップファイルの中身が目録と一致しません（壊れています）")
     whole, db = hashlib.sha256(), hashlib.sha256()
     total = Path(path).stat().st_size
-    with open(path, "rb") as fh:
+    # The two hashes of each block side by side, the whole file's on a second thread (hashlib lets go of
+    # the interpreter lock for a block): one after the other they were a third of a restore here.
+    with open(path, "rb") as fh, ThreadPoolExecutor(1, thread_name_prefix="tsunagi-hash") as hasher:
         pos = 0
         for block in iter(lambda: fh.read(CHUNK), b""):
-            whole.update(block)
+            hashed = hasher.submit(whole.update, block)
             lo, hi = max(start - pos, 0), min(end - pos, len(block))
             if lo < hi:
                 part = memoryview(block)[lo:hi]
                 db.update(part)
                 if out is not None:
                     out.write(part)
+            hashed.result()
             pos += len(block)
             progress(pos, total, what)
     if pos != total or db.hexdigest() != manifest.db_sha256:

@@ -63,6 +63,19 @@ def no_keyring():
     keyring.set_keyring(FailKeyring())
 
 
+def create_store_without_keyring(folder: Path) -> Store:
+    """A store for a module-scoped fixture, made before the per-test in-memory keyring exists: the OS
+    keyring is switched off while it is created, so no test touches the machine's own."""
+    from keyring.backends.fail import Keyring as FailKeyring
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(FailKeyring())
+    try:
+        return Store.create(folder, passphrase=PASSPHRASE, kdf=FAST).store
+    finally:
+        keyring.set_keyring(previous)
+
+
 @pytest.fixture
 def store_dir(tmp_path) -> Path:
     return tmp_path / "store"

@@ -11,15 +11,11 @@ from __future__ import annotations
 
 from datetime import date
 
-import keyring
 import pytest
-from keyring.backends.fail import Keyring as FailKeyring
 
 from app.services.common.japanese import search_key
 from app.services.households import demo, households, search
-from app.services.store.keyslots import FAST
-from app.services.store.store import Store
-from tests.conftest import PASSPHRASE
+from tests.conftest import create_store_without_keyring
 
 QUERIES = [
     "", "ー", "山", "や", "やま", "ヤマダ", "山田", "山田 花子", "高橋 一郎", "ﾀﾅｶ", "タカハシ", "たか", "花子",
@@ -32,13 +28,7 @@ SIZES = [1, 2, 3, 7, 50, 200]
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FailKeyring())
-    try:
-        created = Store.create(tmp_path_factory.mktemp("first"), passphrase=PASSPHRASE, kdf=FAST)
-    finally:
-        keyring.set_keyring(previous)
-    store = created.store
+    store = create_store_without_keyring(tmp_path_factory.mktemp("first"))
     demo.populate(store, households=1000, seed=3)
     # A 宛名番号 and a household whose members match one query in several ways at once.
     hid = households.create_household(store, address="例示県つなぎ町大字本町一区", label="山の上の山田さん")

@@ -16,18 +16,14 @@ from collections import Counter
 from contextlib import contextmanager
 from datetime import date
 
-import keyring
 import pytest
-from keyring.backends.fail import Keyring as FailKeyring
 from sqlalchemy import event
 
 from app.models import Household
 from app.models.people import SearchGram
 from app.services.households import exchange, households, search
 from app.services.records import household_format
-from app.services.store.keyslots import FAST
-from app.services.store.store import Store
-from tests.conftest import PASSPHRASE
+from tests.conftest import create_store_without_keyring
 from tests.test_migrations import FIXTURE_CONTENT
 
 # sqlite_stat1 of the 50,000-household demo store after ANALYZE (tbl, idx, stat).
@@ -135,15 +131,10 @@ def _plans(store, seen, stats: bool) -> list[str]:
 @pytest.fixture(scope="module")
 def town(tmp_path_factory):
     # One store for every plan: the plans depend on the schema and the statistics, not on the rows.
-    previous = keyring.get_keyring()
-    keyring.set_keyring(FailKeyring())
-    try:
-        created = Store.create(tmp_path_factory.mktemp("plans"), passphrase=PASSPHRASE, kdf=FAST)
-    finally:
-        keyring.set_keyring(previous)
-    _town(created.store)
-    yield created.store
-    created.store.close()
+    store = create_store_without_keyring(tmp_path_factory.mktemp("plans"))
+    _town(store)
+    yield store
+    store.close()
 
 
 @pytest.mark.parametrize("stats", [False, True], ids=["planner defaults", "50,000-household statistics"])
